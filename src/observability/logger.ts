@@ -1,0 +1,47 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Paths pino blanks wherever they appear in a log object. Secrets are also wrapped in the
+ * `Secret` type (which prints `[redacted]`); this is the second line of defence.
+ */
+export const REDACTED_LOG_PATHS: readonly string[] = [
+  'api_key',
+  'apiKey',
+  '*.api_key',
+  '*.apiKey',
+  '*.*.api_key',
+  'key',
+  '*.key',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["api-key"]',
+  'metrics_token',
+  '*.metrics_token',
+  'admin_keys',
+  '*.admin_keys',
+];
+
+export interface LoggerSettings {
+  readonly level?: LoggerOptions['level'];
+  /** Human-readable lines (pino-pretty) instead of JSON; only when it is installed. */
+  readonly pretty?: boolean;
+  readonly destination?: NodeJS.WritableStream;
+}
+
+/** The gateway's structured logger: pino JSON lines with secret paths redacted. */
+export function createLogger(settings: LoggerSettings = {}): Logger {
+  const options: LoggerOptions = {
+    level: settings.level ?? 'info',
+    base: { service: 'ossa-gateway' },
+    redact: { paths: [...REDACTED_LOG_PATHS], censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  if (settings.destination) return pino(options, settings.destination as pino.DestinationStream);
+  return pino(options);
+}
+
+export type { Logger };
