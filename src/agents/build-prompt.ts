@@ -1,0 +1,34 @@
+import type { ChatMessage } from '../providers/provider.js';
+import type { ExecutionContext } from '../executor/agent-response.js';
+
+export interface BuiltPrompt {
+  readonly system: string;
+  readonly messages: ChatMessage[];
+}
+
+/**
+ * The prompt the model sees:
+ * - system: the agent's system prompt, then (when context is given) a blank line, `Context:`,
+ *   and one `key: value` line per entry, keys sorted so equal context gives an equal prompt.
+ *   Strings are written as they are unless they span lines; every other value (and a
+ *   multi-line string) as JSON, so each entry stays on one line and cannot forge another.
+ * - messages: the earlier turns (if any), then the input as the last user message.
+ */
+export function buildPrompt(
+  systemPrompt: string,
+  input: string,
+  context: ExecutionContext,
+  history: readonly ChatMessage[] = [],
+): BuiltPrompt {
+  const keys = Object.keys(context).sort();
+  const contextBlock = keys.map((key) => `${key}: ${formatContextValue(context[key])}`).join('\n');
+  return {
+    system: keys.length > 0 ? `${systemPrompt}\n\nContext:\n${contextBlock}` : systemPrompt,
+    messages: [...history, { role: 'user', content: input }],
+  };
+}
+
+function formatContextValue(value: unknown): string {
+  if (typeof value === 'string' && !/[\r\n]/.test(value)) return value;
+  return JSON.stringify(value) ?? 'null';
+}
