@@ -56,7 +56,8 @@ export function readManifests(paths: readonly string[], options: { autoDiscover:
   return result;
 }
 
-function duplicateIssues(agents: readonly AgentDefinition[]): SourceIssue[] {
+/** One issue per agent whose name an earlier agent already took. */
+export function duplicateIssues(agents: readonly AgentDefinition[]): SourceIssue[] {
   const seen = new Map<string, AgentDefinition>();
   const issues: SourceIssue[] = [];
   for (const agent of agents) {

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { resolveConfigPath } from '../config/load-config.js';
+import { createGateway, type Gateway } from '../gateway.js';
+import type { CliCommand, CliIo } from './cli-io.js';
+
+/** `ossa-gateway serve`: the HTTP server, until SIGTERM or SIGINT. */
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'start the HTTP gateway',
+  usage: `Usage: ossa-gateway serve [--config FILE] [--host HOST] [--port PORT]
+
+Starts the gateway. The config is --config, else $OSSA_CONFIG, else ./ossa.yaml, else the
+embedded defaults (agents from ./agents, the offline echo provider). Any broken manifest or
+config error is listed and the process exits 1 before listening. SIGTERM/SIGINT stop it
+gracefully: no new requests, in-flight ones finish within server.shutdown_timeout.`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, host: { type: 'string' }, port: { type: 'string', short: 'p' } } });
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+      io.stderr(`ossa-gateway serve: --port must be a number between 0 and 65535, got "${values.port}"\n`);
+      return 2;
+    }
+    const configPath = resolveConfigPath({ ...(values.config !== undefined ? { flag: values.config } : {}), env: io.env, cwd: io.cwd });
+    const gateway = await createGateway({ ...(configPath ? { configPath } : { baseDir: io.cwd }), env: io.env });
+    const { url } = await gateway.listen({ ...(values.host !== undefined ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}) });
+    gateway.logger.info({ url, config: configPath ?? '(embedded defaults)', agents: gateway.registry.size }, `ossa-gateway listening on ${url}`);
+    return waitForShutdown(gateway);
+  },
+};
+
+/** Resolves with the exit code once a signal has stopped the gateway. */
+function waitForShutdown(gateway: Gateway): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      const timeoutMs = gateway.config.server.shutdown_timeout * 1000;
+      gateway.logger.info({ signal, timeout_ms: timeoutMs }, 'shutting down: finishing in-flight requests');
+      const timer = setTimeout(() => {
+        gateway.logger.error({ timeout_ms: timeoutMs }, 'shutdown timed out; exiting with requests still in flight');
+        resolve(1);
+      }, timeoutMs);
+      timer.unref();
+      gateway.close().then(
+        () => {
+          clearTimeout(timer);
+          gateway.logger.info('shutdown complete');
+          resolve(0);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          gateway.logger.error({ err: error }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

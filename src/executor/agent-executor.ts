@@ -1,0 +1,151 @@
+import { performance } from 'node:perf_hooks';
+import { buildPrompt } from '../agents/build-prompt.js';
+import type { AgentDefinition } from '../agents/agent-definition.js';
+import type { ModelCall, ModelResult } from '../providers/provider.js';
+import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './agent-response.js';
+import type { AgentRoute } from './agent-route.js';
+import type { EventDispatcher } from './event-dispatcher.js';
+import { AgentNotExecutableError, AgentNotFoundError } from './execution-errors.js';
+
+export interface AgentExecutorDependencies {
+  readonly routes: ReadonlyMap<string, AgentRoute>;
+  readonly events: EventDispatcher;
+  /** Epoch milliseconds; injectable for tests. */
+  readonly now?: () => number;
+}
+
+/** A prepared call: what `execute` and `executeStream` share before the provider is asked. */
+export interface PreparedExecution {
+  readonly route: AgentRoute & { readonly provider: NonNullable<AgentRoute['provider']> };
+  readonly call: ModelCall;
+  readonly startTime: number;
+  readonly startedAt: number;
+}
+
+/**
+ * Runs an agent: finds it, dispatches `AgentExecutionStartEvent`, builds the prompt, calls the
+ * agent's provider (the resilience chain, when configured), and dispatches
+ * `AgentExecutionCompleteEvent` or `AgentExecutionErrorEvent`.
+ */
+export class AgentExecutor implements AgentRunner {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: AgentExecutorDependencies) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  route(agentName: string): AgentRoute | undefined {
+    return this.deps.routes.get(agentName);
+  }
+
+  async execute(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse> {
+    const prepared = this.prepare(agentName, input, context, options);
+    const signal = options.signal ?? new AbortController().signal;
+    let result: ModelResult;
+    try {
+      result = await prepared.route.provider.complete(prepared.call, signal);
+    } catch (error) {
+      this.fail(prepared, error, input, context, options);
+      throw error;
+    }
+    return this.complete(prepared, result, options);
+  }
+
+  /** Looks the agent up, dispatches the start event and builds the model call. */
+  prepare(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): PreparedExecution {
+    const route = this.deps.routes.get(agentName);
+    if (!route) throw new AgentNotFoundError(agentName);
+    if (!route.provider) throw new AgentNotExecutableError(agentName, route.unavailable ?? 'no usable provider');
+    const startTime = this.now();
+    const startedAt = performance.now();
+    this.deps.events.dispatch({
+      type: 'agent.execution.start',
+      requestId: options.requestId,
+      agent: route.agent,
+      input,
+      context,
+      ...(options.userId !== undefined ? { userId: options.userId } : {}),
+      startTime,
+    });
+    const prompt = buildPrompt(route.agent.systemPrompt, input, context, options.history);
+    const call: ModelCall = {
+      model: route.usable[0]!.model,
+      system: prompt.system,
+      messages: prompt.messages,
+      temperature: clamp(options.temperature ?? route.temperature, 0, 2),
+      // A request may ask for fewer tokens than the manifest allows, never more.
+      maxTokens: Math.max(1, Math.min(options.maxTokens ?? route.maxTokens, route.maxTokens)),
+      meta: {
+        requestId: options.requestId,
+        agent: { name: route.agent.name, version: route.agent.version },
+        ...(options.userId !== undefined ? { userId: options.userId } : {}),
+        toolsCount: route.agent.tools.length,
+        ...(route.agent.timeoutSeconds !== undefined ? { deadline: startTime + route.agent.timeoutSeconds * 1000 } : {}),
+      },
+    };
+    return { route: route as PreparedExecution['route'], call, startTime, startedAt };
+  }
+
+  /** Builds the response from a provider result and dispatches the completion event. */
+  complete(prepared: PreparedExecution, result: ModelResult, options: ExecuteOptions): AgentResponse {
+    const endTime = this.now();
+    const durationMs = round(performance.now() - prepared.startedAt);
+    const response: AgentResponse = {
+      request_id: options.requestId,
+      agent: { name: prepared.route.agent.name, version: prepared.route.agent.version },
+      output: result.text,
+      provider: result.provider,
+      model: result.model,
+      usage: {
+        input_tokens: result.usage.inputTokens,
+        output_tokens: result.usage.outputTokens,
+        total_tokens: result.usage.inputTokens + result.usage.outputTokens,
+      },
+      finish_reason: result.finishReason,
+      duration_ms: durationMs,
+      fallback_used: result.fallbackUsed ?? false,
+      attempts: result.attempts ?? 1,
+      cached: false,
+    };
+    this.deps.events.dispatch({
+      type: 'agent.execution.complete',
+      requestId: options.requestId,
+      agent: prepared.route.agent,
+      response,
+      ...(options.userId !== undefined ? { userId: options.userId } : {}),
+      startTime: prepared.startTime,
+      endTime,
+      duration: durationMs,
+    });
+    return response;
+  }
+
+  /** Dispatches the error event for a failed execution. */
+  fail(prepared: PreparedExecution, error: unknown, input: string, context: ExecutionContext, options: ExecuteOptions): void {
+    const errorTime = this.now();
+    this.deps.events.dispatch({
+      type: 'agent.execution.error',
+      requestId: options.requestId,
+      agent: prepared.route.agent,
+      error: error instanceof Error ? error : new Error(String(error)),
+      input,
+      context,
+      ...(options.userId !== undefined ? { userId: options.userId } : {}),
+      startTime: prepared.startTime,
+      errorTime,
+      duration: round(performance.now() - prepared.startedAt),
+    });
+  }
+
+  agents(): AgentDefinition[] {
+    return [...this.deps.routes.values()].map((route) => route.agent);
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,18 @@
+/** The agent name is not in the registry (HTTP 404). */
+export class AgentNotFoundError extends Error {
+  override readonly name = 'AgentNotFoundError';
+  constructor(readonly agentName: string) {
+    super(`no agent named "${agentName}"`);
+  }
+}
+
+/** The agent exists but cannot run: it declares no LLM, or none of its providers is usable (HTTP 422). */
+export class AgentNotExecutableError extends Error {
+  override readonly name = 'AgentNotExecutableError';
+  constructor(
+    readonly agentName: string,
+    reason: string,
+  ) {
+    super(`agent "${agentName}" cannot be executed: ${reason}`);
+  }
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { AgentRegistry } from './agents/agent-registry.js';
+import type { Environment } from './config/interpolate.js';
+import { loadConfigFile, normalizeConfig, type LoadedConfig } from './config/load-config.js';
+import type { OssaConfig } from './config/ossa-config.js';
+import { formatIssue, SourceError, type SourceIssue } from './config/source-issue.js';
+import { AgentExecutor } from './executor/agent-executor.js';
+import { registerAgentExecutionListener } from './executor/agent-execution-listener.js';
+import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
+import { resolveAgentRoutes, type AgentRoute, type RouteComposer } from './executor/agent-route.js';
+import { EventDispatcher } from './executor/event-dispatcher.js';
+import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
+import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import type { ProviderCatalog } from './providers/provider-catalog.js';
+import { SecureProviderFactory } from './resilience/secure-provider-factory.js';
+
+export interface CreateGatewayOptions {
+  /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
+  readonly config?: Record<string, unknown> | OssaConfig;
+  /** An ossa.yaml to load (ignored when `config` is given). */
+  readonly configPath?: string;
+  /** Relative paths in an object config resolve against this (default: the working directory). */
+  readonly baseDir?: string;
+  /** Source of `${VAR}` values and secrets (default: `process.env`). */
+  readonly env?: Environment;
+  /** Use your app's pino logger; by default one is made from `observability.log_level`. */
+  readonly logger?: Logger;
+}
+
+/** A running gateway: the whole pipeline, usable from code, over HTTP, or both. */
+export interface Gateway extends GatewayServices {
+  readonly registry: AgentRegistry;
+  readonly routes: ReadonlyMap<string, AgentRoute>;
+  /** Runs an agent in-process, through the same pipeline as HTTP requests. */
+  execute(agent: string, input: string, context?: ExecutionContext, options?: Partial<ExecuteOptions>): Promise<AgentResponse>;
+  /** The HTTP API as a Fastify plugin bound to this gateway, for `app.register(gateway.plugin, { prefix })`. */
+  readonly plugin: FastifyPluginAsync;
+  /** The standalone Fastify server (built on first call). */
+  server(): Promise<FastifyInstance>;
+  /** Starts the standalone server; `port: 0` picks a free port. */
+  listen(options?: { host?: string; port?: number }): Promise<{ url: string; port: number }>;
+  /** Runs `fn` on `close()`, in reverse order of registration. */
+  onClose(fn: () => Promise<void> | void): void;
+  /** Stops accepting requests, waits for those in flight, flushes and closes every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the gateway from ossa.yaml or a config object: agents, providers, executor, events,
+ * and the HTTP API. Throws a `SourceError` listing every problem (config, manifests, providers)
+ * before anything listens.
+ *
+ * @example
+ * import { createGateway } from 'ossa-gateway';
+ * const gateway = await createGateway({ configPath: 'ossa.yaml' });
+ * const answer = await gateway.execute('customer-support', 'Where is my order?');
+ * await gateway.listen({ port: 8080 });
+ */
+export async function createGateway(options: CreateGatewayOptions = {}): Promise<Gateway> {
+  const env = options.env ?? process.env;
+  const loaded = loadGatewayConfig(options, env);
+  const config = loaded.config;
+  const logger = options.logger ?? createLogger({ level: config.observability.log_level });
+  for (const warning of loaded.warnings) logger.warn(formatIssue(warning));
+
+  const events = new EventDispatcher(logger);
+  registerAgentExecutionListener(events, logger);
+
+  const problems: SourceIssue[] = [];
+  let registry: AgentRegistry;
+  try {
+    const loadedAgents = AgentRegistry.load(config.manifest_paths, { autoDiscover: config.auto_discover, baseDir: loaded.baseDir, env });
+    registry = loadedAgents.registry;
+    for (const warning of loadedAgents.result.warnings) logger.warn(formatIssue(warning));
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    problems.push(...error.issues);
+    registry = new AgentRegistry([]);
+  }
+
+  const providers = new SecureProviderFactory({ config, env, logger, source: loaded.file ?? 'config' }).build();
+  problems.push(...providers.errors);
+
+  const compose: RouteComposer = (targets) => targets[0]!.entry.provider!;
+  const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, compose);
+  problems.push(...resolution.errors);
+  for (const warning of resolution.warnings) logger.warn(formatIssue(warning));
+
+  if (problems.length > 0) {
+    await providers.close();
+    throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+  }
+
+  const executor = new AgentExecutor({ routes: resolution.routes, events });
+  logRoutes(logger, resolution.routes);
+  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, routes: resolution.routes, closers: [() => providers.close()] });
+}
+
+function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
+  if (options.config !== undefined) return normalizeConfig(options.config, { env, ...(options.baseDir ? { baseDir: options.baseDir } : {}) });
+  if (options.configPath !== undefined) return loadConfigFile(options.configPath, env);
+  return normalizeConfig({}, { env, ...(options.baseDir ? { baseDir: options.baseDir } : {}) });
+}
+
+interface GatewayParts {
+  readonly config: OssaConfig;
+  readonly logger: Logger;
+  readonly events: EventDispatcher;
+  readonly registry: AgentRegistry;
+  readonly executor: AgentExecutor;
+  readonly runner: AgentRunner;
+  readonly catalog: ProviderCatalog;
+  readonly routes: ReadonlyMap<string, AgentRoute>;
+  readonly closers: (() => Promise<void> | void)[];
+}
+
+function assembleGateway(parts: GatewayParts): Gateway {
+  const { config, logger, events, registry, executor, runner, catalog, routes, closers } = parts;
+  let app: FastifyInstance | undefined;
+  let closing: Promise<void> | undefined;
+  const readinessProbes: ReadinessProbe[] = [
+    () => {
+      const unavailable = [...routes.values()].filter((r) => r.unavailable !== undefined).map((r) => r.agent.name);
+      return {
+        name: 'agents',
+        status: routes.size === 0 || unavailable.length === routes.size ? 'fail' : unavailable.length > 0 ? 'degraded' : 'ok',
+        detail: `${routes.size - unavailable.length} of ${routes.size} agents can run`,
+        ...(unavailable.length > 0 ? { data: { unavailable } } : {}),
+      };
+    },
+    () =>
+      [...catalog.values()].map((entry) => ({
+        name: `provider:${entry.name}`,
+        status: entry.provider ? ('ok' as const) : ('degraded' as const),
+        ...(entry.disabledReason ? { detail: entry.disabledReason } : {}),
+      })),
+  ];
+
+  const gateway: Gateway = {
+    config,
+    logger,
+    events,
+    registry,
+    executor,
+    runner,
+    catalog,
+    routes,
+    readinessProbes,
+    get shuttingDown() {
+      return closing !== undefined;
+    },
+    execute(agent, input, context = {}, options = {}) {
+      return runner.execute(agent, input, context, { requestId: options.requestId ?? randomUUID(), ...options });
+    },
+    plugin: async (instance) => {
+      await instance.register(ossaGatewayPlugin, { gateway });
+    },
+    async server() {
+      app ??= await buildHttpApp(gateway);
+      return app;
+    },
+    async listen(listenOptions = {}) {
+      const server = await gateway.server();
+      await server.listen({ host: listenOptions.host ?? config.server.host, port: listenOptions.port ?? config.server.port });
+      const address = server.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.server.port;
+      const host = listenOptions.host ?? config.server.host;
+      return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
+    },
+    onClose(fn) {
+      closers.push(fn);
+    },
+    close() {
+      closing ??= (async () => {
+        if (app) await app.close();
+        for (const fn of [...closers].reverse()) {
+          try {
+            await fn();
+          } catch (error) {
+            logger.error({ err: error }, 'error while closing the gateway');
+          }
+        }
+      })();
+      return closing;
+    },
+  };
+  return gateway;
+}
+
+/** One line per agent at startup, saying who will answer it (and why, when it is not its own provider). */
+function logRoutes(logger: Logger, routes: ReadonlyMap<string, AgentRoute>): void {
+  for (const route of routes.values()) {
+    const serving = route.usable[0];
+    const base = { agent: route.agent.name, version: route.agent.version, provider: serving?.provider ?? route.primary.provider, model: serving?.model ?? route.primary.model };
+    if (route.unavailable) logger.warn(base, `agent ${route.agent.name} cannot run: ${route.unavailable}`);
+    else if (serving && serving.provider !== route.primary.provider) {
+      logger.info({ ...base, wanted: route.primary.provider }, `agent ${route.agent.name}: ${route.primary.provider} is disabled; answering through ${serving.provider} (${serving.model})`);
+    } else logger.info(base, `agent ${route.agent.name} -> ${base.provider} (${base.model})`);
+  }
+  const providers = new Set([...routes.values()].map((r) => r.usable[0]?.provider).filter(Boolean));
+  if (providers.size === 1 && providers.has('echo')) {
+    logger.info({ provider: 'echo' }, 'offline mode: every agent answers through the echo provider (set ANTHROPIC_API_KEY or OPENAI_API_KEY to use a real model)');
+  }
+}

@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { OssaConfig } from '../config/ossa-config.js';
+import type { AgentExecutor } from '../executor/agent-executor.js';
+import type { AgentRunner } from '../executor/agent-response.js';
+import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { ProviderCatalog } from '../providers/provider-catalog.js';
+
+/** One line of `/readyz`: a dependency and how it is doing. */
+export interface ReadinessCheck {
+  readonly name: string;
+  /** `ok`: fine; `degraded`: serving, with less (a provider disabled, Redis down in fail-open); `fail`: not ready. */
+  readonly status: 'ok' | 'degraded' | 'fail';
+  readonly detail?: string;
+  readonly data?: Record<string, unknown>;
+}
+
+export type ReadinessProbe = () => ReadinessCheck | ReadinessCheck[] | Promise<ReadinessCheck | ReadinessCheck[]>;
+
+/** What the HTTP layer needs from the gateway: the composition root provides it. */
+export interface GatewayServices {
+  readonly config: OssaConfig;
+  readonly logger: Logger;
+  /** The front of the execution pipeline (the cached executor when caching is on). */
+  readonly runner: AgentRunner;
+  readonly executor: AgentExecutor;
+  readonly catalog: ProviderCatalog;
+  readonly events: EventDispatcher;
+  /** Probes `/readyz` runs; later layers (breakers, Redis) add theirs. */
+  readonly readinessProbes: ReadinessProbe[];
+  /** True once shutdown began: `/readyz` answers 503 so load balancers drain us. */
+  readonly shuttingDown: boolean;
+}

@@ -1,0 +1,63 @@
+import Ajv from 'ajv';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { handleError } from './error-handler.js';
+import type { GatewayServices } from './gateway-services.js';
+import { HttpProblem, sendProblem } from './problem.js';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { registerAgentRoutes } from './routes/agent-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+
+/**
+ * Request validation that rejects rather than repairs: unknown fields are an error (not
+ * silently dropped), and `"1"` is not a number.
+ */
+function createValidatorCompiler() {
+  const ajv = new Ajv.default({ removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true, strict: false });
+  return ({ schema }: { schema: object }) => ajv.compile(schema);
+}
+
+/**
+ * The gateway's routes as a Fastify plugin, for embedding in an existing app:
+ * `app.register(ossaGatewayPlugin, { gateway, prefix: '/ai' })`. Errors inside the plugin's
+ * routes are answered as problem+json; the host app's other routes are untouched.
+ */
+export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }> = async (app, { gateway }) => {
+  app.setValidatorCompiler(createValidatorCompiler());
+  // Only JSON is accepted: a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
+  const agentNames = (): string[] => gateway.executor.agents().map((a) => a.name);
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply, agentNames));
+  registerHealthRoutes(app, gateway);
+  registerAgentRoutes(app, gateway);
+};
+
+/** The standalone HTTP server: Fastify with request ids, body limit, and problem+json everywhere. */
+export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyInstance> {
+  const { server } = gateway.config;
+  const app = Fastify({
+    loggerInstance: gateway.logger as FastifyBaseLogger,
+    // Our own onResponse line replaces Fastify's two per request; every line carries request_id.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: requestIdFor,
+    bodyLimit: server.body_limit,
+    trustProxy: server.trust_proxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 1000) / 1000 },
+      'request completed',
+    );
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply, () => []));
+  await app.register(ossaGatewayPlugin, { gateway });
+  return app;
+}

@@ -1,0 +1,48 @@
+import type { FastifyReply } from 'fastify';
+
+/** An RFC 9457 problem document, with the request id so a user can quote it to an operator. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  request_id: string;
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** `urn:ossa-gateway:problem:<slug>`: stable identifiers clients can branch on. */
+export function problemType(slug: string): string {
+  return `urn:ossa-gateway:problem:${slug}`;
+}
+
+/** An error that already knows its HTTP answer. Thrown from handlers and hooks. */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  const body: Problem = {
+    type: problemType(problem.slug),
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    instance: reply.request.url.split('?')[0],
+    request_id: String(reply.request.id),
+    ...problem.extensions,
+  };
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}

@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AgentRoute } from '../../executor/agent-route.js';
+import { AgentNotFoundError } from '../../executor/execution-errors.js';
+import type { CacheMode, ExecutionContext } from '../../executor/agent-response.js';
+import type { GatewayServices } from '../gateway-services.js';
+import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '../schemas.js';
+
+interface ExecuteBody {
+  input: string;
+  context?: ExecutionContext;
+  cache?: CacheMode;
+}
+
+/** `GET /v1/agents`, `GET /v1/agents/{name}`, `POST /v1/agents/{name}/execute`. */
+export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServices): void {
+  app.get('/v1/agents', async () => ({
+    agents: gateway.executor.agents().map((agent) => summarize(gateway.executor.route(agent.name)!)),
+  }));
+
+  app.get<{ Params: { name: string } }>('/v1/agents/:name', { schema: { params: agentNameParamsSchema } }, async (request) => {
+    const route = gateway.executor.route(request.params.name);
+    if (!route) throw new AgentNotFoundError(request.params.name);
+    return describe(route);
+  });
+
+  app.post<{ Params: { name: string }; Body: ExecuteBody }>(
+    '/v1/agents/:name/execute',
+    { schema: { params: agentNameParamsSchema, body: executeBodySchema, response: { 200: agentResponseSchema } } },
+    async (request, reply) => {
+      const { name } = request.params;
+      if (!gateway.executor.route(name)) throw new AgentNotFoundError(name);
+      const signal = abortOnDisconnect(request, reply);
+      const userId = (request as FastifyRequest & { userId?: string }).userId;
+      return gateway.runner.execute(name, request.body.input, request.body.context ?? {}, {
+        requestId: String(request.id),
+        signal,
+        ...(userId !== undefined ? { userId } : {}),
+        ...(request.body.cache !== undefined ? { cache: request.body.cache } : {}),
+      });
+    },
+  );
+}
+
+/**
+ * An `AbortSignal` that fires when the client goes away before we answer, so the upstream
+ * call and any pending retry stop instead of spending tokens nobody will read.
+ */
+export function abortOnDisconnect(request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+  request.raw.once('aborted', () => controller.abort(new Error('client disconnected')));
+  return controller.signal;
+}
+
+function summarize(route: AgentRoute): Record<string, unknown> {
+  const serving = route.usable[0];
+  return {
+    name: route.agent.name,
+    version: route.agent.version,
+    description: route.agent.description,
+    provider: route.primary.provider,
+    model: route.primary.model,
+    status: route.unavailable ? 'unavailable' : serving && serving.provider !== route.primary.provider ? 'degraded' : 'ready',
+    ...(serving && serving.provider !== route.primary.provider ? { serving } : {}),
+  };
+}
+
+function describe(route: AgentRoute): Record<string, unknown> {
+  return {
+    ...summarize(route),
+    api_version: route.agent.apiVersion,
+    temperature: route.temperature,
+    max_tokens: route.maxTokens,
+    fallbacks: route.fallbacks,
+    system_prompt_source: route.agent.systemPromptSource,
+    timeout_seconds: route.agent.timeoutSeconds ?? null,
+    rate_limit: route.agent.rateLimit ? { requests_per_minute: route.agent.rateLimit.requestsPerMinute, burst_limit: route.agent.rateLimit.burstLimit } : null,
+    tools: route.agent.tools,
+    ...(route.unavailable ? { unavailable: route.unavailable } : {}),
+  };
+}
