@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from './load-config.js';
+import { formatIssue, SourceError } from './source-issue.js';
+
+const FILE = '/srv/gw/ossa.yaml';
+
+/** The issues a user would read for `text`, without the file name. */
+function problems(text: string): string[] {
+  try {
+    parseConfigText(text, FILE, {});
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    return error.issues.map((issue) => formatIssue(issue).slice(FILE.length + 1));
+  }
+  throw new Error('expected a SourceError, but loading succeeded');
+}
+
+function warnings(text: string): string[] {
+  return parseConfigText(text, FILE, {}).warnings.map((issue) => formatIssue(issue).slice(FILE.length + 1));
+}
+
+function config(text: string) {
+  return parseConfigText(text, FILE, {}).config;
+}
+
+describe('provider names', () => {
+  it('requires default_provider to name a configured provider', () => {
+    expect(problems('ossa:\n  default_provider: anthopic\n  providers:\n    anthropic: {api_key: k}\n')).toEqual([
+      '2:21: default_provider: expected the name of a configured provider, got "anthopic" (did you mean "anthropic"?)',
+    ]);
+    expect(problems('ossa:\n  default_provider: mistral\n')).toEqual([
+      '2:21: default_provider: expected the name of a configured provider, got "mistral" (configured providers: echo)',
+    ]);
+  });
+
+  it('requires every fallback to name a configured provider other than itself', () => {
+    expect(
+      problems(`ossa:
+  providers:
+    anthropic:
+      circuit_breaker:
+        fallback_providers: [opena, anthropic, echo]
+    openai: {}
+`),
+    ).toEqual([
+      '5:30: providers.anthropic.circuit_breaker.fallback_providers[0]: expected the name of a configured provider, got "opena" (did you mean "openai"?)',
+      '5:37: providers.anthropic.circuit_breaker.fallback_providers[1]: a provider cannot fall back to itself ("anthropic")',
+    ]);
+  });
+
+  it('always has the echo provider, unless the file configures its own', () => {
+    const implicit = config('ossa:\n  default_provider: echo\n  providers:\n    openai: {circuit_breaker: {fallback_providers: [echo]}}\n');
+    expect(implicit.providers['echo']).toMatchObject({ type: 'echo', timeout: 30, max_retries: 2 });
+    const own = config('ossa:\n  providers:\n    echo: {type: openai-compatible, base_url: "https://echo.internal/v1", timeout: 5}\n');
+    expect(own.providers['echo']).toMatchObject({ type: 'openai-compatible', timeout: 5 });
+  });
+});
+
+describe('provider type', () => {
+  it('takes the type from a provider named after one', () => {
+    const loaded = config(`ossa:
+  providers:
+    anthropic: {}
+    openai: ~
+    openai-compatible: {base_url: "https://llm.internal/v1"}
+`);
+    expect(loaded.providers['anthropic']?.type).toBe('anthropic');
+    expect(loaded.providers['openai']?.type).toBe('openai');
+    expect(loaded.providers['openai-compatible']?.type).toBe('openai-compatible');
+  });
+
+  it('requires type for any other name, pointing at the provider', () => {
+    expect(problems('ossa:\n  providers:\n    claude:\n      api_key: k\n')).toEqual([
+      '3:5: providers.claude.type: type is required: one of anthropic, openai, openai-compatible, echo (only a provider named anthropic, openai, openai-compatible, echo may leave out its type)',
+    ]);
+  });
+
+  it('requires base_url for an openai-compatible provider', () => {
+    expect(problems('ossa:\n  providers:\n    vllm: {type: openai-compatible}\n')).toEqual([
+      '3:5: providers.vllm.base_url: base_url is required for type openai-compatible (the URL of the server, e.g. http://127.0.0.1:11434/v1)',
+    ]);
+  });
+});
+
+describe('base_url', () => {
+  it('must be an http(s) URL', () => {
+    expect(
+      problems(`ossa:
+  providers:
+    a: {type: openai-compatible, base_url: "ftp://files.internal"}
+    b: {type: openai-compatible, base_url: "llm.internal:8000"}
+    c: {type: openai-compatible, base_url: "not a url"}
+`),
+    ).toEqual([
+      '3:44: providers.a.base_url: expected an http:// or https:// URL, got "ftp://files.internal"',
+      '4:44: providers.b.base_url: expected an http:// or https:// URL, got "llm.internal:8000"',
+      '5:44: providers.c.base_url: expected an http:// or https:// URL, got "not a url"',
+    ]);
+  });
+
+  it('refuses plain http unless the provider allows it', () => {
+    expect(problems('ossa:\n  providers:\n    ollama: {type: openai-compatible, base_url: "http://127.0.0.1:11434/v1"}\n')).toEqual([
+      '3:49: providers.ollama.base_url: plain http sends the API key and prompts unencrypted (use https, or set allow_insecure_http: true for this provider)',
+    ]);
+    const allowed = config('ossa:\n  providers:\n    ollama: {type: openai-compatible, base_url: "http://127.0.0.1:11434/v1", allow_insecure_http: true}\n');
+    expect(allowed.providers['ollama']?.base_url).toBe('http://127.0.0.1:11434/v1');
+  });
+
+  it('warns when plain http is allowed in prod', () => {
+    expect(
+      warnings('ossa:\n  env: prod\n  providers:\n    ollama: {type: openai-compatible, base_url: "http://gpu:11434/v1", allow_insecure_http: true}\n'),
+    ).toEqual(['4:93: providers.ollama.allow_insecure_http: plain http to a provider is allowed in prod']);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('requires max_backoff_ms to be at least initial_backoff_ms', () => {
+    expect(problems('ossa:\n  providers:\n    openai:\n      circuit_breaker: {initial_backoff_ms: 500, max_backoff_ms: 100}\n')).toEqual([
+      '4:66: providers.openai.circuit_breaker.max_backoff_ms: expected at least initial_backoff_ms (500), got 100',
+    ]);
+  });
+});
+
+describe('redis', () => {
+  it('is required by redis storage for rate limits and the cache', () => {
+    expect(problems('ossa:\n  rate_limit: {storage: redis}\n  cache: {storage: redis}\n')).toEqual([
+      '2:25: rate_limit.storage: storage "redis" needs redis.url (set redis.url, e.g. redis://127.0.0.1:6379)',
+      '3:20: cache.storage: storage "redis" needs redis.url (set redis.url, e.g. redis://127.0.0.1:6379)',
+    ]);
+    expect(config('ossa:\n  redis: {url: "rediss://cache:6380"}\n  rate_limit: {storage: redis}\n').redis.url).toBe('rediss://cache:6380');
+  });
+
+  it('needs a redis:// or rediss:// URL', () => {
+    expect(problems('ossa:\n  redis: {url: "http://cache:6379"}\n')).toEqual([
+      '2:16: redis.url: expected a redis:// or rediss:// URL, got "http://cache:6379"',
+    ]);
+  });
+});
+
+describe('security.clients', () => {
+  const digest = 'a'.repeat(64);
+
+  it('needs unique ids and exactly one of key and key_sha256', () => {
+    expect(
+      problems(`ossa:
+  security:
+    clients:
+      - id: web
+        key: k1
+      - id: web
+        key_sha256: ${digest}
+      - id: batch
+      - id: both
+        key: k3
+        key_sha256: ${digest.replace(/a/g, 'b')}
+`),
+    ).toEqual([
+      '6:13: security.clients[1].id: duplicate client id "web" (already used by clients[0])',
+      '8:9: security.clients[2].key: missing the client\'s key: write key or key_sha256',
+      '11:9: security.clients[3].key_sha256: write either key or key_sha256, not both',
+    ]);
+  });
+
+  it('wants key_sha256 as 64 hex characters, stored in lower case', () => {
+    expect(problems('ossa:\n  security:\n    clients: [{id: a, key_sha256: abc123}]\n')).toEqual([
+      '3:35: security.clients[0].key_sha256: expected 64 hexadecimal characters (a SHA-256 digest), got "abc123"',
+    ]);
+    const loaded = config(`ossa:\n  security:\n    clients: [{id: a, key_sha256: ${'AB'.repeat(32)}}]\n`);
+    expect(loaded.security.clients[0]?.key_sha256).toBe('ab'.repeat(32));
+  });
+
+  it('refuses two clients with the same key', () => {
+    expect(
+      problems(`ossa:\n  security:\n    clients:\n      - {id: a, key_sha256: ${digest}}\n      - {id: b, key_sha256: ${digest.toUpperCase()}}\n`),
+    ).toEqual(['5:29: security.clients[1].key_sha256: the same key_sha256 as clients[0]']);
+  });
+});
+
+describe('other URLs and warnings', () => {
+  it('checks observability.otlp_endpoint', () => {
+    expect(problems('ossa:\n  observability: {otlp_endpoint: "otel:4318"}\n')).toEqual([
+      '2:34: observability.otlp_endpoint: expected an http:// or https:// URL, got "otel:4318"',
+    ]);
+  });
+
+  it('warns about an agent cache_ttl while the cache is off', () => {
+    expect(warnings('ossa:\n  cache: {enabled: false}\n  agents:\n    faq: {cache_ttl: 60}\n')).toEqual([
+      '4:22: agents.faq.cache_ttl: has no effect: cache.enabled is false',
+    ]);
+  });
+});

@@ -1,0 +1,211 @@
+import { PROVIDER_TYPES, type ProviderType } from '../providers/provider.js';
+import { didYouMean, isRecord, showValue, type ConfigFindings, type ConfigProblem } from './config-problem.js';
+import { suggest } from './did-you-mean.js';
+
+/** Provider names that may leave out `type`: the name is the type. */
+const TYPED_NAMES: readonly string[] = PROVIDER_TYPES;
+
+/**
+ * Before validation: makes the built-in `echo` provider available when the file does not
+ * configure one, and gives a provider named after a type (`anthropic:`) that type.
+ */
+export function prepareProviders(tree: Record<string, unknown>): void {
+  if (tree['providers'] === undefined || tree['providers'] === null) tree['providers'] = {};
+  const providers = tree['providers'];
+  if (!isRecord(providers)) return;
+  if (!('echo' in providers)) providers['echo'] = { type: 'echo' satisfies ProviderType };
+  for (const [name, provider] of Object.entries(providers)) {
+    // `echo: ~` configures a provider with every default.
+    const settings = provider === null ? (providers[name] = {}) : provider;
+    if (isRecord(settings) && settings['type'] === undefined && TYPED_NAMES.includes(name)) settings['type'] = name;
+  }
+}
+
+/**
+ * After validation and defaults: the rules a schema cannot state (a fallback names a configured
+ * provider, `storage: redis` needs `redis.url`, client ids are unique, ...) and warnings about
+ * risky but legal settings. Tolerates a tree that failed validation, so every problem is
+ * reported in one pass.
+ */
+export function checkConfig(tree: Record<string, unknown>): ConfigFindings {
+  const errors: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+  checkSymfonyPlaceholders(tree, [], errors);
+  checkProviders(tree, errors, warnings);
+  checkRedis(tree, errors);
+  checkClients(tree, errors);
+  checkUrl(get(tree, 'observability', 'otlp_endpoint'), ['observability', 'otlp_endpoint'], ['http:', 'https:'], errors);
+  warnAboutSecurity(tree, warnings);
+  warnAboutUnusedSettings(tree, warnings);
+  return { errors, warnings };
+}
+
+function get(value: unknown, ...path: string[]): unknown {
+  let node = value;
+  for (const part of path) node = isRecord(node) ? node[part] : undefined;
+  return node;
+}
+
+function entries(value: unknown): [string, Record<string, unknown>][] {
+  return isRecord(value) ? Object.entries(value).filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1])) : [];
+}
+
+function checkSymfonyPlaceholders(value: unknown, path: (string | number)[], errors: ConfigProblem[]): void {
+  if (typeof value === 'string') {
+    const match = /%env\((?:[a-z_]+:)*([A-Za-z_][A-Za-z0-9_]*)\)%/.exec(value);
+    if (match) {
+      errors.push({ path, message: `Symfony's ${match[0]} is not read here`, hint: `write \${${match[1]}} instead` });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkSymfonyPlaceholders(item, [...path, i], errors));
+  } else if (isRecord(value)) {
+    for (const [key, child] of Object.entries(value)) checkSymfonyPlaceholders(child, [...path, key], errors);
+  }
+}
+
+function checkProviders(tree: Record<string, unknown>, errors: ConfigProblem[], warnings: ConfigProblem[]): void {
+  const providers = isRecord(tree['providers']) ? tree['providers'] : {};
+  const names = Object.keys(providers);
+  const unknownProvider = (name: unknown, path: (string | number)[]): void => {
+    if (typeof name !== 'string' || name in providers) return;
+    const close = suggest(name, names);
+    errors.push({
+      path,
+      message: `expected the name of a configured provider, got ${showValue(name)}`,
+      hint: close ? didYouMean(close).hint : `configured providers: ${names.join(', ')}`,
+    });
+  };
+  unknownProvider(tree['default_provider'], ['default_provider']);
+
+  for (const [name, provider] of entries(providers)) {
+    const at = (...rest: string[]): string[] => ['providers', name, ...rest];
+    if (provider['type'] === undefined) {
+      errors.push({
+        path: at('type'),
+        anchor: at(),
+        at: 'key',
+        message: `type is required: one of ${PROVIDER_TYPES.join(', ')}`,
+        hint: `only a provider named ${TYPED_NAMES.join(', ')} may leave out its type`,
+      });
+    }
+    if (provider['type'] === 'openai-compatible' && provider['base_url'] === undefined) {
+      errors.push({
+        path: at('base_url'),
+        anchor: at(),
+        at: 'key',
+        message: 'base_url is required for type openai-compatible',
+        hint: 'the URL of the server, e.g. http://127.0.0.1:11434/v1',
+      });
+    }
+    const url = checkUrl(provider['base_url'], at('base_url'), ['http:', 'https:'], errors);
+    if (url?.protocol === 'http:' && provider['allow_insecure_http'] === false) {
+      errors.push({
+        path: at('base_url'),
+        message: 'plain http sends the API key and prompts unencrypted',
+        hint: 'use https, or set allow_insecure_http: true for this provider',
+      });
+    }
+    if (provider['allow_insecure_http'] === true && tree['env'] === 'prod') {
+      warnings.push({ path: at('allow_insecure_http'), message: 'plain http to a provider is allowed in prod' });
+    }
+
+    const breaker = provider['circuit_breaker'];
+    if (!isRecord(breaker)) continue;
+    const fallbacks = breaker['fallback_providers'];
+    if (Array.isArray(fallbacks)) {
+      fallbacks.forEach((fallback, i) => {
+        const path = [...at('circuit_breaker', 'fallback_providers'), i];
+        if (fallback === name) errors.push({ path, message: `a provider cannot fall back to itself ("${name}")` });
+        else unknownProvider(fallback, path);
+      });
+    }
+    const initial = breaker['initial_backoff_ms'];
+    const max = breaker['max_backoff_ms'];
+    if (typeof initial === 'number' && typeof max === 'number' && max < initial) {
+      errors.push({ path: at('circuit_breaker', 'max_backoff_ms'), message: `expected at least initial_backoff_ms (${initial}), got ${max}` });
+    }
+  }
+}
+
+function checkRedis(tree: Record<string, unknown>, errors: ConfigProblem[]): void {
+  const url = get(tree, 'redis', 'url');
+  checkUrl(url, ['redis', 'url'], ['redis:', 'rediss:'], errors);
+  for (const section of ['rate_limit', 'cache']) {
+    if (get(tree, section, 'storage') === 'redis' && url === undefined) {
+      errors.push({
+        path: [section, 'storage'],
+        message: 'storage "redis" needs redis.url',
+        hint: 'set redis.url, e.g. redis://127.0.0.1:6379',
+      });
+    }
+  }
+}
+
+/** Parses a URL value and reports a wrong scheme; returns the URL when it is usable. */
+function checkUrl(value: unknown, path: (string | number)[], protocols: readonly string[], errors: ConfigProblem[]): URL | undefined {
+  if (typeof value !== 'string') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !protocols.includes(url.protocol) || url.host === '') {
+    const schemes = protocols.map((protocol) => `${protocol}//`).join(' or ');
+    const article = schemes.startsWith('h') ? 'an' : 'a';
+    errors.push({ path, message: `expected ${article} ${schemes} URL, got ${showValue(value)}` });
+    return undefined;
+  }
+  return url;
+}
+
+function checkClients(tree: Record<string, unknown>, errors: ConfigProblem[]): void {
+  const clients = get(tree, 'security', 'clients');
+  if (!Array.isArray(clients)) return;
+  const ids = new Map<string, number>();
+  const keys = new Map<string, number>();
+  clients.forEach((client: unknown, i) => {
+    if (!isRecord(client)) return;
+    const at = (...rest: string[]): (string | number)[] => ['security', 'clients', i, ...rest];
+    const id = client['id'];
+    if (typeof id === 'string') {
+      const first = ids.get(id);
+      if (first !== undefined) errors.push({ path: at('id'), message: `duplicate client id "${id}" (already used by clients[${first}])` });
+      else ids.set(id, i);
+    }
+    const hasKey = client['key'] !== undefined;
+    const hasDigest = client['key_sha256'] !== undefined;
+    if (hasKey && hasDigest) {
+      errors.push({ path: at('key_sha256'), at: 'key', message: 'write either key or key_sha256, not both' });
+    } else if (!hasKey && !hasDigest) {
+      errors.push({ path: at('key'), anchor: at(), message: 'missing the client\'s key: write key or key_sha256' });
+    }
+    for (const field of ['key', 'key_sha256']) {
+      const value = client[field];
+      if (typeof value !== 'string') continue;
+      const normalized = field === 'key_sha256' ? `sha256:${value.toLowerCase()}` : value;
+      const first = keys.get(normalized);
+      if (first !== undefined) errors.push({ path: at(field), message: `the same ${field} as clients[${first}]` });
+      else keys.set(normalized, i);
+    }
+  });
+}
+
+function warnAboutSecurity(tree: Record<string, unknown>, warnings: ConfigProblem[]): void {
+  if (tree['env'] !== 'prod') return;
+  if (get(tree, 'security', 'enforce_https') === false) {
+    warnings.push({ path: ['security', 'enforce_https'], message: 'enforce_https is off in prod' });
+  }
+  if (get(tree, 'security', 'allow_plaintext_keys') === true) {
+    warnings.push({ path: ['security', 'allow_plaintext_keys'], message: 'API keys written in plain text are accepted in prod' });
+  }
+}
+
+function warnAboutUnusedSettings(tree: Record<string, unknown>, warnings: ConfigProblem[]): void {
+  if (get(tree, 'cache', 'enabled') !== false) return;
+  for (const [name, overrides] of entries(tree['agents'])) {
+    if (overrides['cache_ttl'] !== undefined) {
+      warnings.push({ path: ['agents', name, 'cache_ttl'], message: 'has no effect: cache.enabled is false' });
+    }
+  }
+}
