@@ -98,12 +98,9 @@ describe('base_url', () => {
     ]);
   });
 
-  it('refuses plain http unless the provider allows it', () => {
-    expect(problems('ossa:\n  providers:\n    ollama: {type: openai-compatible, base_url: "http://127.0.0.1:11434/v1"}\n')).toEqual([
-      '3:49: providers.ollama.base_url: plain http sends the API key and prompts unencrypted (use https, or set allow_insecure_http: true for this provider)',
-    ]);
-    const allowed = config('ossa:\n  providers:\n    ollama: {type: openai-compatible, base_url: "http://127.0.0.1:11434/v1", allow_insecure_http: true}\n');
-    expect(allowed.providers['ollama']?.base_url).toBe('http://127.0.0.1:11434/v1');
+  it('leaves plain http to the SecureProviderFactory (it knows enforce_https and loopback)', () => {
+    const loaded = config('ossa:\n  providers:\n    ollama: {type: openai-compatible, base_url: "http://127.0.0.1:11434/v1"}\n');
+    expect(loaded.providers['ollama']?.base_url).toBe('http://127.0.0.1:11434/v1');
   });
 
   it('warns when plain http is allowed in prod', () => {

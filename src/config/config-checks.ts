@@ -97,14 +97,9 @@ function checkProviders(tree: Record<string, unknown>, errors: ConfigProblem[], 
         hint: 'the URL of the server, e.g. http://127.0.0.1:11434/v1',
       });
     }
-    const url = checkUrl(provider['base_url'], at('base_url'), ['http:', 'https:'], errors);
-    if (url?.protocol === 'http:' && provider['allow_insecure_http'] === false) {
-      errors.push({
-        path: at('base_url'),
-        message: 'plain http sends the API key and prompts unencrypted',
-        hint: 'use https, or set allow_insecure_http: true for this provider',
-      });
-    }
+    // Whether plain http is acceptable (enforce_https, loopback, allow_insecure_http) is the
+    // SecureProviderFactory's decision; here only the URL's form is checked.
+    checkUrl(provider['base_url'], at('base_url'), ['http:', 'https:'], errors);
     if (provider['allow_insecure_http'] === true && tree['env'] === 'prod') {
       warnings.push({ path: at('allow_insecure_http'), message: 'plain http to a provider is allowed in prod' });
     }
@@ -141,9 +136,9 @@ function checkRedis(tree: Record<string, unknown>, errors: ConfigProblem[]): voi
   }
 }
 
-/** Parses a URL value and reports a wrong scheme; returns the URL when it is usable. */
-function checkUrl(value: unknown, path: (string | number)[], protocols: readonly string[], errors: ConfigProblem[]): URL | undefined {
-  if (typeof value !== 'string') return undefined;
+/** Reports a value that is not a URL with one of `protocols` (`http:`) and a host. */
+function checkUrl(value: unknown, path: (string | number)[], protocols: readonly string[], errors: ConfigProblem[]): void {
+  if (typeof value !== 'string') return;
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -154,9 +149,7 @@ function checkUrl(value: unknown, path: (string | number)[], protocols: readonly
     const schemes = protocols.map((protocol) => `${protocol}//`).join(' or ');
     const article = schemes.startsWith('h') ? 'an' : 'a';
     errors.push({ path, message: `expected ${article} ${schemes} URL, got ${showValue(value)}` });
-    return undefined;
   }
-  return url;
 }
 
 function checkClients(tree: Record<string, unknown>, errors: ConfigProblem[]): void {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, loadConfig, loadConfigFile, normalizeConfig, parseConfigText, resolveConfigPath } from './load-config.js';
 import { formatIssue, SourceError } from './source-issue.js';
@@ -614,6 +615,28 @@ describe('warnings', () => {
   it('has no warnings for the defaults or for the same settings in dev', () => {
     expect(load('ossa: {}\n').warnings).toEqual([]);
     expect(load('ossa:\n  security: {enforce_https: false, allow_plaintext_keys: true}\n').warnings).toEqual([]);
+  });
+});
+
+describe('the example ossa.yaml', () => {
+  const example = fileURLToPath(new URL('../../ossa.yaml', import.meta.url));
+
+  it.skipIf(!fs.existsSync(example))('loads without errors or warnings, with or without API keys', () => {
+    const offline = loadConfigFile(example, {});
+    expect(offline.warnings).toEqual([]);
+    expect(offline.config.providers['anthropic']?.api_key).toBe('${ANTHROPIC_API_KEY}');
+    expect(offline.config.server.port).toBe(8080);
+    expect(loadConfigFile(example, { PORT: '0', OSSA_ENV: 'prod', LOG_LEVEL: 'warn' }).config).toMatchObject({
+      env: 'prod',
+      server: { port: 0 },
+      observability: { log_level: 'warn' },
+    });
+  });
+
+  it.skipIf(!fs.existsSync(example))('normalizes to itself: a loaded config can be handed to normalizeConfig again', () => {
+    const { config, baseDir } = loadConfigFile(example, {});
+    expect(normalizeConfig(config, { baseDir: '/elsewhere', env: {} }).config).toEqual(config);
+    expect(baseDir).toBe(path.dirname(example));
   });
 });
 
