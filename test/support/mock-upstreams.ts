@@ -1,0 +1,79 @@
+/**
+ * Mock Anthropic and OpenAI upstreams for tests: real HTTP on 127.0.0.1 (port 0), speaking
+ * the real wire formats, JSON and SSE, errors in each vendor's real error shape.
+ *
+ * API (both mocks are the same `MockUpstream`):
+ *   const mock = await startMockAnthropic();   // or startMockOpenAI()
+ *   mock.url            base URL to configure an adapter with (OpenAI's ends in `/v1`)
+ *   mock.port
+ *   mock.requests       every request received: { method, path, headers, body (parsed JSON),
+ *                       connection (socket serial: equal = keep-alive reuse), behaviour,
+ *                       aborted (the client closed before the mock finished answering) }
+ *   mock.mode = {...}   standing behaviour for requests with nothing scripted
+ *   mock.script(b1, b2) the next requests get these behaviours, in order; then `mode` again
+ *   mock.fail({ status: 500, times: 3, retryAfter: '2' })  shorthand: script `times` errors
+ *   mock.until(() => mock.requests[0]?.aborted === true)   resolves when the predicate holds
+ *   mock.openSockets    sockets open right now
+ *   mock.reset()        forget requests and script, mode back to { kind: 'reply' }
+ *   await mock.close()  destroys every open socket, stops listening
+ *
+ * Behaviours (`MockBehaviour`; every kind takes `delayMs`, a pause before anything is sent):
+ *   { kind: 'reply', text?, model?, finish?, usage?: {input, output} | false, chunkDelayMs? }
+ *       the default: JSON or SSE (when the body says `stream: true`) answering
+ *       `echo: <last user message>`, usage = words of the prompt / of the answer
+ *   { kind: 'error', status, type?, code?, message?: string | (req) => string, retryAfter?, retryAfterMs?, headers? }
+ *       that status with the vendor's error body (types default per status: 429
+ *       rate_limit_error, 529 overloaded_error, ...)
+ *   { kind: 'hang' }                       never answers
+ *   { kind: 'reset' }                      destroys the socket on arrival
+ *   { kind: 'malformed' }                  200 with a body that is not JSON (or an SSE event that is not)
+ *   { kind: 'truncate', afterDeltas?: 2, graceful? }  the stream's start and N text deltas, then
+ *       the socket is destroyed (graceful: the response ends cleanly) with no terminal event;
+ *       for JSON, half the promised body
+ *   { kind: 'stream-error', afterDeltas?: 1, type?: 'overloaded_error' }  N deltas, then an error
+ *       event (OpenAI: a `data: {"error": ...}` chunk); for JSON requests, a 500
+ *   { kind: 'raw', status, headers?, body }  exactly these bytes
+ *
+ * @example
+ * const mock = await startMockAnthropic();
+ * mock.fail({ status: 529, times: 2 });            // two overloaded answers, then echoes
+ * mock.script({ kind: 'reply', text: 'hi', chunkDelayMs: 20 });
+ * mock.mode = { kind: 'hang' };                    // everything after hangs
+ * await mock.close();
+ */
+import { anthropicDialect } from './mock-anthropic.js';
+import { openAIDialect } from './mock-openai.js';
+import { MockUpstreamServer, type ErrorOptions, type MockBehaviour, type MockDialect } from './mock-upstream-server.js';
+
+export type { ErrorOptions, MockBehaviour, RecordedRequest, ReplyOptions } from './mock-upstream-server.js';
+
+/** A running mock upstream; see the top of this file. */
+export class MockUpstream extends MockUpstreamServer {
+  /** Queues behaviours for the next requests, in order. */
+  override script(...behaviours: MockBehaviour[]): this {
+    super.script(...behaviours);
+    return this;
+  }
+
+  /** Queues `times` (default 1) error answers of `status`, in the vendor's error shape. */
+  fail(options: ErrorOptions & { readonly times?: number; readonly delayMs?: number }): this {
+    const { times = 1, ...error } = options;
+    return this.script(...Array.from({ length: times }, (): MockBehaviour => ({ kind: 'error', ...error })));
+  }
+}
+
+async function start(dialect: MockDialect): Promise<MockUpstream> {
+  const mock = new MockUpstream(dialect);
+  await mock.listen();
+  return mock;
+}
+
+/** A mock Anthropic Messages API (`POST /v1/messages`); `url` is the adapter's `baseUrl`. */
+export function startMockAnthropic(): Promise<MockUpstream> {
+  return start(anthropicDialect);
+}
+
+/** A mock OpenAI Chat Completions API (`POST /v1/chat/completions`); `url` ends in `/v1`. */
+export function startMockOpenAI(): Promise<MockUpstream> {
+  return start(openAIDialect);
+}
