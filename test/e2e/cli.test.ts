@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { agentManifest, readJson, tempDir } from '../support/gateway-harness.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'ossa-gateway.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real binary (compiled by the test run's global setup). */
+function cli(args: string[], options: { cwd?: string; env?: Record<string, string>; untilStdout?: RegExp; timeoutMs?: number } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { PATH: process.env['PATH'] ?? '', ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('the ossa-gateway CLI', () => {
+  it('prints help for the tool and for each command', async () => {
+    const top = await cli(['--help']);
+    expect(top.code).toBe(0);
+    for (const command of ['serve', 'run', 'validate', 'agents']) expect(top.stdout).toMatch(new RegExp(`\\n  ${command} `));
+    for (const command of ['serve', 'run', 'validate', 'agents']) {
+      const help = await cli([command, '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: ossa-gateway ${command}`));
+    }
+  });
+
+  it('validates the example agents, and lists every error of broken manifests with exit 1', async () => {
+    const ok = await cli(['validate']);
+    expect(ok.stdout).toMatch(/^ok: 4 agents valid/);
+    expect(ok.code).toBe(0);
+
+    const dir = tempDir({
+      'a.ossa.yaml': agentManifest('dup'),
+      'b.ossa.yaml': agentManifest('dup'),
+      'c.ossa.yaml': agentManifest('c', { temperature: 9 }),
+      'd.ossa.yaml': 'apiVersion: ossa/v0.4.6\nkind: Agent\nmetadata:\n  name: d\n  name: e\n',
+    });
+    const bad = await cli(['validate', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`error: ${join(dir, 'c.ossa.yaml')}:10:18: spec.llm.temperature: expected a number between 0 and 2, got 9`);
+    expect(bad.stderr).toContain(`error: ${join(dir, 'd.ossa.yaml')}:5:3: Map keys must be unique`);
+    expect(bad.stderr).toContain(`error: ${join(dir, 'b.ossa.yaml')}:1: metadata.name: duplicate agent name "dup"`);
+    expect(bad.stdout).toBe('failed: 3 errors, 0 warnings\n');
+  });
+
+  it('runs an agent once through the echo provider when no key is set', async () => {
+    const run = await cli(['run', 'customer-support', 'Where', 'is', 'my', 'order?', '--context', '{"order":"A-1"}']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('[echo] Where is my order?\n');
+    expect(run.stderr).toMatch(/\(echo, echo, \d+\+\d+ tokens, \d+ ms\)/);
+    const json = await cli(['run', 'code-reviewer', 'x = 1', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ agent: { name: 'code-reviewer' }, provider: 'echo', output: '[echo] x = 1' });
+    const missing = await cli(['run', 'nobody', 'hi']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no agent named "nobody"/);
+  });
+
+  it('lists agents and who serves them', async () => {
+    const list = await cli(['agents']);
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n')[0]).toMatch(/^NAME\s+VERSION\s+PROVIDER\s+MODEL\s+SERVED BY$/);
+    expect(list.stdout).toMatch(/customer-support\s+1\.2\.0\s+anthropic\s+claude-sonnet-4-5\s+echo\/echo/);
+  });
+
+  it('refuses to serve with a broken manifest, listing them all, before listening', async () => {
+    const dir = tempDir({
+      'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n  server:\n    port: 0\n',
+      'agents/a.ossa.yaml': agentManifest('a', { provider: 'mistral' }),
+      'agents/b.ossa.yaml': agentManifest('b', { maxTokens: 0 }),
+    });
+    const serve = await cli(['serve'], { cwd: dir });
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain(`${join(dir, 'agents', 'b.ossa.yaml')}:10:16: spec.llm.maxTokens: expected a whole number >= 1, got 0`);
+    expect(serve.stderr).not.toMatch(/listening/);
+  });
+
+  it('refuses to serve an agent whose provider is not configured, naming both', async () => {
+    const dir = tempDir({
+      'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n  server:\n    port: 0\n',
+      'agents/a.ossa.yaml': agentManifest('writer', { provider: 'mistral', model: 'mistral-large' }),
+    });
+    const serve = await cli(['serve'], { cwd: dir });
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toMatch(/agent "writer": provider "mistral" is not configured \(configured: echo\)/);
+  });
+
+  it('reports a config error with file, line, column and a suggestion, exiting before listening', async () => {
+    const dir = tempDir({ 'bad.yaml': 'ossa:\n  server:\n    prot: 8080\n' });
+    const serve = await cli(['serve', '--config', join(dir, 'bad.yaml')]);
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain(`${join(dir, 'bad.yaml')}:3:5: server.prot: unknown key "prot" (did you mean "port"?)`);
+  });
+
+  it('serves until SIGTERM, then exits 0', async () => {
+    const dir = tempDir({ 'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n  server:\n    port: 0\n', 'agents/a.ossa.yaml': agentManifest('a') });
+    const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line in: ${output}`)), 10_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /ossa-gateway listening on (http:\/\/[^"]+)"/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    const res = await fetch(`${url}/v1/agents/a/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":"ping"}' });
+    expect(await readJson(res)).toMatchObject({ output: '[echo] ping', provider: 'echo' });
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(output).toMatch(/shutdown complete/);
+  });
+});

@@ -1,0 +1,50 @@
+import Fastify from 'fastify';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agentManifest, tempDir } from '../support/gateway-harness.js';
+import { createLogger } from '../../src/observability/logger.js';
+
+describe('the library API', () => {
+  it('is importable by package name from the built output', async () => {
+    // Self-reference through package.json "exports": what `import ... from 'ossa-gateway'` resolves to.
+    const lib = (await import('ossa-gateway' as string)) as typeof import('../../src/index.js');
+    expect(typeof lib.createGateway).toBe('function');
+    expect(typeof lib.ossaGatewayPlugin).toBe('function');
+  });
+
+  it('builds the pipeline from a config file and runs agents in-process', async () => {
+    const { createGateway } = await import('../../src/index.js');
+    const dir = tempDir({ 'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n', 'agents/helper.ossa.yaml': agentManifest('helper') });
+    const gateway = await createGateway({ configPath: join(dir, 'ossa.yaml'), env: {}, logger: createLogger({ level: 'silent' }) });
+    const answer = await gateway.execute('helper', 'hello', { user: 'ada' });
+    expect(answer).toMatchObject({ output: '[echo] hello', provider: 'echo', agent: { name: 'helper' } });
+    expect(answer.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    await gateway.close();
+  });
+
+  it('mounts the HTTP API in an existing Fastify app under a prefix, leaving its other routes alone', async () => {
+    const { createGateway } = await import('../../src/index.js');
+    const dir = tempDir({ 'agents/helper.ossa.yaml': agentManifest('helper') });
+    const gateway = await createGateway({ config: { manifest_paths: [join(dir, 'agents')] }, env: {}, logger: createLogger({ level: 'silent' }) });
+    const host = Fastify();
+    host.get('/own', async () => ({ mine: true }));
+    await host.register(gateway.plugin, { prefix: '/ai' });
+    const ok = await host.inject({ method: 'POST', url: '/ai/v1/agents/helper/execute', payload: { input: 'hi' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ output: '[echo] hi' });
+    const bad = await host.inject({ method: 'POST', url: '/ai/v1/agents/helper/execute', payload: { input: 'hi', extra: 1 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/problem\+json/);
+    expect((await host.inject({ url: '/own' })).json()).toEqual({ mine: true });
+    await host.close();
+    await gateway.close();
+  });
+
+  it('rejects an invalid config object with every problem named by key path', async () => {
+    const { createGateway, SourceError } = await import('../../src/index.js');
+    const attempt = createGateway({ config: { server: { port: 'eighty' }, default_temperature: 5 }, env: {} });
+    await expect(attempt).rejects.toBeInstanceOf(SourceError);
+    await expect(attempt).rejects.toThrow(/server\.port: expected/);
+    await expect(attempt).rejects.toThrow(/default_temperature: expected a number between 0 and 2/);
+  });
+});
