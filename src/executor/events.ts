@@ -47,3 +47,146 @@ export interface GatewayEventMap {
 
 export type GatewayEventType = keyof GatewayEventMap;
 export type GatewayEvent = GatewayEventMap[GatewayEventType];
+
+// ---------------------------------------------------------------------------------------------
+// Events of the other layers. They are declared here, in one place, so that every subscriber
+// (the metrics collector, the status page, custom handlers) codes against one contract.
+// All are cheap to build and dispatched synchronously; times are epoch milliseconds.
+// ---------------------------------------------------------------------------------------------
+
+/** One real upstream attempt finished (each retry and each fallback is one attempt). */
+export interface ProviderAttemptEvent {
+  readonly type: 'provider.attempt';
+  readonly requestId: string;
+  readonly agent: string;
+  readonly provider: string;
+  readonly model: string;
+  /** 1-based, across retries and fallbacks of one execution. */
+  readonly attempt: number;
+  readonly outcome: 'success' | 'error' | 'aborted';
+  readonly durationMs: number;
+  readonly usage?: { readonly inputTokens: number; readonly outputTokens: number };
+  /** `ProviderError.kind` and upstream status, on error. */
+  readonly errorKind?: string;
+  readonly status?: number;
+  readonly streamed: boolean;
+}
+
+/** A retry is scheduled after a retryable failure. */
+export interface ProviderRetryEvent {
+  readonly type: 'provider.retry';
+  readonly requestId: string;
+  readonly provider: string;
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+}
+
+/** The chain moved on from one provider to the next. */
+export interface ProviderFallbackEvent {
+  readonly type: 'provider.fallback';
+  readonly requestId: string;
+  readonly agent: string;
+  readonly from: string;
+  readonly to: string;
+  /** `circuit_open`, `retries_exhausted`, `disabled`, `not_retryable`, `retry_after_too_long`. */
+  readonly reason: string;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/** A provider's breaker changed state. */
+export interface CircuitStateEvent {
+  readonly type: 'circuit.opened' | 'circuit.half_opened' | 'circuit.closed';
+  readonly provider: string;
+  readonly from: CircuitState;
+  readonly to: CircuitState;
+  /** Consecutive retryable failures counted when it opened. */
+  readonly failures: number;
+  /** When an open circuit will let a trial request through. */
+  readonly halfOpenAt?: number;
+  readonly time: number;
+}
+
+/** The rate limiter decided. Dispatched for every checked request. */
+export interface RateLimitDecisionEvent {
+  readonly type: 'rate_limit.decision';
+  readonly agent: string;
+  readonly allowed: boolean;
+  /** The limit that rejected the request, when rejected. */
+  readonly scope?: 'user' | 'global' | 'agent';
+  /** Tokens left in each bucket that applied (after this request). */
+  readonly remaining: { readonly user?: number; readonly global?: number; readonly agent?: number };
+  readonly retryAfterMs?: number;
+}
+
+/** A store (rate limit, cache) failed; the request went on (fail-open) or got a 503. */
+export interface StoreErrorEvent {
+  readonly type: 'store.error';
+  readonly store: 'rate_limit' | 'cache';
+  readonly backend: string;
+  readonly operation: string;
+  readonly error: Error;
+}
+
+/** The response cache was consulted. */
+export interface CacheLookupEvent {
+  readonly type: 'cache.lookup';
+  readonly agent: string;
+  readonly result: 'hit' | 'miss' | 'bypass' | 'refresh' | 'error' | 'disabled';
+}
+
+/** Entries left the cache before their TTL (size bounds). */
+export interface CacheEvictionEvent {
+  readonly type: 'cache.eviction';
+  readonly count: number;
+  readonly reason: 'entries' | 'bytes' | 'expired';
+}
+
+/** An audit sink failed and records went to the fallback sink (stderr). */
+export interface AuditFallbackEvent {
+  readonly type: 'audit.fallback';
+  readonly sink: string;
+  readonly records: number;
+  readonly error: Error;
+}
+
+/** A provider key changed at runtime (vault or secret file re-read). */
+export interface KeyRotationEvent {
+  readonly type: 'security.key_rotated';
+  readonly provider: string;
+  readonly origin: string;
+}
+
+/** A provider key was found written in plain text in the config. */
+export interface PlaintextKeyEvent {
+  readonly type: 'security.plaintext_key';
+  readonly provider: string;
+}
+
+/** The first token of a streamed answer reached the client. */
+export interface StreamFirstTokenEvent {
+  readonly type: 'stream.first_token';
+  readonly requestId: string;
+  readonly agent: string;
+  readonly provider: string;
+  /** From the request's arrival to the first text byte written to the client. */
+  readonly ttftMs: number;
+}
+
+export interface GatewayEventMap {
+  'provider.attempt': ProviderAttemptEvent;
+  'provider.retry': ProviderRetryEvent;
+  'provider.fallback': ProviderFallbackEvent;
+  'circuit.opened': CircuitStateEvent;
+  'circuit.half_opened': CircuitStateEvent;
+  'circuit.closed': CircuitStateEvent;
+  'rate_limit.decision': RateLimitDecisionEvent;
+  'store.error': StoreErrorEvent;
+  'cache.lookup': CacheLookupEvent;
+  'cache.eviction': CacheEvictionEvent;
+  'audit.fallback': AuditFallbackEvent;
+  'security.key_rotated': KeyRotationEvent;
+  'security.plaintext_key': PlaintextKeyEvent;
+  'stream.first_token': StreamFirstTokenEvent;
+}
