@@ -5,6 +5,7 @@ import { AnthropicProvider } from './anthropic/anthropic-provider.js';
 import { OpenAIProvider } from './openai/openai-provider.js';
 import type { ModelCall, Provider, StreamPart } from './provider.js';
 import { ProviderError } from './provider-error.js';
+import { collectStream } from '../../test/support/model-call.js';
 
 // One failure contract, run against both HTTP adapters and their mock upstreams: every way an
 // upstream can fail becomes the same `ProviderError` kind and `retryable` decision.
@@ -45,11 +46,7 @@ function call(meta: Partial<ModelCall['meta']> = {}): ModelCall {
   };
 }
 
-async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const out: StreamPart[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
-}
+const collect = collectStream;
 
 /** The `ProviderError` a promise rejects with (fails the test if it resolves or throws else). */
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {

@@ -2,30 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockAnthropic, type MockUpstream } from '../../../test/support/mock-upstreams.js';
 import type { ModelCall, StreamPart } from '../provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
+import { collectStream, modelCall } from '../../../test/support/model-call.js';
 
 const KEY = 'sk-ant-test-key';
 
-function call(overrides: Partial<ModelCall> = {}): ModelCall {
-  return {
-    model: 'claude-sonnet-4-5',
-    system: 'You are terse.',
-    messages: [
-      { role: 'user', content: 'first question' },
-      { role: 'assistant', content: 'first answer' },
-      { role: 'user', content: 'what is OSSA?' },
-    ],
-    temperature: 0.2,
-    maxTokens: 256,
-    meta: { requestId: 'req-123', agent: { name: 'helper', version: '1.0.0' }, userId: 'user-9', toolsCount: 0 },
-    ...overrides,
-  };
-}
+const call = (overrides: Partial<ModelCall> = {}): ModelCall => modelCall(overrides);
 
-async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const out: StreamPart[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
-}
+const collect = collectStream;
 
 describe('AnthropicProvider', () => {
   let mock: MockUpstream;

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ModelCall, StreamPart } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
 import { EchoProvider } from './echo-provider.js';
+import { collectStream, modelCall } from '../../../test/support/model-call.js';
 
-function call(overrides: Partial<ModelCall> = {}): ModelCall {
-  return {
-    model: 'claude-sonnet-4-5',
+const call = (overrides: Partial<ModelCall> = {}): ModelCall =>
+  modelCall({
     system: 'You are a helpful agent.',
     messages: [
       { role: 'user', content: 'first question' },
@@ -16,14 +16,9 @@ function call(overrides: Partial<ModelCall> = {}): ModelCall {
     maxTokens: 100,
     meta: { requestId: 'r', agent: { name: 'a', version: null }, toolsCount: 0 },
     ...overrides,
-  };
-}
+  });
 
-async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const out: StreamPart[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
-}
+const collect = collectStream;
 
 describe('EchoProvider', () => {
   afterEach(() => {

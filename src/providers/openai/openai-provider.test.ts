@@ -2,30 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockOpenAI, type MockUpstream } from '../../../test/support/mock-upstreams.js';
 import type { ModelCall, StreamPart } from '../provider.js';
 import { OpenAIProvider } from './openai-provider.js';
+import { collectStream, modelCall } from '../../../test/support/model-call.js';
 
 const KEY = 'sk-proj-test-key';
 
-function call(overrides: Partial<ModelCall> = {}): ModelCall {
-  return {
-    model: 'gpt-4o-mini',
-    system: 'You are terse.',
-    messages: [
-      { role: 'user', content: 'first question' },
-      { role: 'assistant', content: 'first answer' },
-      { role: 'user', content: 'what is OSSA?' },
-    ],
-    temperature: 0.7,
-    maxTokens: 128,
-    meta: { requestId: 'req-123', agent: { name: 'helper', version: '1.0.0' }, userId: 'user-9', toolsCount: 0 },
-    ...overrides,
-  };
-}
+const call = (overrides: Partial<ModelCall> = {}): ModelCall => modelCall({ model: 'gpt-4o-mini', temperature: 0.7, maxTokens: 128, ...overrides });
 
-async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const out: StreamPart[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
-}
+const collect = collectStream;
 
 function sse(chunks: readonly unknown[]): string {
   return [...chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`), 'data: [DONE]\n\n'].join('');
