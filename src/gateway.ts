@@ -15,6 +15,12 @@ import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import type { ProviderCatalog } from './providers/provider-catalog.js';
 import { SecureProviderFactory } from './resilience/secure-provider-factory.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { createAuditLog } from './audit/create-audit-log.js';
+import { circuitChecks } from './resilience/circuit-checks.js';
+import type { CircuitBreaker } from './resilience/circuit-breaker.js';
+import { composeFallbackChain } from './resilience/compose-fallback-chain.js';
+import { openConfiguredVault } from './secrets/open-configured-vault.js';
 
 export interface CreateGatewayOptions {
   /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
@@ -27,12 +33,16 @@ export interface CreateGatewayOptions {
   readonly env?: Environment;
   /** Use your app's pino logger; by default one is made from `observability.log_level`. */
   readonly logger?: Logger;
+  /** Epoch milliseconds for circuit breakers, retries and audit records (tests drive time with it). */
+  readonly now?: () => number;
 }
 
 /** A running gateway: the whole pipeline, usable from code, over HTTP, or both. */
 export interface Gateway extends GatewayServices {
   readonly registry: AgentRegistry;
   readonly routes: ReadonlyMap<string, AgentRoute>;
+  /** The audit log (`undefined` with `security.audit_logging: false`); `close()` flushes it. */
+  readonly audit: AuditLog | undefined;
   /** Runs an agent in-process, through the same pipeline as HTTP requests. */
   execute(agent: string, input: string, context?: ExecutionContext, options?: Partial<ExecuteOptions>): Promise<AgentResponse>;
   /** The HTTP API as a Fastify plugin bound to this gateway, for `app.register(gateway.plugin, { prefix })`. */
@@ -80,22 +90,30 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     registry = new AgentRegistry([]);
   }
 
-  const providers = new SecureProviderFactory({ config, env, logger, source: loaded.file ?? 'config' }).build();
+  const source = loaded.file ?? 'config';
+  const vault = openConfiguredVault(config, env, source);
+  problems.push(...vault.issues);
+  const audit = createAuditLog(config.security, { events, logger });
+  const now = options.now;
+  const providers = new SecureProviderFactory({ config, env, logger, events, source, audit, ...(vault.vault ? { vault: vault.vault } : {}), ...(now ? { now } : {}) }).build();
   problems.push(...providers.errors);
 
-  const compose: RouteComposer = (targets) => targets[0]!.entry.provider!;
+  const compose: RouteComposer = composeFallbackChain(events, now);
   const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, compose);
   problems.push(...resolution.errors);
   for (const warning of resolution.warnings) logger.warn(formatIssue(warning));
 
   if (problems.length > 0) {
     await providers.close();
+    await audit?.close();
     throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
 
   const executor = new AgentExecutor({ routes: resolution.routes, events });
   logRoutes(logger, resolution.routes);
-  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, routes: resolution.routes, closers: [() => providers.close()] });
+  // Closers run in reverse: the providers' pools close, then the audit log flushes last.
+  const closers = [async () => audit?.close(), () => providers.close()];
+  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, circuits: providers.circuits, audit, routes: resolution.routes, closers });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -112,12 +130,14 @@ interface GatewayParts {
   readonly executor: AgentExecutor;
   readonly runner: AgentRunner;
   readonly catalog: ProviderCatalog;
+  readonly circuits: ReadonlyMap<string, CircuitBreaker>;
+  readonly audit: AuditLog | undefined;
   readonly routes: ReadonlyMap<string, AgentRoute>;
   readonly closers: (() => Promise<void> | void)[];
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, registry, executor, runner, catalog, routes, closers } = parts;
+  const { config, logger, events, registry, executor, runner, catalog, circuits, audit, routes, closers } = parts;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   const readinessProbes: ReadinessProbe[] = [
@@ -136,6 +156,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
         status: entry.provider ? ('ok' as const) : ('degraded' as const),
         ...(entry.disabledReason ? { detail: entry.disabledReason } : {}),
       })),
+    () => circuitChecks(circuits),
   ];
 
   const gateway: Gateway = {
@@ -146,6 +167,8 @@ function assembleGateway(parts: GatewayParts): Gateway {
     executor,
     runner,
     catalog,
+    circuits,
+    audit,
     routes,
     readinessProbes,
     get shuttingDown() {
