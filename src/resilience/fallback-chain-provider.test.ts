@@ -26,6 +26,16 @@ function breakerFailure(provider: string, reason: ProviderFailure['reason'], att
   return ProviderFailure.from(httpError(provider, status), reason, attempts, retryAfterMs);
 }
 
+/** What `promise` rejects with (a resolution fails the test). */
+function rejection(promise: Promise<unknown>): Promise<AllProvidersFailedError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error as AllProvidersFailedError,
+  );
+}
+
 describe('FallbackChainProvider', () => {
   it('answers from the primary when it can, with fallbackUsed false', async () => {
     const primary = new ScriptedProvider('anthropic');
@@ -67,7 +77,7 @@ describe('FallbackChainProvider', () => {
       disabled('openai'),
       new ScriptedProvider('mistral', [{ kind: 'fail', error: breakerFailure('mistral', 'retry_after_too_long', 1, 429, 60_000) }]),
     ]);
-    const error = await chain.complete(modelCall(), signal).catch((e: unknown) => e as AllProvidersFailedError);
+    const error = await rejection(chain.complete(modelCall(), signal));
     expect(error).toBeInstanceOf(AllProvidersFailedError);
     expect(error).toMatchObject({ provider: 'anthropic', kind: 'unavailable', retryable: true, retryAfterMs: 25_000, attempts: 3, status: undefined });
     expect(error.attemptsByProvider).toEqual([
@@ -85,21 +95,21 @@ describe('FallbackChainProvider', () => {
       new ScriptedProvider('anthropic', [{ kind: 'fail', error: httpError('anthropic', 400) }]),
       new ScriptedProvider('openai', [{ kind: 'fail', error: httpError('openai', 422) }]),
     ]);
-    const error = await chain.complete(modelCall(), signal).catch((e: unknown) => e as AllProvidersFailedError);
+    const error = await rejection(chain.complete(modelCall(), signal));
     expect(error).toMatchObject({ kind: 'http', retryable: false, status: 400, attempts: 2 });
   });
 
   it('keeps the only provider\'s own error when the chain has one target', async () => {
     const timeout = new ProviderError('anthropic: no answer within 2000 ms', { provider: 'anthropic', kind: 'timeout', retryable: true });
     const { chain, signal } = setup([new ScriptedProvider('anthropic', [{ kind: 'fail', error: timeout }])]);
-    const error = await chain.complete(modelCall(), signal).catch((e: unknown) => e as AllProvidersFailedError);
+    const error = await rejection(chain.complete(modelCall(), signal));
     expect(error).toMatchObject({ message: 'anthropic: no answer within 2000 ms', kind: 'timeout', retryable: true, provider: 'anthropic' });
     expect(error.attemptsByProvider).toHaveLength(1);
   });
 
   it('names a lone disabled provider in a 503-worthy error', async () => {
     const { chain, signal } = setup([disabled('anthropic')]);
-    const error = await chain.complete(modelCall(), signal).catch((e: unknown) => e as AllProvidersFailedError);
+    const error = await rejection(chain.complete(modelCall(), signal));
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, message: 'anthropic is disabled (no API key: ANTHROPIC_API_KEY is not set)' });
   });
 
