@@ -109,7 +109,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
 
-  const executor = new AgentExecutor({ routes: resolution.routes, events });
+  const executor = new AgentExecutor({ routes: resolution.routes, events, ...(now ? { now } : {}) });
   logRoutes(logger, resolution.routes);
   // Closers run in reverse: the providers' pools close, then the audit log flushes last.
   const closers = [async () => audit?.close(), () => providers.close()];
