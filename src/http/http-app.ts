@@ -50,6 +50,10 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  app.addHook('onSend', async (_request, reply) => {
+    // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
+    if (gateway.shuttingDown) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 1000) / 1000 },
