@@ -14,7 +14,7 @@ import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import type { ProviderCatalog } from './providers/provider-catalog.js';
-import { SecureProviderFactory } from './resilience/secure-provider-factory.js';
+import { SecureProviderFactory, type KeyRotation } from './resilience/secure-provider-factory.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { createAuditLog } from './audit/create-audit-log.js';
 import { circuitChecks } from './resilience/circuit-checks.js';
@@ -51,6 +51,11 @@ export interface Gateway extends GatewayServices {
   server(): Promise<FastifyInstance>;
   /** Starts the standalone server; `port: 0` picks a free port. */
   listen(options?: { host?: string; port?: number }): Promise<{ url: string; port: number }>;
+  /**
+   * Re-reads provider keys that come from `file:` or `vault:` (the CLI calls it on SIGHUP):
+   * changed keys are used for new calls. A vault that no longer opens keeps every key.
+   */
+  reloadSecrets(): KeyRotation;
   /** Runs `fn` on `close()`, in reverse order of registration. */
   onClose(fn: () => Promise<void> | void): void;
   /** Stops accepting requests, waits for those in flight, flushes and closes every connection. */
@@ -113,7 +118,16 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   logRoutes(logger, resolution.routes);
   // Closers run in reverse: the providers' pools close, then the audit log flushes last.
   const closers = [async () => audit?.close(), () => providers.close()];
-  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, circuits: providers.circuits, audit, routes: resolution.routes, closers });
+  const reloadSecrets = (): KeyRotation => {
+    const reopened = openConfiguredVault(config, env, source);
+    if (reopened.issues.length > 0) {
+      const problems = reopened.issues.map((issue) => `keeping every key: ${issue.message}`);
+      for (const problem of problems) logger.error(problem);
+      return { rotated: [], problems };
+    }
+    return providers.rotateKeys(reopened.vault);
+  };
+  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, circuits: providers.circuits, audit, routes: resolution.routes, closers, reloadSecrets });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -134,10 +148,11 @@ interface GatewayParts {
   readonly audit: AuditLog | undefined;
   readonly routes: ReadonlyMap<string, AgentRoute>;
   readonly closers: (() => Promise<void> | void)[];
+  readonly reloadSecrets: () => KeyRotation;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, registry, executor, runner, catalog, circuits, audit, routes, closers } = parts;
+  const { config, logger, events, registry, executor, runner, catalog, circuits, audit, routes, closers, reloadSecrets } = parts;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   const readinessProbes: ReadinessProbe[] = [
@@ -192,6 +207,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
       const host = listenOptions.host ?? config.server.host;
       return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
     },
+    reloadSecrets,
     onClose(fn) {
       closers.push(fn);
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DISABLED_AUDIT, type AuditRecorder } from '../audit/audit-log.js';
 import { AuditLoggingProvider } from '../audit/audit-logging-provider.js';
@@ -13,6 +14,7 @@ import type { Sleep } from './abortable-sleep.js';
 import { isLoopbackUrl } from './api-key-checks.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { CircuitBreakerProvider } from './circuit-breaker-provider.js';
+import { ReplaceableProvider } from './replaceable-provider.js';
 import { reportCircuitTransitions } from './report-circuit-transitions.js';
 import { resolveProviderKey } from './resolve-provider-key.js';
 import { RetryPolicy, type RandomSource } from './retry-policy.js';
@@ -43,8 +45,31 @@ export interface BuiltProviders {
   readonly plaintextKeysDetected: number;
   /** Each provider's breaker (providers with `circuit_breaker.enabled: false` have none). */
   readonly circuits: ReadonlyMap<string, CircuitBreaker>;
+  /**
+   * Re-reads the keys of providers whose key comes from a `file:` or `vault:` reference (pass
+   * the re-opened vault) and switches each changed one to a new adapter, dispatching
+   * `security.key_rotated`. A key that is now missing or refused is reported and the current
+   * one kept.
+   */
+  rotateKeys(vault?: SecretVaultReader): KeyRotation;
   /** Closes every adapter's connection pool. */
   close(): Promise<void>;
+}
+
+/** What a `rotateKeys()` changed. */
+export interface KeyRotation {
+  /** Providers now using a new key. */
+  readonly rotated: string[];
+  /** Why a key was kept (names the provider and reference, never a value). */
+  readonly problems: string[];
+}
+
+/** A provider whose key may change at runtime, and a digest of the key it uses now. */
+interface RotatableKey {
+  readonly name: string;
+  readonly config: ProviderConfig;
+  readonly provider: ReplaceableProvider;
+  digest: string;
 }
 
 /**
@@ -74,6 +99,7 @@ export class SecureProviderFactory {
     const circuits = new Map<string, CircuitBreaker>();
     const errors: SourceIssue[] = [];
     const adapters: ClosableProvider[] = [];
+    const rotatable: RotatableKey[] = [];
     let plaintextKeysDetected = 0;
     const enforceHttps = config.security.enforce_https ?? config.env === 'prod';
 
@@ -106,8 +132,13 @@ export class SecureProviderFactory {
         logger.warn({ provider: name }, `provider ${name}: the API key is written in plain text in the config; use \${VAR}, file: or vault: instead`);
       }
 
-      const adapter = createAdapter(name, providerConfig, key.secret?.reveal());
+      let adapter: ClosableProvider = createAdapter(name, providerConfig, key.secret?.reveal());
       adapters.push(adapter);
+      if (key.secret && /^(file|vault):/.test(key.secret.origin)) {
+        const replaceable = new ReplaceableProvider(adapter);
+        rotatable.push({ name, config: providerConfig, provider: replaceable, digest: digest(key.secret.reveal()) });
+        adapter = replaceable;
+      }
       const provider = this.#decorate(adapter, name, providerConfig, circuits);
       catalog.set(name, { name, type: providerConfig.type, config: providerConfig, provider, ...(key.secret ? { keyOrigin: key.secret.origin } : {}) });
     }
@@ -117,10 +148,35 @@ export class SecureProviderFactory {
       errors,
       plaintextKeysDetected,
       circuits,
+      rotateKeys: (vault) => this.#rotate(rotatable, adapters, vault),
       close: async () => {
         await Promise.allSettled(adapters.map((adapter) => adapter.close?.()));
       },
     };
+  }
+
+  #rotate(rotatable: readonly RotatableKey[], adapters: ClosableProvider[], vault: SecretVaultReader | undefined): KeyRotation {
+    const { logger, events } = this.options;
+    const rotated: string[] = [];
+    const problems: string[] = [];
+    for (const entry of rotatable) {
+      const key = resolveProviderKey(entry.config, this.options.env, vault ?? this.options.vault, entry.name);
+      if (key.kind !== 'key' || !key.secret) {
+        problems.push(`provider ${entry.name}: keeping the current key: ${key.kind === 'key' ? 'no key' : key.reason}`);
+        continue;
+      }
+      const next = digest(key.secret.reveal());
+      if (next === entry.digest) continue;
+      const adapter = createAdapter(entry.name, entry.config, key.secret.reveal());
+      adapters.push(adapter);
+      entry.digest = next;
+      void entry.provider.replace(adapter);
+      rotated.push(entry.name);
+      events.dispatch({ type: 'security.key_rotated', provider: entry.name, origin: key.secret.origin });
+      logger.info({ provider: entry.name, origin: key.secret.origin }, `provider ${entry.name}: the API key changed (${key.secret.origin}); new calls use the new key`);
+    }
+    for (const problem of problems) logger.warn(problem);
+    return { rotated, problems };
   }
 
   /** Audit inside, breaker outside: the breaker's every attempt passes through the audit. */
@@ -146,4 +202,9 @@ export class SecureProviderFactory {
       ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
     });
   }
+}
+
+/** A key's SHA-256, to notice a change without keeping a second copy of the key around. */
+function digest(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
 }
