@@ -1,18 +1,9 @@
-import type { CircuitState } from '../executor/events.js';
+import type { CircuitState, CircuitStateEvent } from '../executor/events.js';
 
 export type { CircuitState };
 
-/** One state change, as the breaker reports it to its listeners. */
-export interface CircuitTransition {
-  readonly provider: string;
-  readonly from: CircuitState;
-  readonly to: CircuitState;
-  /** Consecutive retryable failures counted (the count that opened it, for `open`). */
-  readonly failures: number;
-  /** When an open circuit lets a trial request through (epoch ms). */
-  readonly halfOpenAt?: number;
-  readonly time: number;
-}
+/** One state change, as the breaker reports it to its listeners: the `circuit.*` event without its type. */
+export type CircuitTransition = Omit<CircuitStateEvent, 'type'>;
 
 /** What `/v1/providers` and `/readyz` show of a breaker. Times are ISO 8601. */
 export interface CircuitSnapshot {
