@@ -118,6 +118,14 @@ describe('CircuitBreakerProvider', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('says to come back at the later of the half-open time and the upstream\'s Retry-After when its failure opens the circuit', async () => {
+    const { inner, provider, signal } = setup({ threshold: 1, resetMs: 30_000, retry: { maxRetryAfterMs: 120_000 } });
+    inner.script({ kind: 'fail', error: httpError('anthropic', 429, 60_000) });
+    const failure = await failureOf(provider.complete(modelCall(), signal));
+    expect(failure).toMatchObject({ reason: 'circuit_open', attempts: 1, retryAfterMs: 60_000 });
+    expect(inner.calls).toHaveLength(1);
+  });
+
   it('refuses calls without an upstream attempt while the circuit is open', async () => {
     const { inner, provider, breaker, signal } = setup({ threshold: 1, resetMs: 30_000, retry: { maxRetries: 0 } });
     inner.script({ kind: 'fail', error: httpError('anthropic', 500) });

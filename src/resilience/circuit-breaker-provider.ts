@@ -140,11 +140,13 @@ export class CircuitBreakerProvider implements Provider {
 
   /** After a failed attempt: waits for the retry, or throws the failure that ends this provider's turn. */
   async #afterFailure(call: ModelCall, error: ProviderError, attempts: number, first: number, signal: AbortSignal): Promise<void> {
-    if (this.#breaker.state === 'open') {
-      // This failure (or a concurrent one) opened the circuit: fail over now, do not wait.
-      throw ProviderFailure.from(error, 'circuit_open', attempts, this.#breaker.retryAfterMs());
-    }
     const decision = this.#retry.decide(error, attempts - 1, this.#now(), call.meta.deadline);
+    // This failure (or a concurrent one) may have opened the circuit: then fail over now, do not wait.
+    if (!decision.retry && (decision.reason === 'not_retryable' || decision.reason === 'aborted')) {
+      throw ProviderFailure.from(error, decision.reason, attempts, error.retryAfterMs);
+    }
+    const halfOpenIn = this.#breaker.retryAfterMs();
+    if (halfOpenIn !== undefined) throw ProviderFailure.from(error, 'circuit_open', attempts, later(halfOpenIn, error.retryAfterMs));
     if (!decision.retry) throw ProviderFailure.from(error, decision.reason, attempts, error.retryAfterMs);
     this.#events.dispatch({
       type: 'provider.retry',
@@ -167,6 +169,13 @@ export class CircuitBreakerProvider implements Provider {
 function settle(permit: CircuitPermit, error: ProviderError): void {
   if (error.retryable && error.kind !== 'aborted') permit.fail();
   else permit.release();
+}
+
+/** The later of two optional waits. */
+function later(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
 }
 
 function withAttempt(call: ModelCall, attempt: number): ModelCall {
