@@ -8,19 +8,14 @@ import { formatIssue, SourceError, type SourceIssue } from './config/source-issu
 import { AgentExecutor } from './executor/agent-executor.js';
 import { registerAgentExecutionListener } from './executor/agent-execution-listener.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
-import { resolveAgentRoutes, type AgentRoute, type RouteComposer } from './executor/agent-route.js';
+import { resolveAgentRoutes, type AgentRoute } from './executor/agent-route.js';
 import { EventDispatcher } from './executor/event-dispatcher.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import type { ProviderCatalog } from './providers/provider-catalog.js';
-import { SecureProviderFactory, type KeyRotation } from './resilience/secure-provider-factory.js';
 import type { AuditLog } from './audit/audit-log.js';
-import { createAuditLog } from './audit/create-audit-log.js';
-import { circuitChecks } from './resilience/circuit-checks.js';
-import type { CircuitBreaker } from './resilience/circuit-breaker.js';
-import { composeFallbackChain } from './resilience/compose-fallback-chain.js';
-import { openConfiguredVault } from './secrets/open-configured-vault.js';
+import { createProviderLayer, type ProviderLayer } from './resilience/create-provider-layer.js';
+import type { KeyRotation } from './resilience/secure-provider-factory.js';
 
 export interface CreateGatewayOptions {
   /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
@@ -95,39 +90,22 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     registry = new AgentRegistry([]);
   }
 
-  const source = loaded.file ?? 'config';
-  const vault = openConfiguredVault(config, env, source);
-  problems.push(...vault.issues);
-  const audit = createAuditLog(config.security, { events, logger });
   const now = options.now;
-  const providers = new SecureProviderFactory({ config, env, logger, events, source, audit, ...(vault.vault ? { vault: vault.vault } : {}), ...(now ? { now } : {}) }).build();
-  problems.push(...providers.errors);
+  const providers = createProviderLayer({ config, env, logger, events, source: loaded.file ?? 'config', ...(now ? { now } : {}) });
+  problems.push(...providers.issues);
 
-  const compose: RouteComposer = composeFallbackChain(events, now);
-  const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, compose);
+  const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, providers.compose);
   problems.push(...resolution.errors);
   for (const warning of resolution.warnings) logger.warn(formatIssue(warning));
 
   if (problems.length > 0) {
     await providers.close();
-    await audit?.close();
     throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
 
   const executor = new AgentExecutor({ routes: resolution.routes, events, ...(now ? { now } : {}) });
   logRoutes(logger, resolution.routes);
-  // Closers run in reverse: the providers' pools close, then the audit log flushes last.
-  const closers = [async () => audit?.close(), () => providers.close()];
-  const reloadSecrets = (): KeyRotation => {
-    const reopened = openConfiguredVault(config, env, source);
-    if (reopened.issues.length > 0) {
-      const problems = reopened.issues.map((issue) => `keeping every key: ${issue.message}`);
-      for (const problem of problems) logger.error(problem);
-      return { rotated: [], problems };
-    }
-    return providers.rotateKeys(reopened.vault);
-  };
-  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, circuits: providers.circuits, audit, routes: resolution.routes, closers, reloadSecrets });
+  return assembleGateway({ config, logger, events, registry, executor, runner: executor, providers, routes: resolution.routes, closers: [() => providers.close()] });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -143,16 +121,14 @@ interface GatewayParts {
   readonly registry: AgentRegistry;
   readonly executor: AgentExecutor;
   readonly runner: AgentRunner;
-  readonly catalog: ProviderCatalog;
-  readonly circuits: ReadonlyMap<string, CircuitBreaker>;
-  readonly audit: AuditLog | undefined;
+  readonly providers: ProviderLayer;
   readonly routes: ReadonlyMap<string, AgentRoute>;
   readonly closers: (() => Promise<void> | void)[];
-  readonly reloadSecrets: () => KeyRotation;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, registry, executor, runner, catalog, circuits, audit, routes, closers, reloadSecrets } = parts;
+  const { config, logger, events, registry, executor, runner, providers, routes, closers } = parts;
+  const { catalog, circuits, audit } = providers;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   const readinessProbes: ReadinessProbe[] = [
@@ -171,7 +147,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
         status: entry.provider ? ('ok' as const) : ('degraded' as const),
         ...(entry.disabledReason ? { detail: entry.disabledReason } : {}),
       })),
-    () => circuitChecks(circuits),
+    () => providers.readinessChecks(),
   ];
 
   const gateway: Gateway = {
@@ -207,7 +183,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
       const host = listenOptions.host ?? config.server.host;
       return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
     },
-    reloadSecrets,
+    reloadSecrets: () => providers.reloadSecrets(),
     onClose(fn) {
       closers.push(fn);
     },
