@@ -32,6 +32,8 @@ export interface ProviderLayer {
   readonly audit: AuditLog | undefined;
   /** Makes each agent's `FallbackChainProvider`. */
   readonly compose: RouteComposer;
+  /** Keys written in plain text in the config (the `security.plaintext_keys_detected` metric). */
+  readonly plaintextKeysDetected: number;
   /** Vault, key and URL problems: the gateway must not start. */
   readonly issues: readonly SourceIssue[];
   /** `/readyz` lines, one per breaker. */
@@ -61,6 +63,7 @@ export function createProviderLayer(options: ProviderLayerOptions): ProviderLaye
     circuits: built.circuits,
     audit,
     compose: composeFallbackChain(events, now),
+    plaintextKeysDetected: built.plaintextKeysDetected,
     issues: [...vault.issues, ...built.errors],
     readinessChecks: () => circuitChecks(built.circuits),
     reloadSecrets: () => {
