@@ -3,7 +3,7 @@ import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart, Usage } from '../providers/provider.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { AuditRecorder } from './audit-log.js';
-import { auditBase, promptLength, type LlmErrorRecord } from './audit-record.js';
+import { errorRecord, requestRecord, responseRecord, type AttemptAnswer } from './audit-record.js';
 
 export interface AuditLoggingOptions {
   readonly audit: AuditRecorder;
@@ -13,16 +13,6 @@ export interface AuditLoggingOptions {
   readonly includeContent: boolean;
   /** Epoch milliseconds; injectable for tests. */
   readonly now?: () => number;
-}
-
-/** What an attempt answered, streamed or not. */
-interface Answer {
-  readonly model: string;
-  readonly usage: Usage;
-  readonly finishReason: string;
-  /** Characters of the answer. */
-  readonly length: number;
-  readonly text?: string | undefined;
 }
 
 /** What a stream delivered before it ended. */
@@ -63,14 +53,15 @@ export class AuditLoggingProvider implements Provider {
 
   async complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult> {
     const started = this.#start(call, false);
+    let result: ModelResult;
     try {
-      const result = await this.#inner.complete(call, signal);
-      this.#succeeded(call, started, false, { ...result, length: result.text.length });
-      return result;
+      result = await this.#inner.complete(call, signal);
     } catch (error) {
       this.#failed(call, started, false, error, undefined);
       throw error;
     }
+    this.#succeeded(call, started, false, { model: result.model, usage: result.usage, finishReason: result.finishReason, length: result.text.length, text: result.text });
+    return result;
   }
 
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
@@ -85,7 +76,7 @@ export class AuditLoggingProvider implements Provider {
           progress.text?.push(part.text);
         } else {
           ended = true;
-          this.#succeeded(call, started, true, { ...part, length: progress.length, text: progress.text?.join('') });
+          this.#succeeded(call, started, true, { model: part.model, usage: part.usage, finishReason: part.finishReason, length: progress.length, text: progress.text?.join('') });
         }
         yield part;
       }
@@ -108,31 +99,14 @@ export class AuditLoggingProvider implements Provider {
   }
 
   #start(call: ModelCall, streamed: boolean): number {
-    const meta = call.meta;
-    this.#options.audit.record({
-      ...auditBase(call, this.name, streamed, this.#now()),
-      event: 'llm_request',
-      prompt_length: promptLength(call),
-      temperature: call.temperature,
-      max_tokens: call.maxTokens,
-      tools_count: meta.toolsCount,
-      ...(this.#options.includeContent ? { system: call.system, messages: call.messages } : {}),
-    });
+    this.#options.audit.record(requestRecord(call, this.name, streamed, this.#now(), this.#options.includeContent));
     return performance.now();
   }
 
-  #succeeded(call: ModelCall, started: number, streamed: boolean, answer: Answer): void {
+  #succeeded(call: ModelCall, started: number, streamed: boolean, answer: AttemptAnswer): void {
     const durationMs = round(performance.now() - started);
-    this.#options.audit.record({
-      ...auditBase(call, this.name, streamed, this.#now()),
-      event: 'llm_response',
-      model: answer.model,
-      duration_ms: durationMs,
-      response_length: answer.length,
-      tokens_used: { input: answer.usage.inputTokens, output: answer.usage.outputTokens },
-      finish_reason: answer.finishReason,
-      ...(this.#options.includeContent && answer.text !== undefined ? { response: answer.text } : {}),
-    });
+    this.#options.audit.record(responseRecord(call, this.name, streamed, this.#now(), durationMs, answer, this.#options.includeContent));
+    if (!this.#options.events.hasListeners('provider.attempt')) return;
     this.#attemptEvent(call, answer.model, 'success', durationMs, streamed, { usage: answer.usage });
   }
 
@@ -140,19 +114,18 @@ export class AuditLoggingProvider implements Provider {
     const durationMs = round(performance.now() - started);
     const providerError = error instanceof ProviderError ? error : undefined;
     const aborted = providerError?.kind === 'aborted';
-    const record: LlmErrorRecord = {
-      ...auditBase(call, this.name, streamed, this.#now()),
-      event: 'llm_error',
-      duration_ms: durationMs,
-      error_class: providerError ? `ProviderError:${providerError.kind}` : error instanceof Error ? error.name : 'Error',
-      // Only provider errors are known to be safe to store; anything else is a bug, named by class.
-      error_message: providerError ? providerError.message : 'internal error',
-      ...(providerError?.status !== undefined ? { status: providerError.status } : {}),
-      ...(providerError ? { retryable: providerError.retryable } : {}),
-      aborted,
-      ...(progress ? { tokens_seen: progress.parts, response_length: progress.length } : {}),
-    };
-    this.#options.audit.record(record);
+    this.#options.audit.record(
+      errorRecord(call, this.name, streamed, this.#now(), durationMs, {
+        errorClass: providerError ? `ProviderError:${providerError.kind}` : error instanceof Error ? error.name : 'Error',
+        // Only provider errors are known to be safe to store; anything else is a bug, named by class.
+        message: providerError ? providerError.message : 'internal error',
+        status: providerError?.status,
+        retryable: providerError?.retryable,
+        aborted,
+        progress,
+      }),
+    );
+    if (!this.#options.events.hasListeners('provider.attempt')) return;
     this.#attemptEvent(call, call.model, aborted ? 'aborted' : 'error', durationMs, streamed, {
       ...(providerError ? { errorKind: providerError.kind } : {}),
       ...(providerError?.status !== undefined ? { status: providerError.status } : {}),

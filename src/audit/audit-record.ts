@@ -59,10 +59,27 @@ export interface LlmErrorRecord extends AuditRecordBase {
 
 export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord;
 
-/** The fields every record of one attempt shares. */
-export function auditBase(call: ModelCall, provider: string, streamed: boolean, timestamp: number): AuditRecordBase {
+/** What an attempt answered, streamed or not. */
+export interface AttemptAnswer {
+  readonly model: string;
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+  readonly finishReason: string;
+  /** Characters of the answer. */
+  readonly length: number;
+  /** The answer text, when it is to be recorded. */
+  readonly text?: string | undefined;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// Records are built as plain literals (no object spreads): two per upstream attempt, on the
+// response path, so they should cost next to nothing.
+
+/** The `llm_request` record of an attempt about to be made. */
+export function requestRecord(call: ModelCall, provider: string, streamed: boolean, timestamp: number, includeContent: boolean): LlmRequestRecord {
   const meta = call.meta;
-  return {
+  const record: Mutable<LlmRequestRecord> = {
+    event: 'llm_request',
     timestamp,
     request_id: meta.requestId,
     attempt: meta.attempt ?? 1,
@@ -70,12 +87,85 @@ export function auditBase(call: ModelCall, provider: string, streamed: boolean, 
     model: call.model,
     agent: meta.agent.name,
     agent_version: meta.agent.version,
-    ...(meta.userId !== undefined ? { user_id: meta.userId } : {}),
     streamed,
+    prompt_length: promptLength(call),
+    temperature: call.temperature,
+    max_tokens: call.maxTokens,
+    tools_count: meta.toolsCount,
   };
+  if (meta.userId !== undefined) record.user_id = meta.userId;
+  if (includeContent) {
+    record.system = call.system;
+    record.messages = call.messages;
+  }
+  return record;
+}
+
+/** The `llm_response` record of an attempt that answered. */
+export function responseRecord(call: ModelCall, provider: string, streamed: boolean, timestamp: number, durationMs: number, answer: AttemptAnswer, includeContent: boolean): LlmResponseRecord {
+  const meta = call.meta;
+  const record: Mutable<LlmResponseRecord> = {
+    event: 'llm_response',
+    timestamp,
+    request_id: meta.requestId,
+    attempt: meta.attempt ?? 1,
+    provider,
+    model: answer.model,
+    agent: meta.agent.name,
+    agent_version: meta.agent.version,
+    streamed,
+    duration_ms: durationMs,
+    response_length: answer.length,
+    tokens_used: { input: answer.usage.inputTokens, output: answer.usage.outputTokens },
+    finish_reason: answer.finishReason,
+  };
+  if (meta.userId !== undefined) record.user_id = meta.userId;
+  if (includeContent && answer.text !== undefined) record.response = answer.text;
+  return record;
+}
+
+/** What an `llm_error` record says about the failure. */
+export interface AttemptFailure {
+  readonly errorClass: string;
+  readonly message: string;
+  readonly status?: number | undefined;
+  readonly retryable?: boolean | undefined;
+  readonly aborted: boolean;
+  /** For a stream: text parts and characters received before it ended. */
+  readonly progress?: { readonly parts: number; readonly length: number } | undefined;
+}
+
+/** The `llm_error` record of an attempt that failed, was aborted, or whose stream consumer stopped. */
+export function errorRecord(call: ModelCall, provider: string, streamed: boolean, timestamp: number, durationMs: number, failure: AttemptFailure): LlmErrorRecord {
+  const meta = call.meta;
+  const record: Mutable<LlmErrorRecord> = {
+    event: 'llm_error',
+    timestamp,
+    request_id: meta.requestId,
+    attempt: meta.attempt ?? 1,
+    provider,
+    model: call.model,
+    agent: meta.agent.name,
+    agent_version: meta.agent.version,
+    streamed,
+    duration_ms: durationMs,
+    error_class: failure.errorClass,
+    error_message: failure.message,
+    aborted: failure.aborted,
+  };
+  if (meta.userId !== undefined) record.user_id = meta.userId;
+  if (failure.status !== undefined) record.status = failure.status;
+  if (failure.retryable !== undefined) record.retryable = failure.retryable;
+  if (failure.progress) {
+    record.tokens_seen = failure.progress.parts;
+    record.response_length = failure.progress.length;
+  }
+  return record;
 }
 
 /** Characters of what is sent as the prompt: the system prompt and every message. */
 export function promptLength(call: ModelCall): number {
-  return call.system.length + call.messages.reduce((sum, message) => sum + message.content.length, 0);
+  let length = call.system.length;
+  for (const message of call.messages) length += message.content.length;
+  return length;
 }

@@ -62,7 +62,10 @@ export class FallbackChainProvider implements Provider {
 
   async complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult> {
     const run = new ChainRun(this.targets, call, this.#agent, this.#events, this.#now);
-    for (const [index, target] of run.targets()) {
+    for (let index = 0; index < this.targets.length; index++) {
+      const target = run.enter(index);
+      if (target === STOP) break;
+      if (target === undefined) continue;
       try {
         const result = await target.provider.complete(run.callFor(target), signal);
         return { ...result, attempts: run.attempts + (result.attempts ?? 1), fallbackUsed: index > 0 };
@@ -75,7 +78,10 @@ export class FallbackChainProvider implements Provider {
 
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
     const run = new ChainRun(this.targets, call, this.#agent, this.#events, this.#now);
-    for (const [index, target] of run.targets()) {
+    for (let index = 0; index < this.targets.length; index++) {
+      const target = run.enter(index);
+      if (target === STOP) break;
+      if (target === undefined) continue;
       const parts = target.provider.stream(run.callFor(target), signal)[Symbol.asyncIterator]();
       let head: IteratorResult<StreamPart, unknown>;
       try {
@@ -104,6 +110,9 @@ export class FallbackChainProvider implements Provider {
 
 type UsableTarget = ChainTarget & { readonly provider: Provider };
 
+/** The deadline has passed: try no further target. */
+const STOP = Symbol('stop');
+
 /** The bookkeeping of one call through the chain: attempts so far, who failed and why. */
 class ChainRun {
   attempts = 0;
@@ -118,34 +127,33 @@ class ChainRun {
     private readonly now: () => number,
   ) {}
 
-  /** The usable targets in order, recording disabled ones and announcing each move on. */
-  *targets(): Generator<[number, UsableTarget]> {
-    for (const [index, target] of this.chain.entries()) {
-      if (index > 0) {
-        const previous = this.#tried.at(-1);
-        // Past the deadline the next provider could not answer in time either.
-        if (this.call.meta.deadline !== undefined && this.now() >= this.call.meta.deadline) return;
-        this.events.dispatch({
-          type: 'provider.fallback',
-          requestId: this.call.meta.requestId,
-          agent: this.agent,
-          from: this.chain[index - 1]!.name,
-          to: target.name,
-          reason: previous?.reason ?? 'disabled',
-        });
-      }
-      if (target.provider === undefined) {
-        this.#tried.push({
-          provider: target.name,
-          model: target.model,
-          reason: 'disabled',
-          detail: `${target.name} is disabled (${target.disabledReason ?? 'not configured'})`,
-          attempts: 0,
-        });
-        continue;
-      }
-      yield [index, target as UsableTarget];
+  /**
+   * Moves to target `index`: announces the move (`provider.fallback`) after the first, records
+   * a disabled target (and skips it: `undefined`), and stops the chain past the deadline.
+   */
+  enter(index: number): UsableTarget | undefined | typeof STOP {
+    const target = this.chain[index]!;
+    if (index > 0) {
+      // Past the deadline the next provider could not answer in time either.
+      if (this.call.meta.deadline !== undefined && this.now() >= this.call.meta.deadline) return STOP;
+      this.events.dispatch({
+        type: 'provider.fallback',
+        requestId: this.call.meta.requestId,
+        agent: this.agent,
+        from: this.chain[index - 1]!.name,
+        to: target.name,
+        reason: this.#tried.at(-1)?.reason ?? 'disabled',
+      });
     }
+    if (target.provider !== undefined) return target as UsableTarget;
+    this.#tried.push({
+      provider: target.name,
+      model: target.model,
+      reason: 'disabled',
+      detail: `${target.name} is disabled (${target.disabledReason ?? 'not configured'})`,
+      attempts: 0,
+    });
+    return undefined;
   }
 
   callFor(target: ChainTarget): ModelCall {
