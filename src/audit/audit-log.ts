@@ -12,6 +12,7 @@ export interface AuditRecorder {
 /** A recorder that drops everything: `security.audit_logging: false`. */
 export const DISABLED_AUDIT: AuditRecorder = { record: () => undefined };
 
+/** How an `AuditLog` falls back, reports and bounds its queue. */
 export interface AuditLogOptions {
   /** Where records go when the sink fails (default: stderr). */
   readonly fallback?: AuditSink;

@@ -5,6 +5,7 @@ import { ProviderError } from '../providers/provider-error.js';
 import type { AuditRecorder } from './audit-log.js';
 import { errorRecord, requestRecord, responseRecord, type AttemptAnswer } from './audit-record.js';
 
+/** Where an `AuditLoggingProvider` sends records and events. */
 export interface AuditLoggingOptions {
   readonly audit: AuditRecorder;
   /** Receives `provider.attempt` for every attempt, audit on or off. */

@@ -57,6 +57,7 @@ export interface LlmErrorRecord extends AuditRecordBase {
   readonly response_length?: number;
 }
 
+/** One line of the audit log. */
 export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord;
 
 /** What an attempt answered, streamed or not. */

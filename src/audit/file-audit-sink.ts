@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { AuditRecord } from './audit-record.js';
 import { toJsonLines, type AuditSink } from './audit-sink.js';
 
+/** Where a `FileAuditSink` writes and when it rotates. */
 export interface FileAuditSinkOptions {
   /** The live file, e.g. `/var/lib/ossa/audit/audit.jsonl`; its directory is created. */
   readonly path: string;

@@ -5,10 +5,12 @@ import type { AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sink.js';
 import { formatSyslogMessage, frameOctetCounted, type SyslogIdentity } from './syslog-message.js';
 
+/** Where syslog messages go: a UDP address, or a unix stream socket. */
 export type SyslogTarget =
   | { readonly transport: 'udp'; readonly host: string; readonly port: number }
   | { readonly transport: 'unix'; readonly path: string };
 
+/** A `SyslogAuditSink`'s target and RFC 5424 header fields. */
 export interface SyslogAuditSinkOptions {
   readonly target: SyslogTarget;
   /** APP-NAME of every message (`security.audit.syslog.app_name`). */

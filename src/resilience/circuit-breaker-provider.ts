@@ -6,6 +6,7 @@ import type { CircuitBreaker, CircuitPermit } from './circuit-breaker.js';
 import { asProviderError, ProviderFailure } from './provider-failure.js';
 import type { RetryPolicy } from './retry-policy.js';
 
+/** The breaker, retry schedule and event sink of one provider's `CircuitBreakerProvider`. */
 export interface CircuitBreakerProviderOptions {
   /** The provider's breaker (one per provider, shared by every agent). */
   readonly breaker: CircuitBreaker;

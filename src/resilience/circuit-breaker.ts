@@ -1,5 +1,6 @@
 import type { CircuitState, CircuitStateEvent } from '../executor/events.js';
 
+/** `closed`, `open` or `half-open` (declared with the `circuit.*` events). */
 export type { CircuitState };
 
 /** One state change, as the breaker reports it to its listeners: the `circuit.*` event without its type. */
@@ -33,6 +34,7 @@ export interface CircuitPermit {
   release(): void;
 }
 
+/** One breaker's threshold, reset timeout and clock. */
 export interface CircuitBreakerOptions {
   /** The provider it guards (for events and messages). */
   readonly provider: string;

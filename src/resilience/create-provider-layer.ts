@@ -13,6 +13,7 @@ import { circuitChecks, type CircuitCheck } from './circuit-checks.js';
 import { composeFallbackChain } from './compose-fallback-chain.js';
 import { SecureProviderFactory, type KeyRotation } from './secure-provider-factory.js';
 
+/** What the provider layer is built from. */
 export interface ProviderLayerOptions {
   readonly config: OssaConfig;
   readonly env: Environment;

@@ -15,6 +15,7 @@ export interface ChainTarget {
   readonly disabledReason?: string;
 }
 
+/** The agent a chain serves, and where its events go. */
 export interface FallbackChainOptions {
   /** The agent this chain serves (for events). */
   readonly agent: string;

@@ -53,6 +53,7 @@ export class VaultCryptoError extends Error {
   override readonly name = 'VaultCryptoError';
 }
 
+/** A fresh X25519 key pair for a vault. */
 export function generateVaultKeyPair(): VaultKeyPair {
   const { privateKey } = generateKeyPairSync('x25519');
   const raw = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(PKCS8_X25519_PREFIX.length);
