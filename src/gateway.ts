@@ -8,13 +8,14 @@ import { formatIssue, SourceError, type SourceIssue } from './config/source-issu
 import { AgentExecutor } from './executor/agent-executor.js';
 import { registerAgentExecutionListener } from './executor/agent-execution-listener.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
-import { resolveAgentRoutes, type AgentRoute, type RouteComposer } from './executor/agent-route.js';
+import { resolveAgentRoutes, type AgentRoute } from './executor/agent-route.js';
 import { EventDispatcher } from './executor/event-dispatcher.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import type { ProviderCatalog } from './providers/provider-catalog.js';
-import { SecureProviderFactory } from './resilience/secure-provider-factory.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { createProviderLayer, type ProviderLayer } from './resilience/create-provider-layer.js';
+import type { KeyRotation } from './resilience/secure-provider-factory.js';
 
 export interface CreateGatewayOptions {
   /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
@@ -27,12 +28,16 @@ export interface CreateGatewayOptions {
   readonly env?: Environment;
   /** Use your app's pino logger; by default one is made from `observability.log_level`. */
   readonly logger?: Logger;
+  /** Epoch milliseconds for circuit breakers, retries and audit records (tests drive time with it). */
+  readonly now?: () => number;
 }
 
 /** A running gateway: the whole pipeline, usable from code, over HTTP, or both. */
 export interface Gateway extends GatewayServices {
   readonly registry: AgentRegistry;
   readonly routes: ReadonlyMap<string, AgentRoute>;
+  /** The audit log (`undefined` with `security.audit_logging: false`); `close()` flushes it. */
+  readonly audit: AuditLog | undefined;
   /** Runs an agent in-process, through the same pipeline as HTTP requests. */
   execute(agent: string, input: string, context?: ExecutionContext, options?: Partial<ExecuteOptions>): Promise<AgentResponse>;
   /** The HTTP API as a Fastify plugin bound to this gateway, for `app.register(gateway.plugin, { prefix })`. */
@@ -41,6 +46,11 @@ export interface Gateway extends GatewayServices {
   server(): Promise<FastifyInstance>;
   /** Starts the standalone server; `port: 0` picks a free port. */
   listen(options?: { host?: string; port?: number }): Promise<{ url: string; port: number }>;
+  /**
+   * Re-reads provider keys that come from `file:` or `vault:` (the CLI calls it on SIGHUP):
+   * changed keys are used for new calls. A vault that no longer opens keeps every key.
+   */
+  reloadSecrets(): KeyRotation;
   /** Runs `fn` on `close()`, in reverse order of registration. */
   onClose(fn: () => Promise<void> | void): void;
   /** Stops accepting requests, waits for those in flight, flushes and closes every connection. */
@@ -80,11 +90,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     registry = new AgentRegistry([]);
   }
 
-  const providers = new SecureProviderFactory({ config, env, logger, source: loaded.file ?? 'config' }).build();
-  problems.push(...providers.errors);
+  const now = options.now;
+  const providers = createProviderLayer({ config, env, logger, events, source: loaded.file ?? 'config', ...(now ? { now } : {}) });
+  problems.push(...providers.issues);
 
-  const compose: RouteComposer = (targets) => targets[0]!.entry.provider!;
-  const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, compose);
+  const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, providers.compose);
   problems.push(...resolution.errors);
   for (const warning of resolution.warnings) logger.warn(formatIssue(warning));
 
@@ -93,9 +103,9 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
 
-  const executor = new AgentExecutor({ routes: resolution.routes, events });
+  const executor = new AgentExecutor({ routes: resolution.routes, events, ...(now ? { now } : {}) });
   logRoutes(logger, resolution.routes);
-  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, routes: resolution.routes, closers: [() => providers.close()] });
+  return assembleGateway({ config, logger, events, registry, executor, runner: executor, providers, routes: resolution.routes, closers: [() => providers.close()] });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -111,13 +121,14 @@ interface GatewayParts {
   readonly registry: AgentRegistry;
   readonly executor: AgentExecutor;
   readonly runner: AgentRunner;
-  readonly catalog: ProviderCatalog;
+  readonly providers: ProviderLayer;
   readonly routes: ReadonlyMap<string, AgentRoute>;
   readonly closers: (() => Promise<void> | void)[];
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, registry, executor, runner, catalog, routes, closers } = parts;
+  const { config, logger, events, registry, executor, runner, providers, routes, closers } = parts;
+  const { catalog, circuits, audit } = providers;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   const readinessProbes: ReadinessProbe[] = [
@@ -136,6 +147,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
         status: entry.provider ? ('ok' as const) : ('degraded' as const),
         ...(entry.disabledReason ? { detail: entry.disabledReason } : {}),
       })),
+    () => providers.readinessChecks(),
   ];
 
   const gateway: Gateway = {
@@ -146,6 +158,8 @@ function assembleGateway(parts: GatewayParts): Gateway {
     executor,
     runner,
     catalog,
+    circuits,
+    audit,
     routes,
     readinessProbes,
     get shuttingDown() {
@@ -169,6 +183,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
       const host = listenOptions.host ?? config.server.host;
       return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
     },
+    reloadSecrets: () => providers.reloadSecrets(),
     onClose(fn) {
       closers.push(fn);
     },

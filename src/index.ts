@@ -17,3 +17,5 @@ export type {
 } from './executor/events.js';
 export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/provider.js';
 export { ProviderError } from './providers/provider-error.js';
+export { AllProvidersFailedError, type ProviderTried } from './resilience/all-providers-failed-error.js';
+export { ProviderFailure, type FailoverReason } from './resilience/provider-failure.js';

@@ -12,7 +12,8 @@ export const serveCommand: CliCommand = {
 Starts the gateway. The config is --config, else $OSSA_CONFIG, else ./ossa.yaml, else the
 embedded defaults (agents from ./agents, the offline echo provider). Any broken manifest or
 config error is listed and the process exits 1 before listening. SIGTERM/SIGINT stop it
-gracefully: no new requests, in-flight ones finish within server.shutdown_timeout.`,
+gracefully: no new requests, in-flight ones finish within server.shutdown_timeout. SIGHUP
+re-reads provider keys given as file: or vault: references (key rotation without a restart).`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, host: { type: 'string' }, port: { type: 'string', short: 'p' } } });
     const port = values.port === undefined ? undefined : Number(values.port);
@@ -57,5 +58,9 @@ function waitForShutdown(gateway: Gateway): Promise<number> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    process.on('SIGHUP', () => {
+      const { rotated } = gateway.reloadSecrets();
+      gateway.logger.info({ signal: 'SIGHUP', rotated }, `SIGHUP: secrets re-read, ${rotated.length} key${rotated.length === 1 ? '' : 's'} rotated`);
+    });
   });
 }

@@ -69,7 +69,8 @@ export class AgentExecutor implements AgentRunner {
     });
     const prompt = buildPrompt(route.agent.systemPrompt, input, context, options.history);
     const call: ModelCall = {
-      model: route.usable[0]!.model,
+      // The chain sets each target's own model; this is the first usable one's.
+      model: route.usable[0]?.model ?? route.primary.model,
       system: prompt.system,
       messages: prompt.messages,
       temperature: clamp(options.temperature ?? route.temperature, 0, 2),

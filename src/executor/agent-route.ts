@@ -19,7 +19,11 @@ export interface AgentRoute {
   readonly fallbacks: readonly RouteTarget[];
   readonly temperature: number;
   readonly maxTokens: number;
-  /** The provider to call: the primary or the fallback chain, as composed at startup. Absent when none is usable. */
+  /**
+   * The provider to call: the primary and its fallbacks, as composed at startup (disabled
+   * targets included, so a call that finds none usable can name them). Absent only for an
+   * agent without an LLM.
+   */
   readonly provider?: Provider;
   /** The usable targets, in the order they will be tried. */
   readonly usable: readonly RouteTarget[];
@@ -27,7 +31,10 @@ export interface AgentRoute {
   readonly unavailable?: string;
 }
 
-/** Builds the `Provider` an agent calls from its usable targets (the resilience layer chains them). */
+/**
+ * Builds the `Provider` an agent calls from its whole chain, primary first; disabled targets
+ * (no `entry.provider`) are included. The resilience layer chains them.
+ */
 export type RouteComposer = (targets: readonly { entry: ProviderEntry; model: string }[], agent: AgentDefinition) => Provider;
 
 export interface RouteResolution {
@@ -105,8 +112,9 @@ export function resolveAgentRoutes(
       temperature,
       maxTokens,
       usable: usable.map((t) => ({ provider: t.entry.name, model: t.model })),
+      provider: compose(chain, agent),
       ...(usable.length > 0
-        ? { provider: compose(usable, agent) }
+        ? {}
         : { unavailable: `no usable provider: ${chain.map((t) => `${t.entry.name} (${t.entry.disabledReason ?? 'disabled'})`).join(', ')}` }),
     };
     routes.set(agent.name, route);

@@ -89,7 +89,7 @@ export interface ProviderFallbackEvent {
   readonly agent: string;
   readonly from: string;
   readonly to: string;
-  /** `circuit_open`, `retries_exhausted`, `disabled`, `not_retryable`, `retry_after_too_long`. */
+  /** `circuit_open`, `retries_exhausted`, `disabled`, `not_retryable`, `retry_after_too_long`, `deadline`. */
   readonly reason: string;
 }
 

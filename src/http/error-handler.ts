@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { suggest } from '../config/did-you-mean.js';
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import { ProviderError } from '../providers/provider-error.js';
+import { AllProvidersFailedError } from '../resilience/all-providers-failed-error.js';
 import { HttpProblem, sendProblem } from './problem.js';
 
 interface ValidationIssue {
@@ -55,8 +56,10 @@ function providerProblem(error: ProviderError): HttpProblem {
   const headers: Record<string, string> = {};
   if (temporary && error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
   const extensions: Record<string, unknown> = { provider: error.provider };
-  const tried = (error as ProviderError & { attemptsByProvider?: unknown }).attemptsByProvider;
-  if (tried !== undefined) extensions['providers_tried'] = tried;
+  if (error instanceof AllProvidersFailedError) {
+    extensions['providers_tried'] = error.attemptsByProvider;
+    extensions['attempts'] = error.attempts;
+  }
   return temporary
     ? new HttpProblem(503, 'provider-unavailable', 'Provider unavailable', error.message, extensions, headers)
     : new HttpProblem(502, 'provider-error', 'Provider error', error.message, extensions, headers);

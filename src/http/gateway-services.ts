@@ -4,6 +4,7 @@ import type { AgentExecutor } from '../executor/agent-executor.js';
 import type { AgentRunner } from '../executor/agent-response.js';
 import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { ProviderCatalog } from '../providers/provider-catalog.js';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 
 /** One line of `/readyz`: a dependency and how it is doing. */
 export interface ReadinessCheck {
@@ -24,6 +25,8 @@ export interface GatewayServices {
   readonly runner: AgentRunner;
   readonly executor: AgentExecutor;
   readonly catalog: ProviderCatalog;
+  /** Each provider's circuit breaker (for `/v1/providers` and `/readyz`). */
+  readonly circuits: ReadonlyMap<string, CircuitBreaker>;
   readonly events: EventDispatcher;
   /** Probes `/readyz` runs; later layers (breakers, Redis) add theirs. */
   readonly readinessProbes: ReadinessProbe[];

@@ -6,6 +6,7 @@ import { HttpProblem, sendProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerProviderRoutes } from './routes/provider-routes.js';
 
 /**
  * Request validation that rejects rather than repairs: unknown fields are an error (not
@@ -29,6 +30,7 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, agentNames));
   registerHealthRoutes(app, gateway);
   registerAgentRoutes(app, gateway);
+  registerProviderRoutes(app, gateway);
 };
 
 /** The standalone HTTP server: Fastify with request ids, body limit, and problem+json everywhere. */
@@ -47,6 +49,10 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
+    if (gateway.shuttingDown) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

@@ -10,6 +10,8 @@ export interface ProviderEntry {
   readonly provider?: Provider;
   /** e.g. `no API key: ANTHROPIC_API_KEY is not set`. */
   readonly disabledReason?: string;
+  /** Where the key came from, safe to show: `env:ANTHROPIC_API_KEY`, `file:/run/secrets/x`, `vault:NAME`, `literal`. */
+  readonly keyOrigin?: string;
 }
 
 /** Every configured provider by name, built once at startup and shared by all agents. */

@@ -48,6 +48,11 @@ export interface CallMeta {
   readonly toolsCount: number;
   /** Absolute deadline (epoch ms) for the whole call, retries and fallbacks included. */
   readonly deadline?: number;
+  /**
+   * 1-based number of this upstream attempt within the execution, across retries and
+   * fallbacks. Set by the resilience layer for each attempt; audit records carry it.
+   */
+  readonly attempt?: number;
 }
 
 export interface Usage {

@@ -18,6 +18,12 @@ const KEY_PREFIXES: Partial<Record<ProviderType, string>> = {
   openai: 'sk-',
 };
 
+/** The vendors' own API hosts: a key sent there must have the vendor's prefix. */
+const VENDOR_HOSTS: Partial<Record<ProviderType, string>> = {
+  anthropic: 'api.anthropic.com',
+  openai: 'api.openai.com',
+};
+
 /**
  * Why a key must be refused before it is ever used, or undefined when it looks like a key.
  * The reason names the problem, never the value.
@@ -27,8 +33,18 @@ export function refuseApiKey(type: ProviderType, key: string, baseUrl: string | 
   if (PLACEHOLDERS.some((pattern) => pattern.test(key))) return 'the key is a placeholder from a config template, not a real key';
   const prefix = KEY_PREFIXES[type];
   // A custom base_url may front a proxy with its own key format: only check the vendor's own.
-  if (prefix && baseUrl === undefined && !key.startsWith(prefix)) return `a ${type} key starts with "${prefix}"`;
+  if (prefix && isVendorUrl(type, baseUrl) && !key.startsWith(prefix)) return `a ${type} key starts with "${prefix}"`;
   return undefined;
+}
+
+/** No base_url (the vendor's default), or one on the vendor's own API host. */
+function isVendorUrl(type: ProviderType, baseUrl: string | undefined): boolean {
+  if (baseUrl === undefined) return true;
+  try {
+    return new URL(baseUrl).hostname === VENDOR_HOSTS[type];
+  } catch {
+    return false;
+  }
 }
 
 /** Loopback addresses, where plain HTTP never leaves the machine. */

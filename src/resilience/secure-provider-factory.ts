@@ -1,25 +1,40 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { DISABLED_AUDIT, type AuditRecorder } from '../audit/audit-log.js';
+import { AuditLoggingProvider } from '../audit/audit-logging-provider.js';
 import type { Environment } from '../config/interpolate.js';
 import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
 import type { SourceIssue } from '../config/source-issue.js';
+import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import { createAdapter, type ClosableProvider } from '../providers/create-adapter.js';
 import type { ProviderCatalog, ProviderEntry } from '../providers/provider-catalog.js';
 import type { Provider } from '../providers/provider.js';
-import { resolveSecret, type SecretVaultReader } from '../secrets/resolve-secret.js';
-import { isLoopbackUrl, refuseApiKey } from './api-key-checks.js';
-
-/** Wraps a bare adapter in the provider decorators (audit logging, ...). */
-export type ProviderDecorator = (adapter: Provider, name: string, config: ProviderConfig) => Provider;
+import type { SecretVaultReader } from '../secrets/resolve-secret.js';
+import type { Sleep } from './abortable-sleep.js';
+import { isLoopbackUrl } from './api-key-checks.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { CircuitBreakerProvider } from './circuit-breaker-provider.js';
+import { ReplaceableProvider } from './replaceable-provider.js';
+import { reportCircuitTransitions } from './report-circuit-transitions.js';
+import { resolveProviderKey } from './resolve-provider-key.js';
+import { RetryPolicy, type RandomSource } from './retry-policy.js';
 
 export interface SecureProviderFactoryOptions {
   readonly config: OssaConfig;
   readonly env: Environment;
   readonly logger: Logger;
+  /** Receives circuit, retry, attempt and `security.plaintext_key` events. */
+  readonly events: EventDispatcher;
   /** Where the config came from, for messages. */
   readonly source?: string;
   readonly vault?: SecretVaultReader;
-  /** Applied to every enabled adapter, innermost first. */
-  readonly decorators?: readonly ProviderDecorator[];
+  /** The audit log; absent when `security.audit_logging` is off (attempt events still flow). */
+  readonly audit?: AuditRecorder;
+  /** Epoch milliseconds for breakers, retries and audit records; injectable for tests. */
+  readonly now?: () => number;
+  /** The retry jitter's random source; injectable for tests. */
+  readonly random?: RandomSource;
+  readonly sleep?: Sleep;
 }
 
 export interface BuiltProviders {
@@ -28,37 +43,68 @@ export interface BuiltProviders {
   readonly errors: SourceIssue[];
   /** Keys written literally in the config (the `security.plaintext_keys_detected` metric). */
   readonly plaintextKeysDetected: number;
+  /** Each provider's breaker (providers with `circuit_breaker.enabled: false` have none). */
+  readonly circuits: ReadonlyMap<string, CircuitBreaker>;
+  /**
+   * Re-reads the keys of providers whose key comes from a `file:` or `vault:` reference (pass
+   * the re-opened vault) and switches each changed one to a new adapter, dispatching
+   * `security.key_rotated`. A key that is now missing or refused is reported and the current
+   * one kept.
+   */
+  rotateKeys(vault?: SecretVaultReader): KeyRotation;
   /** Closes every adapter's connection pool. */
   close(): Promise<void>;
 }
 
-/** Provider types that cannot work without a key. */
-const KEY_REQUIRED = new Set(['anthropic', 'openai']);
+/** What a `rotateKeys()` changed. */
+export interface KeyRotation {
+  /** Providers now using a new key. */
+  readonly rotated: string[];
+  /** Why a key was kept (names the provider and reference, never a value). */
+  readonly problems: string[];
+}
+
+/** A provider whose key may change at runtime, and a digest of the key it uses now. */
+interface RotatableKey {
+  readonly name: string;
+  readonly config: ProviderConfig;
+  readonly provider: ReplaceableProvider;
+  digest: string;
+}
 
 /**
- * Builds each configured provider once, after checking what could leak or fail later: the
- * key exists (else the provider is disabled with one warning and requests use the fallback
- * chain), is not a template placeholder, is not written in plain text in prod, and the
- * base_url is https where `security.enforce_https` asks for it.
+ * Builds each configured provider once, after checking what could leak or fail later, and
+ * wraps it: `CircuitBreakerProvider` -> `AuditLoggingProvider` -> adapter, so every real
+ * upstream attempt (each retry, each fallback) is audited and counted by one breaker per
+ * provider, shared by all agents.
+ *
+ * Checks: a missing key disables the provider with one warning (agents use their fallback
+ * chain, or get a 503 naming it); a placeholder, whitespace or a wrong vendor prefix is
+ * refused; a key written in plain text is a warning and a `security.plaintext_key` event in
+ * dev and refused in prod (unless `security.allow_plaintext_keys`); with
+ * `security.enforce_https` (default on in prod) a `base_url` must be https, except loopback
+ * addresses and providers with `allow_insecure_http: true`.
+ *
+ * @example
+ * const built = new SecureProviderFactory({ config, env: process.env, logger, events, audit }).build();
+ * if (built.errors.length > 0) throw new SourceError('cannot start', built.errors);
  */
 export class SecureProviderFactory {
   constructor(private readonly options: SecureProviderFactoryOptions) {}
 
   build(): BuiltProviders {
-    const { config, logger } = this.options;
+    const { config, logger, events } = this.options;
     const source = this.options.source ?? 'config';
     const catalog = new Map<string, ProviderEntry>();
+    const circuits = new Map<string, CircuitBreaker>();
     const errors: SourceIssue[] = [];
     const adapters: ClosableProvider[] = [];
+    const rotatable: RotatableKey[] = [];
     let plaintextKeysDetected = 0;
     const enforceHttps = config.security.enforce_https ?? config.env === 'prod';
 
     for (const [name, providerConfig] of Object.entries(config.providers)) {
       const at = (key: string, message: string): SourceIssue => ({ file: source, path: `providers.${name}.${key}`, message });
-      const disable = (reason: string): void => {
-        catalog.set(name, { name, type: providerConfig.type, config: providerConfig, disabledReason: reason });
-        logger.warn({ provider: name, reason }, `provider ${name} disabled: ${reason}`);
-      };
 
       const baseUrl = providerConfig.base_url;
       if (baseUrl !== undefined && enforceHttps && !baseUrl.startsWith('https:') && !isLoopbackUrl(baseUrl) && !providerConfig.allow_insecure_http) {
@@ -66,45 +112,99 @@ export class SecureProviderFactory {
         continue;
       }
 
-      let apiKey: string | undefined;
-      if (providerConfig.type !== 'echo' && providerConfig.api_key !== undefined) {
-        const resolved = resolveSecret(providerConfig.api_key, this.options.env, this.options.vault);
-        if (!resolved.ok) {
-          disable(`no API key: ${resolved.reason}`);
-          continue;
-        }
-        const refusal = refuseApiKey(providerConfig.type, resolved.secret.reveal(), baseUrl);
-        if (refusal) {
-          errors.push(at('api_key', `refused: ${refusal}`));
-          continue;
-        }
-        if (resolved.literal) {
-          plaintextKeysDetected++;
-          if (config.env === 'prod' && !config.security.allow_plaintext_keys) {
-            errors.push(at('api_key', 'is written in plain text; in prod use ${VAR}, file:/run/secrets/... or vault:NAME (or set security.allow_plaintext_keys: true)'));
-            continue;
-          }
-          logger.warn({ provider: name }, `provider ${name}: the API key is written in plain text in the config; use \${VAR}, file: or vault: instead`);
-        }
-        apiKey = resolved.secret.reveal();
-      } else if (KEY_REQUIRED.has(providerConfig.type)) {
-        disable('no API key: providers.' + name + '.api_key is not set');
+      const key = resolveProviderKey(providerConfig, this.options.env, this.options.vault, name);
+      if (key.kind === 'refused') {
+        errors.push(at('api_key', `refused: ${key.reason}`));
         continue;
       }
+      if (key.kind === 'disabled') {
+        catalog.set(name, { name, type: providerConfig.type, config: providerConfig, disabledReason: key.reason });
+        logger.warn({ provider: name, reason: key.reason }, `provider ${name} disabled: ${key.reason}`);
+        continue;
+      }
+      if (key.literal) {
+        plaintextKeysDetected++;
+        events.dispatch({ type: 'security.plaintext_key', provider: name });
+        if (config.env === 'prod' && !config.security.allow_plaintext_keys) {
+          errors.push(at('api_key', 'is written in plain text; in prod use ${VAR}, file:/run/secrets/... or vault:NAME (or set security.allow_plaintext_keys: true)'));
+          continue;
+        }
+        logger.warn({ provider: name }, `provider ${name}: the API key is written in plain text in the config; use \${VAR}, file: or vault: instead`);
+      }
 
-      const adapter = createAdapter(name, providerConfig, apiKey);
+      let adapter: ClosableProvider = createAdapter(name, providerConfig, key.secret?.reveal());
       adapters.push(adapter);
-      const decorated = (this.options.decorators ?? []).reduce<Provider>((inner, decorate) => decorate(inner, name, providerConfig), adapter);
-      catalog.set(name, { name, type: providerConfig.type, config: providerConfig, provider: decorated });
+      if (key.secret && /^(file|vault):/.test(key.secret.origin)) {
+        const replaceable = new ReplaceableProvider(adapter);
+        rotatable.push({ name, config: providerConfig, provider: replaceable, digest: digest(key.secret.reveal()) });
+        adapter = replaceable;
+      }
+      const provider = this.#decorate(adapter, name, providerConfig, circuits);
+      catalog.set(name, { name, type: providerConfig.type, config: providerConfig, provider, ...(key.secret ? { keyOrigin: key.secret.origin } : {}) });
     }
 
     return {
       catalog,
       errors,
       plaintextKeysDetected,
+      circuits,
+      rotateKeys: (vault) => this.#rotate(rotatable, adapters, vault),
       close: async () => {
         await Promise.allSettled(adapters.map((adapter) => adapter.close?.()));
       },
     };
   }
+
+  #rotate(rotatable: readonly RotatableKey[], adapters: ClosableProvider[], vault: SecretVaultReader | undefined): KeyRotation {
+    const { logger, events } = this.options;
+    const rotated: string[] = [];
+    const problems: string[] = [];
+    for (const entry of rotatable) {
+      const key = resolveProviderKey(entry.config, this.options.env, vault ?? this.options.vault, entry.name);
+      if (key.kind !== 'key' || !key.secret) {
+        problems.push(`provider ${entry.name}: keeping the current key: ${key.kind === 'key' ? 'no key' : key.reason}`);
+        continue;
+      }
+      const next = digest(key.secret.reveal());
+      if (next === entry.digest) continue;
+      const adapter = createAdapter(entry.name, entry.config, key.secret.reveal());
+      adapters.push(adapter);
+      entry.digest = next;
+      void entry.provider.replace(adapter);
+      rotated.push(entry.name);
+      events.dispatch({ type: 'security.key_rotated', provider: entry.name, origin: key.secret.origin });
+      logger.info({ provider: entry.name, origin: key.secret.origin }, `provider ${entry.name}: the API key changed (${key.secret.origin}); new calls use the new key`);
+    }
+    for (const problem of problems) logger.warn(problem);
+    return { rotated, problems };
+  }
+
+  /** Audit inside, breaker outside: the breaker's every attempt passes through the audit. */
+  #decorate(adapter: Provider, name: string, config: ProviderConfig, circuits: Map<string, CircuitBreaker>): Provider {
+    const { events, logger, now } = this.options;
+    const audited = new AuditLoggingProvider(adapter, {
+      audit: this.options.audit ?? DISABLED_AUDIT,
+      events,
+      includeContent: this.options.config.security.audit.include_content,
+      ...(now ? { now } : {}),
+    });
+    const cb = config.circuit_breaker;
+    // Without a breaker there are no retries either: the backoff settings live in circuit_breaker.
+    if (!cb.enabled) return audited;
+    const breaker = new CircuitBreaker({ provider: name, failureThreshold: cb.failure_threshold, resetTimeoutMs: cb.reset_timeout * 1000, ...(now ? { now } : {}) });
+    reportCircuitTransitions(breaker, events, logger);
+    circuits.set(name, breaker);
+    return new CircuitBreakerProvider(audited, {
+      breaker,
+      retry: RetryPolicy.fromConfig(config, this.options.random),
+      events,
+      ...(now ? { now } : {}),
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+    });
+  }
+}
+
+/** A key's SHA-256, to notice a change without keeping a second copy of the key around. */
+function digest(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
 }

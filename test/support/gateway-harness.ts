@@ -76,6 +76,8 @@ export async function startTestGateway(options: {
   agents?: Record<string, string>;
   env?: Record<string, string | undefined>;
   logLevel?: 'info' | 'debug' | 'warn';
+  /** The gateway's clock (circuit breakers, retries, audit records). */
+  now?: () => number;
 }): Promise<TestGateway> {
   const files = Object.fromEntries(Object.entries(options.agents ?? {}).map(([name, text]) => [`agents/${name}.ossa.yaml`, text]));
   const dir = tempDir(files);
@@ -86,6 +88,7 @@ export async function startTestGateway(options: {
     baseDir: dir,
     env: options.env ?? {},
     logger: createLogger({ level: options.logLevel ?? 'info', destination: logs.stream }),
+    ...(options.now ? { now: options.now } : {}),
   });
   const { url } = await gateway.listen({ host: '127.0.0.1', port: 0 });
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>

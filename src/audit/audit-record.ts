@@ -1,0 +1,172 @@
+import type { ChatMessage, ModelCall } from '../providers/provider.js';
+
+/** What every audit record carries: who asked, through which provider, which attempt. */
+interface AuditRecordBase {
+  /** Epoch milliseconds (an integer, as ARCHITECTURE.md's records). */
+  readonly timestamp: number;
+  /** The HTTP `X-Request-Id` (or the generated id): every record of one request shares it. */
+  readonly request_id: string;
+  /** 1-based upstream attempt within the request (retries and fallbacks included). */
+  readonly attempt: number;
+  readonly provider: string;
+  readonly model: string;
+  readonly agent: string;
+  readonly agent_version: string | null;
+  readonly user_id?: string;
+  readonly streamed: boolean;
+}
+
+/** An upstream call is about to be made. */
+export interface LlmRequestRecord extends AuditRecordBase {
+  readonly event: 'llm_request';
+  /** Characters of the system prompt and every message. */
+  readonly prompt_length: number;
+  readonly temperature: number;
+  readonly max_tokens: number;
+  readonly tools_count: number;
+  /** Only with `security.audit.include_content: true`. */
+  readonly system?: string;
+  readonly messages?: readonly ChatMessage[];
+}
+
+/** The upstream answered. */
+export interface LlmResponseRecord extends AuditRecordBase {
+  readonly event: 'llm_response';
+  readonly duration_ms: number;
+  readonly response_length: number;
+  readonly tokens_used: { readonly input: number; readonly output: number };
+  readonly finish_reason: string;
+  /** Only with `security.audit.include_content: true`. */
+  readonly response?: string;
+}
+
+/** The attempt failed, was aborted, or the consumer of a stream stopped reading. */
+export interface LlmErrorRecord extends AuditRecordBase {
+  readonly event: 'llm_error';
+  readonly duration_ms: number;
+  /** `ProviderError:<kind>` (e.g. `ProviderError:timeout`), or the error's class name. */
+  readonly error_class: string;
+  /** Safe to store: provider errors never hold a key, a prompt or an upstream body. */
+  readonly error_message: string;
+  readonly status?: number;
+  readonly retryable?: boolean;
+  /** True when the caller gave up (client disconnect, consumer stopped reading). */
+  readonly aborted: boolean;
+  /** For a stream: text parts (about one token each) and characters received before it ended. */
+  readonly tokens_seen?: number;
+  readonly response_length?: number;
+}
+
+/** One line of the audit log. */
+export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord;
+
+/** What an attempt answered, streamed or not. */
+export interface AttemptAnswer {
+  readonly model: string;
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+  readonly finishReason: string;
+  /** Characters of the answer. */
+  readonly length: number;
+  /** The answer text, when it is to be recorded. */
+  readonly text?: string | undefined;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// Records are built as plain literals (no object spreads): two per upstream attempt, on the
+// response path, so they should cost next to nothing.
+
+/** The `llm_request` record of an attempt about to be made. */
+export function requestRecord(call: ModelCall, provider: string, streamed: boolean, timestamp: number, includeContent: boolean): LlmRequestRecord {
+  const meta = call.meta;
+  const record: Mutable<LlmRequestRecord> = {
+    event: 'llm_request',
+    timestamp,
+    request_id: meta.requestId,
+    attempt: meta.attempt ?? 1,
+    provider,
+    model: call.model,
+    agent: meta.agent.name,
+    agent_version: meta.agent.version,
+    streamed,
+    prompt_length: promptLength(call),
+    temperature: call.temperature,
+    max_tokens: call.maxTokens,
+    tools_count: meta.toolsCount,
+  };
+  if (meta.userId !== undefined) record.user_id = meta.userId;
+  if (includeContent) {
+    record.system = call.system;
+    record.messages = call.messages;
+  }
+  return record;
+}
+
+/** The `llm_response` record of an attempt that answered. */
+export function responseRecord(call: ModelCall, provider: string, streamed: boolean, timestamp: number, durationMs: number, answer: AttemptAnswer, includeContent: boolean): LlmResponseRecord {
+  const meta = call.meta;
+  const record: Mutable<LlmResponseRecord> = {
+    event: 'llm_response',
+    timestamp,
+    request_id: meta.requestId,
+    attempt: meta.attempt ?? 1,
+    provider,
+    model: answer.model,
+    agent: meta.agent.name,
+    agent_version: meta.agent.version,
+    streamed,
+    duration_ms: durationMs,
+    response_length: answer.length,
+    tokens_used: { input: answer.usage.inputTokens, output: answer.usage.outputTokens },
+    finish_reason: answer.finishReason,
+  };
+  if (meta.userId !== undefined) record.user_id = meta.userId;
+  if (includeContent && answer.text !== undefined) record.response = answer.text;
+  return record;
+}
+
+/** What an `llm_error` record says about the failure. */
+export interface AttemptFailure {
+  readonly errorClass: string;
+  readonly message: string;
+  readonly status?: number | undefined;
+  readonly retryable?: boolean | undefined;
+  readonly aborted: boolean;
+  /** For a stream: text parts and characters received before it ended. */
+  readonly progress?: { readonly parts: number; readonly length: number } | undefined;
+}
+
+/** The `llm_error` record of an attempt that failed, was aborted, or whose stream consumer stopped. */
+export function errorRecord(call: ModelCall, provider: string, streamed: boolean, timestamp: number, durationMs: number, failure: AttemptFailure): LlmErrorRecord {
+  const meta = call.meta;
+  const record: Mutable<LlmErrorRecord> = {
+    event: 'llm_error',
+    timestamp,
+    request_id: meta.requestId,
+    attempt: meta.attempt ?? 1,
+    provider,
+    model: call.model,
+    agent: meta.agent.name,
+    agent_version: meta.agent.version,
+    streamed,
+    duration_ms: durationMs,
+    error_class: failure.errorClass,
+    error_message: failure.message,
+    aborted: failure.aborted,
+  };
+  if (meta.userId !== undefined) record.user_id = meta.userId;
+  if (failure.status !== undefined) record.status = failure.status;
+  if (failure.retryable !== undefined) record.retryable = failure.retryable;
+  if (failure.progress) {
+    record.tokens_seen = failure.progress.parts;
+    record.response_length = failure.progress.length;
+  }
+  return record;
+}
+
+/** Characters of what is sent as the prompt: the system prompt and every message. */
+export function promptLength(call: ModelCall): number {
+  let length = call.system.length;
+  for (const message of call.messages) length += message.content.length;
+  return length;
+}

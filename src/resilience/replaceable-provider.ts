@@ -1,0 +1,39 @@
+import type { ClosableProvider } from '../providers/create-adapter.js';
+import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
+
+/**
+ * An adapter that can be swapped while the gateway runs: a rotated key means a new adapter.
+ * Calls already under way finish on the old adapter (whose pool closes once they are done);
+ * new calls use the new one. Sits innermost, under the audit decorator and the breaker, so
+ * they and their state are untouched by a rotation.
+ */
+export class ReplaceableProvider implements Provider {
+  readonly name: string;
+  readonly type: ProviderType;
+  #current: ClosableProvider;
+
+  constructor(initial: ClosableProvider) {
+    this.name = initial.name;
+    this.type = initial.type;
+    this.#current = initial;
+  }
+
+  /** Routes new calls to `next`, and closes the previous adapter once its calls are done. */
+  async replace(next: ClosableProvider): Promise<void> {
+    const previous = this.#current;
+    this.#current = next;
+    await previous.close?.();
+  }
+
+  complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult> {
+    return this.#current.complete(call, signal);
+  }
+
+  stream(call: ModelCall, signal: AbortSignal): AsyncIterable<StreamPart> {
+    return this.#current.stream(call, signal);
+  }
+
+  close(): Promise<void> {
+    return this.#current.close?.() ?? Promise.resolve();
+  }
+}
