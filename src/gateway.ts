@@ -13,6 +13,7 @@ import { EventDispatcher } from './executor/event-dispatcher.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { createObservability, type Observability } from './observability/observability.js';
 import type { ProviderCatalog } from './providers/provider-catalog.js';
 import { SecureProviderFactory } from './resilience/secure-provider-factory.js';
 
@@ -62,7 +63,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const env = options.env ?? process.env;
   const loaded = loadGatewayConfig(options, env);
   const config = loaded.config;
-  const logger = options.logger ?? createLogger({ level: config.observability.log_level });
+  // Human-readable lines for a developer at a terminal; JSON everywhere else.
+  const logger = options.logger ?? createLogger({ level: config.observability.log_level, pretty: config.env === 'dev' && process.stdout.isTTY === true });
   for (const warning of loaded.warnings) logger.warn(formatIssue(warning));
 
   const events = new EventDispatcher(logger);
@@ -80,8 +82,14 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     registry = new AgentRegistry([]);
   }
 
-  const providers = new SecureProviderFactory({ config, env, logger, source: loaded.file ?? 'config' }).build();
+  const { observability, problems: observabilityProblems } = await createObservability({
+    config, env, logger, events, agents: registry.list().map((agent) => agent.name), source: loaded.file ?? 'config',
+  });
+  problems.push(...observabilityProblems);
+
+  const providers = new SecureProviderFactory({ config, env, logger, source: loaded.file ?? 'config', decorators: [observability.decorateProvider] }).build();
   problems.push(...providers.errors);
+  observability.providersBuilt(providers.catalog);
 
   const compose: RouteComposer = (targets) => targets[0]!.entry.provider!;
   const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, compose);
@@ -90,12 +98,16 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   if (problems.length > 0) {
     await providers.close();
+    await observability.close();
     throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
 
   const executor = new AgentExecutor({ routes: resolution.routes, events });
   logRoutes(logger, resolution.routes);
-  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, routes: resolution.routes, closers: [() => providers.close()] });
+  return assembleGateway({
+    config, logger, events, observability, registry, executor, runner: executor, catalog: providers.catalog, routes: resolution.routes,
+    closers: [() => observability.close(), () => providers.close()],
+  });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -108,6 +120,7 @@ interface GatewayParts {
   readonly config: OssaConfig;
   readonly logger: Logger;
   readonly events: EventDispatcher;
+  readonly observability: Observability;
   readonly registry: AgentRegistry;
   readonly executor: AgentExecutor;
   readonly runner: AgentRunner;
@@ -117,7 +130,7 @@ interface GatewayParts {
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, registry, executor, runner, catalog, routes, closers } = parts;
+  const { config, logger, events, observability, registry, executor, runner, catalog, routes, closers } = parts;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   const readinessProbes: ReadinessProbe[] = [
@@ -142,6 +155,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
     config,
     logger,
     events,
+    observability,
     registry,
     executor,
     runner,
