@@ -1,5 +1,4 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import '../observability/http-request-event.js';
 import { gatewayTracer } from '../observability/tracing/with-span.js';

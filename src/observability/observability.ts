@@ -69,9 +69,6 @@ export async function createObservability(options: ObservabilityOptions): Promis
     if (resolved.ok) metricsToken = resolved.secret;
     else problems.push(at('metrics_token', `cannot be resolved: ${resolved.reason}`));
   }
-  if (settings.otlp_endpoint !== undefined && !isHttpUrl(settings.otlp_endpoint)) {
-    problems.push(at('otlp_endpoint', `expected an http or https URL such as "http://127.0.0.1:4318", got "${settings.otlp_endpoint}"`));
-  }
 
   const adminAccess = resolveAdminAccess(config.security, options.env, logger, options.vault);
   const guard = new LabelGuard(options.agents, Object.keys(config.providers));
@@ -110,13 +107,4 @@ export async function createObservability(options: ObservabilityOptions): Promis
     },
   };
   return { observability, problems };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

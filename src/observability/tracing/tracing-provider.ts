@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { SpanKind } from '@opentelemetry/api';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../../providers/provider.js';
 import type { UpstreamTimeLedger } from '../upstream-time-ledger.js';
