@@ -56,6 +56,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>ossa-gateway status</title>
 <style>${STATUS_PAGE_STYLE}</style>
 </head>
