@@ -22,7 +22,8 @@ interface RequestObservation {
  * Observes every request to the gateway's routes: a SERVER span per agent-traffic request
  * (continuing an incoming W3C `traceparent`, and active for everything the request does, so
  * execution and upstream spans become its children), the request's upstream time opened in
- * the ledger, and one `http.request` event when the answer is sent (or the client hangs up).
+ * the ledger, and one `http.request` event when the answer is sent, or with status 499 when the
+ * client hangs up first.
  */
 export function registerRequestObservability(app: FastifyInstance, gateway: GatewayServices): void {
   const { observability, events } = gateway;
@@ -31,7 +32,7 @@ export function registerRequestObservability(app: FastifyInstance, gateway: Gate
 
   // Callback style on purpose: `context.with(..., done)` runs the rest of the request
   // (parsing, handler, executor) inside the span's context.
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const route = request.routeOptions.url ?? request.url.split('?')[0]!;
     if (OPERATIONAL_ROUTES.has(route.slice(prefix.length))) {
       observations.set(request, { route, traffic: false, startedAt: performance.now(), finished: false });
@@ -48,10 +49,15 @@ export function registerRequestObservability(app: FastifyInstance, gateway: Gate
       parent,
     );
     observations.set(request, { route, traffic: true, span, startedAt: performance.now(), finished: false });
+    // A client that hangs up while waiting gets no answer, and Fastify reports none (neither
+    // onResponse nor, once the body was read, onRequestAbort): the connection closing is the end.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) finish(request, CLIENT_CLOSED);
+    });
     context.with(trace.setSpan(parent, span), done);
   });
 
-  const finish = (request: FastifyRequest, status: number): void => {
+  const finish = (request: FastifyRequest, status: number, durationMs?: number): void => {
     const observation = observations.get(request);
     if (!observation || observation.finished) return;
     observation.finished = true;
@@ -63,7 +69,7 @@ export function registerRequestObservability(app: FastifyInstance, gateway: Gate
       method: request.method,
       route: observation.route,
       status,
-      durationMs: performance.now() - observation.startedAt,
+      durationMs: durationMs ?? performance.now() - observation.startedAt,
       traffic: observation.traffic,
       upstreamCalls: upstream?.calls ?? 0,
       upstreamMs: upstream?.upstreamMs ?? 0,
@@ -71,12 +77,8 @@ export function registerRequestObservability(app: FastifyInstance, gateway: Gate
     });
   };
   app.addHook('onResponse', (request, reply, done) => {
-    finish(request, reply.statusCode);
-    done();
-  });
-  app.addHook('onRequestAbort', (request, done) => {
-    // Fastify may never send (and never report) an answer nobody is waiting for.
-    finish(request, CLIENT_CLOSED);
+    // Fastify's own clock, so the event agrees with the `request completed` log line.
+    finish(request, reply.statusCode, reply.elapsedTime);
     done();
   });
 }

@@ -37,6 +37,7 @@ export interface Observability {
   close(): Promise<void>;
 }
 
+/** The inputs of `createObservability`, all known before the providers are built. */
 export interface ObservabilityOptions {
   readonly config: OssaConfig;
   readonly env: Environment;

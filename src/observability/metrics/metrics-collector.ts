@@ -10,6 +10,7 @@ import { GatewayMetrics } from './gateway-metrics.js';
 /** The value of `ossa_circuit_breaker_state` for each state. */
 export const CIRCUIT_STATE_VALUE: Readonly<Record<CircuitState, number>> = { closed: 0, 'half-open': 1, open: 2 };
 
+/** What a `MetricsCollector` needs: the label guard, and whether to add Node's process metrics. */
 export interface MetricsCollectorOptions {
   readonly guard: LabelGuard;
   /** Node process metrics (CPU, memory, event loop, GC). Default on. */

@@ -3,47 +3,14 @@ import type { CircuitState, GatewayEventMap, GatewayEventType } from '../../exec
 import { ProviderError } from '../../providers/provider-error.js';
 import '../http-request-event.js';
 import type { LabelGuard } from '../label-guard.js';
-import { LatencySketch } from './latency-sketch.js';
-import { RollingWindow, type WindowSlot } from './rolling-window.js';
+import { RollingWindow } from './rolling-window.js';
 import { scrubText } from './scrub-text.js';
 import type { ProviderStatus, RecentError, StatusSnapshot } from './status-snapshot.js';
+import { ProviderSlot, TrafficSlot } from './status-slots.js';
 
 const WINDOW_SECONDS = 60;
 const RPS_SECONDS = 10;
 const RECENT_ERRORS = 20;
-
-/** One second of traffic. */
-class TrafficSlot implements WindowSlot {
-  requests = 0;
-  errors = 0;
-  readonly latency = new LatencySketch();
-  readonly overhead = new LatencySketch();
-  cacheHits = 0;
-  cacheMisses = 0;
-  rejectedUser = 0;
-  rejectedGlobal = 0;
-  rejectedAgent = 0;
-
-  clear(): void {
-    this.requests = this.errors = this.cacheHits = this.cacheMisses = 0;
-    this.rejectedUser = this.rejectedGlobal = this.rejectedAgent = 0;
-    this.latency.clear();
-    this.overhead.clear();
-  }
-}
-
-/** One second of one provider. */
-class ProviderSlot implements WindowSlot {
-  served = 0;
-  failed = 0;
-  upstreamErrors = 0;
-  retries = 0;
-  fallbacks = 0;
-
-  clear(): void {
-    this.served = this.failed = this.upstreamErrors = this.retries = this.fallbacks = 0;
-  }
-}
 
 interface CircuitRecord {
   state: CircuitState;
@@ -59,6 +26,7 @@ export interface ProviderDescription {
   readonly disabledReason?: string;
 }
 
+/** What the status page shows about the gateway itself, the label guard, and the clock. */
 export interface LiveStatusOptions {
   readonly guard: LabelGuard;
   readonly service: string;

@@ -9,6 +9,7 @@ export interface TraceExport {
   shutdown(): Promise<void>;
 }
 
+/** Where to export and as which service. */
 export interface OtlpTracingOptions {
   /** The collector's base URL (`http://127.0.0.1:4318`) or its full traces URL (`.../v1/traces`). */
   readonly endpoint: string;

@@ -4,6 +4,7 @@ import type { UpstreamTimeLedger } from '../upstream-time-ledger.js';
 import { chatAttributes, chatSpanName, recordModelResult, type UpstreamAddress } from './genai-attributes.js';
 import { gatewayTracer, markSpanFailed, withSpan } from './with-span.js';
 
+/** Where the adapter sends requests, and the ledger its time is credited to. */
 export interface TracingProviderOptions {
   /** Where the adapter sends requests (`server.address`, `server.port`). */
   readonly server?: UpstreamAddress;
