@@ -17,3 +17,7 @@ export type {
 } from './executor/events.js';
 export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/provider.js';
 export { ProviderError } from './providers/provider-error.js';
+export type { Observability } from './observability/observability.js';
+export type { HttpRequestEvent } from './observability/http-request-event.js';
+export type { StatusSnapshot } from './observability/status/status-snapshot.js';
+export { SPAN_NAMES, withSpan } from './observability/tracing/with-span.js';

@@ -23,6 +23,9 @@ const ANTHROPIC_KEY = 'sk-ant-TESTKEY-browser-HHHHHHHHHH';
 const OPENAI_KEY = 'sk-TESTKEY-browser-IIIIIIIIII';
 const ADMIN_KEY = 'admin-TESTKEY-browser-JJJJJJJJJJ';
 const SCREENSHOT = fileURLToPath(new URL('../../docs/status-page.png', import.meta.url));
+const UPDATE_SCREENSHOT = process.env['UPDATE_SCREENSHOT'] === '1';
+/** Traffic is paced only for the README's screenshot, so its per-second chart has a shape. */
+const PACE_MS = UPDATE_SCREENSHOT ? 150 : 0;
 
 async function launch(userDataDir: string, options: { httpCredentials?: { username: string; password: string } } = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(userDataDir, {
@@ -81,10 +84,7 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  /**
-   * Real requests through the gateway: `count` answers from each upstream, paced over a few
-   * seconds so the page's per-second chart has a shape (pacing only; nothing waits to assert).
-   */
+  /** Real requests through the gateway: `count` answers from each upstream. */
   async function traffic(count: number, paceMs = 0): Promise<void> {
     for (let i = 0; i < count; i++) {
       const answers = await Promise.all([
@@ -121,7 +121,7 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
     expect(await page.locator('[data-provider="gpt"] .badge').textContent()).toBe('closed');
     expect(await page.locator('[data-provider="ollama"]').getAttribute('data-state')).toBe('disabled');
 
-    await traffic(16, 150);
+    await traffic(16, PACE_MS);
     frontLayerEvents();
     // The upstream starts failing: the page must show the errors and the error rate.
     anthropic.mode = { kind: 'error', status: 500, message: 'overloaded, try again later' };
@@ -129,7 +129,7 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
       const res = await t.post('/v1/agents/customer-support/execute', { input: 'my confidential question' });
       expect(res.status).toBe(503);
       await res.arrayBuffer();
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      if (PACE_MS > 0) await new Promise((resolve) => setTimeout(resolve, PACE_MS));
     }
     openClaudeCircuit();
     await traffic(3).catch(() => undefined);
@@ -157,7 +157,7 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
     const png = readFileSync(shot);
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(png.length).toBeGreaterThan(20_000);
-    if (process.env['UPDATE_SCREENSHOT'] === '1') {
+    if (UPDATE_SCREENSHOT) {
       mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
     }

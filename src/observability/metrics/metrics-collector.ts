@@ -35,12 +35,14 @@ export class MetricsCollector {
   private readonly plaintextKeyProviders = new Set<string>();
   /** Providers whose circuit state an event has set (initialisation must not overwrite it). */
   private readonly circuitsReported = new Set<string>();
+  private dispatcher: EventDispatcher | undefined;
 
   constructor(options: MetricsCollectorOptions) {
     this.guard = options.guard;
     this.metrics = new GatewayMetrics(this.registry);
     this.metrics.buildInfo.set({ version: GATEWAY_VERSION }, 1);
     this.metrics.plaintextKeys.set(0);
+    this.countSubscriberFailures();
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -74,7 +76,7 @@ export class MetricsCollector {
     on('security.key_rotated', (e) => this.metrics.keyRotations.inc({ provider: this.guard.provider(e.provider) }));
     on('stream.first_token', (e) => this.metrics.timeToFirstToken.observe({ agent: this.guard.agent(e.agent), provider: this.guard.provider(e.provider) }, e.ttftMs / 1000));
     on('http.request', (e) => this.onHttpRequest(e));
-    this.countSubscriberFailures(events);
+    this.dispatcher = events;
     return () => {
       for (const off of offs) off();
     };
@@ -150,17 +152,20 @@ export class MetricsCollector {
     }
   }
 
-  /** `ossa_event_subscriber_failures_total`, read from the dispatcher at scrape time. */
-  private countSubscriberFailures(events: EventDispatcher): void {
+  /** `ossa_event_subscriber_failures_total`, read from the subscribed dispatcher at scrape time. */
+  private countSubscriberFailures(): void {
     let reported = 0;
+    // prom-client calls collect() with the metric as `this`; the dispatcher is read through this arrow.
+    const failuresNow = (): number => this.dispatcher?.failures ?? 0;
     new Counter({
       name: 'ossa_event_subscriber_failures_total',
       help: 'Event subscribers that threw or rejected (the request went on).',
       registers: [this.registry],
       collect() {
-        if (events.failures > reported) {
-          this.inc(events.failures - reported);
-          reported = events.failures;
+        const failures = failuresNow();
+        if (failures > reported) {
+          this.inc(failures - reported);
+          reported = failures;
         }
       },
     });
