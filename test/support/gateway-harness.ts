@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -86,6 +86,9 @@ export async function startTestGateway(options: {
     baseDir: dir,
     env: options.env ?? {},
     logger: createLogger({ level: options.logLevel ?? 'info', destination: logs.stream }),
+  }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   const { url } = await gateway.listen({ host: '127.0.0.1', port: 0 });
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -101,7 +104,10 @@ export async function startTestGateway(options: {
     dir,
     post: (path, body, headers) => request('POST', path, body, headers),
     get: (path, headers) => request('GET', path, undefined, headers),
-    close: () => gateway.close(),
+    close: async () => {
+      await gateway.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
