@@ -13,9 +13,11 @@ import { EventDispatcher } from './executor/event-dispatcher.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { createObservability, type Observability } from './observability/observability.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { createProviderLayer, type ProviderLayer } from './resilience/create-provider-layer.js';
 import type { KeyRotation } from './resilience/secure-provider-factory.js';
+import { openConfiguredVault } from './secrets/open-configured-vault.js';
 
 export interface CreateGatewayOptions {
   /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
@@ -72,7 +74,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const env = options.env ?? process.env;
   const loaded = loadGatewayConfig(options, env);
   const config = loaded.config;
-  const logger = options.logger ?? createLogger({ level: config.observability.log_level });
+  // Human-readable lines for a developer at a terminal; JSON everywhere else.
+  const logger = options.logger ?? createLogger({ level: config.observability.log_level, pretty: config.env === 'dev' && process.stdout.isTTY === true });
   for (const warning of loaded.warnings) logger.warn(formatIssue(warning));
 
   const events = new EventDispatcher(logger);
@@ -91,8 +94,24 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   }
 
   const now = options.now;
-  const providers = createProviderLayer({ config, env, logger, events, source: loaded.file ?? 'config', ...(now ? { now } : {}) });
+  const source = loaded.file ?? 'config';
+  // Opened once: provider keys, the metrics token and admin keys may all be `vault:` references.
+  const vault = openConfiguredVault(config, env, source);
+  // Before the providers: the collector must hear the events the provider factory dispatches.
+  const { observability, problems: observabilityProblems } = await createObservability({
+    config, env, logger, events, agents: registry.list().map((agent) => agent.name), source,
+    ...(vault.vault ? { vault: vault.vault } : {}), ...(now ? { now } : {}),
+  });
+  problems.push(...observabilityProblems);
+
+  const providers = createProviderLayer({
+    config, env, logger, events, source, vault,
+    // Innermost, around the bare adapter: each retry and each fallback is its own span.
+    decorateAdapter: observability.decorateProvider,
+    ...(now ? { now } : {}),
+  });
   problems.push(...providers.issues);
+  observability.providersBuilt(providers.catalog);
 
   const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, providers.compose);
   problems.push(...resolution.errors);
@@ -100,12 +119,16 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   if (problems.length > 0) {
     await providers.close();
+    await observability.close();
     throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
 
   const executor = new AgentExecutor({ routes: resolution.routes, events, ...(now ? { now } : {}) });
   logRoutes(logger, resolution.routes);
-  return assembleGateway({ config, logger, events, registry, executor, runner: executor, providers, routes: resolution.routes, closers: [() => providers.close()] });
+  return assembleGateway({
+    config, logger, events, observability, registry, executor, runner: executor, providers, routes: resolution.routes,
+    closers: [() => observability.close(), () => providers.close()],
+  });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -118,6 +141,7 @@ interface GatewayParts {
   readonly config: OssaConfig;
   readonly logger: Logger;
   readonly events: EventDispatcher;
+  readonly observability: Observability;
   readonly registry: AgentRegistry;
   readonly executor: AgentExecutor;
   readonly runner: AgentRunner;
@@ -127,7 +151,7 @@ interface GatewayParts {
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, registry, executor, runner, providers, routes, closers } = parts;
+  const { config, logger, events, observability, registry, executor, runner, providers, routes, closers } = parts;
   const { catalog, circuits, audit } = providers;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
@@ -154,6 +178,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
     config,
     logger,
     events,
+    observability,
     registry,
     executor,
     runner,

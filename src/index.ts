@@ -19,3 +19,7 @@ export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/p
 export { ProviderError } from './providers/provider-error.js';
 export { AllProvidersFailedError, type ProviderTried } from './resilience/all-providers-failed-error.js';
 export { ProviderFailure, type FailoverReason } from './resilience/provider-failure.js';
+export type { Observability } from './observability/observability.js';
+export type { HttpRequestEvent } from './observability/http-request-event.js';
+export type { StatusSnapshot } from './observability/status/status-snapshot.js';
+export { SPAN_NAMES, withSpan } from './observability/tracing/with-span.js';

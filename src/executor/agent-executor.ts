@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { buildPrompt } from '../agents/build-prompt.js';
 import type { AgentDefinition } from '../agents/agent-definition.js';
+import { agentAttributes, agentSpanName, recordAgentResponse } from '../observability/tracing/genai-attributes.js';
+import { withSpan } from '../observability/tracing/with-span.js';
 import type { ModelCall, ModelResult } from '../providers/provider.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './agent-response.js';
 import type { AgentRoute } from './agent-route.js';
@@ -38,7 +40,16 @@ export class AgentExecutor implements AgentRunner {
     return this.deps.routes.get(agentName);
   }
 
-  async execute(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse> {
+  /** Runs the agent inside an `invoke_agent` span (GenAI attributes; a no-op without a tracing SDK). */
+  execute(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse> {
+    return withSpan(agentSpanName(agentName), agentAttributes(agentName, options.requestId), async (span) => {
+      const response = await this.run(agentName, input, context, options);
+      recordAgentResponse(span, response);
+      return response;
+    });
+  }
+
+  private async run(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse> {
     const prepared = this.prepare(agentName, input, context, options);
     const signal = options.signal ?? new AbortController().signal;
     let result: ModelResult;

@@ -37,16 +37,17 @@ export class EventDispatcher {
         const result = (listener as EventListener<GatewayEventMap[T]>)(event);
         // Not awaited: a slow subscriber must not hold the response.
         if (result && typeof (result as Promise<void>).catch === 'function') {
-          (result as Promise<void>).catch((error: unknown) => this.reportFailure(event.type, error));
+          (result as Promise<void>).catch((error: unknown) => this.reportFailure(event, error));
         }
       } catch (error) {
-        this.reportFailure(event.type, error);
+        this.reportFailure(event, error);
       }
     }
   }
 
-  private reportFailure(type: string, error: unknown): void {
+  private reportFailure(event: { type: string; requestId?: string }, error: unknown): void {
     this.failures++;
-    this.logger.error({ event: type, err: error }, `event subscriber for ${type} failed; the request continues`);
+    // The request's id, when the event has one, so this line is found with the request's others.
+    this.logger.error({ event: event.type, request_id: event.requestId, err: error }, `event subscriber for ${event.type} failed; the request continues`);
   }
 }

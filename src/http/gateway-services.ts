@@ -3,6 +3,7 @@ import type { OssaConfig } from '../config/ossa-config.js';
 import type { AgentExecutor } from '../executor/agent-executor.js';
 import type { AgentRunner } from '../executor/agent-response.js';
 import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { Observability } from '../observability/observability.js';
 import type { ProviderCatalog } from '../providers/provider-catalog.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 
@@ -28,6 +29,8 @@ export interface GatewayServices {
   /** Each provider's circuit breaker (for `/v1/providers` and `/readyz`). */
   readonly circuits: ReadonlyMap<string, CircuitBreaker>;
   readonly events: EventDispatcher;
+  /** Metrics, live status, upstream timing and traces (`/metrics`, `/status`). */
+  readonly observability: Observability;
   /** Probes `/readyz` runs; later layers (breakers, Redis) add theirs. */
   readonly readinessProbes: ReadinessProbe[];
   /** True once shutdown began: `/readyz` answers 503 so load balancers drain us. */

@@ -6,7 +6,10 @@ import { HttpProblem, sendProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
+import { registerStatusRoutes } from './routes/status-routes.js';
+import { registerRequestObservability } from './request-observability.js';
 
 /**
  * Request validation that rejects rather than repairs: unknown fields are an error (not
@@ -28,9 +31,12 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   app.removeContentTypeParser('text/plain');
   const agentNames = (): string[] => gateway.executor.agents().map((a) => a.name);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, agentNames));
+  registerRequestObservability(app, gateway);
   registerHealthRoutes(app, gateway);
   registerAgentRoutes(app, gateway);
   registerProviderRoutes(app, gateway);
+  registerMetricsRoute(app, gateway);
+  registerStatusRoutes(app, gateway);
 };
 
 /** The standalone HTTP server: Fastify with request ids, body limit, and problem+json everywhere. */

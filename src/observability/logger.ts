@@ -1,4 +1,5 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Paths pino blanks wherever they appear in a log object. Secrets are also wrapped in the
@@ -26,7 +27,7 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
 
 export interface LoggerSettings {
   readonly level?: LoggerOptions['level'];
-  /** Human-readable lines (pino-pretty) instead of JSON; only when it is installed. */
+  /** Human-readable, coloured lines (pino-pretty) instead of JSON: for a developer's terminal. */
   readonly pretty?: boolean;
   readonly destination?: NodeJS.WritableStream;
 }
@@ -40,8 +41,18 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   };
-  if (settings.destination) return pino(options, settings.destination as pino.DestinationStream);
+  if (settings.pretty) return pino(options, prettyStream(settings.destination ?? process.stdout));
+  if (settings.destination) return pino(options, settings.destination as DestinationStream);
   return pino(options);
+}
+
+/**
+ * pino-pretty as a synchronous stream in this thread (not a worker transport), loaded only
+ * when asked for: production JSON logging never imports it.
+ */
+function prettyStream(destination: NodeJS.WritableStream): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+  return pretty({ destination, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true });
 }
 
 export type { Logger };

@@ -7,11 +7,11 @@ import type { SourceIssue } from '../config/source-issue.js';
 import type { RouteComposer } from '../executor/agent-route.js';
 import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { ProviderCatalog } from '../providers/provider-catalog.js';
-import { openConfiguredVault } from '../secrets/open-configured-vault.js';
+import { openConfiguredVault, type ConfiguredVault } from '../secrets/open-configured-vault.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { circuitChecks, type CircuitCheck } from './circuit-checks.js';
 import { composeFallbackChain } from './compose-fallback-chain.js';
-import { SecureProviderFactory, type KeyRotation } from './secure-provider-factory.js';
+import { SecureProviderFactory, type AdapterDecorator, type KeyRotation } from './secure-provider-factory.js';
 
 /** What the provider layer is built from. */
 export interface ProviderLayerOptions {
@@ -23,6 +23,10 @@ export interface ProviderLayerOptions {
   readonly source: string;
   /** Epoch milliseconds for breakers, retries and audit records; injectable for tests. */
   readonly now?: () => number;
+  /** The vault already opened by the caller (opened here when absent). */
+  readonly vault?: ConfiguredVault;
+  /** Wraps each bare adapter, inside the audit and breaker decorators (tracing uses it). */
+  readonly decorateAdapter?: AdapterDecorator;
 }
 
 /** Everything between the executor and the upstreams, built from the config. */
@@ -55,10 +59,15 @@ export interface ProviderLayer {
  * const routes = resolveAgentRoutes(agents, config, layer.catalog, layer.compose);
  */
 export function createProviderLayer(options: ProviderLayerOptions): ProviderLayer {
-  const { config, env, logger, events, source, now } = options;
-  const vault = openConfiguredVault(config, env, source);
+  const { config, env, logger, events, source, now, decorateAdapter } = options;
+  const vault = options.vault ?? openConfiguredVault(config, env, source);
   const audit = createAuditLog(config.security, { events, logger });
-  const built = new SecureProviderFactory({ config, env, logger, events, source, audit, ...(vault.vault ? { vault: vault.vault } : {}), ...(now ? { now } : {}) }).build();
+  const built = new SecureProviderFactory({
+    config, env, logger, events, source, audit,
+    ...(vault.vault ? { vault: vault.vault } : {}),
+    ...(now ? { now } : {}),
+    ...(decorateAdapter ? { decorateAdapter } : {}),
+  }).build();
   return {
     catalog: built.catalog,
     circuits: built.circuits,

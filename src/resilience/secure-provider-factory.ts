@@ -19,6 +19,9 @@ import { reportCircuitTransitions } from './report-circuit-transitions.js';
 import { resolveProviderKey } from './resolve-provider-key.js';
 import { RetryPolicy, type RandomSource } from './retry-policy.js';
 
+/** Wraps a bare adapter before the audit and breaker decorators (e.g. one tracing span per attempt). */
+export type AdapterDecorator = (adapter: Provider, name: string, config: ProviderConfig) => Provider;
+
 export interface SecureProviderFactoryOptions {
   readonly config: OssaConfig;
   readonly env: Environment;
@@ -35,6 +38,8 @@ export interface SecureProviderFactoryOptions {
   /** The retry jitter's random source; injectable for tests. */
   readonly random?: RandomSource;
   readonly sleep?: Sleep;
+  /** Applied to every adapter, innermost: it sees each retry and each fallback attempt. */
+  readonly decorateAdapter?: AdapterDecorator;
 }
 
 export interface BuiltProviders {
@@ -139,7 +144,8 @@ export class SecureProviderFactory {
         rotatable.push({ name, config: providerConfig, provider: replaceable, digest: digest(key.secret.reveal()) });
         adapter = replaceable;
       }
-      const provider = this.#decorate(adapter, name, providerConfig, circuits);
+      const inner = this.options.decorateAdapter ? this.options.decorateAdapter(adapter, name, providerConfig) : adapter;
+      const provider = this.#decorate(inner, name, providerConfig, circuits);
       catalog.set(name, { name, type: providerConfig.type, config: providerConfig, provider, ...(key.secret ? { keyOrigin: key.secret.origin } : {}) });
     }
 

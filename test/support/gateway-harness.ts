@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -89,6 +89,9 @@ export async function startTestGateway(options: {
     env: options.env ?? {},
     logger: createLogger({ level: options.logLevel ?? 'info', destination: logs.stream }),
     ...(options.now ? { now: options.now } : {}),
+  }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   const { url } = await gateway.listen({ host: '127.0.0.1', port: 0 });
   const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -104,7 +107,10 @@ export async function startTestGateway(options: {
     dir,
     post: (path, body, headers) => request('POST', path, body, headers),
     get: (path, headers) => request('GET', path, undefined, headers),
-    close: () => gateway.close(),
+    close: async () => {
+      await gateway.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,0 +1,173 @@
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import type { EventDispatcher } from '../../executor/event-dispatcher.js';
+import type { CircuitState, GatewayEventMap, GatewayEventType } from '../../executor/events.js';
+import '../http-request-event.js';
+import { ProviderError } from '../../providers/provider-error.js';
+import { GATEWAY_VERSION } from '../gateway-version.js';
+import type { LabelGuard } from '../label-guard.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+
+/** The value of `ossa_circuit_breaker_state` for each state. */
+export const CIRCUIT_STATE_VALUE: Readonly<Record<CircuitState, number>> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** What a `MetricsCollector` needs: the label guard, and whether to add Node's process metrics. */
+export interface MetricsCollectorOptions {
+  readonly guard: LabelGuard;
+  /** Node process metrics (CPU, memory, event loop, GC). Default on. */
+  readonly processMetrics?: boolean;
+}
+
+/**
+ * The metrics subscriber of ARCHITECTURE.md: turns every gateway event into Prometheus
+ * metrics on this gateway's own registry. It only counts; it never throws into a request
+ * (the dispatcher isolates it anyway) and never uses a label value that is not bounded:
+ * agent and provider names pass the `LabelGuard`, user ids, inputs and keys never appear.
+ *
+ * @example
+ * const collector = new MetricsCollector({ guard: new LabelGuard(agents, providers) });
+ * collector.subscribe(gateway.events);
+ * const text = await collector.registry.metrics();
+ */
+export class MetricsCollector {
+  readonly registry = new Registry();
+  readonly metrics: GatewayMetrics;
+  private readonly guard: LabelGuard;
+  private readonly plaintextKeyProviders = new Set<string>();
+  /** Providers whose circuit state an event has set (initialisation must not overwrite it). */
+  private readonly circuitsReported = new Set<string>();
+  private dispatcher: EventDispatcher | undefined;
+
+  constructor(options: MetricsCollectorOptions) {
+    this.guard = options.guard;
+    this.metrics = new GatewayMetrics(this.registry);
+    this.metrics.buildInfo.set({ version: GATEWAY_VERSION }, 1);
+    this.metrics.plaintextKeys.set(0);
+    this.countSubscriberFailures();
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Subscribes to every event type it measures; returns a function that unsubscribes. */
+  subscribe(events: EventDispatcher): () => void {
+    const offs: (() => void)[] = [];
+    const on = <T extends GatewayEventType>(type: T, listener: (event: GatewayEventMap[T]) => void): void => {
+      offs.push(events.on(type, listener));
+    };
+    on('agent.execution.complete', (e) => this.onComplete(e));
+    on('agent.execution.error', (e) => this.onError(e));
+    on('provider.attempt', (e) => this.onAttempt(e));
+    on('provider.retry', (e) => this.metrics.retries.inc({ provider: this.guard.provider(e.provider) }));
+    on('provider.fallback', (e) => this.metrics.fallbackCalls.inc({ from: this.guard.provider(e.from), to: this.guard.provider(e.to), reason: e.reason }));
+    on('circuit.opened', (e) => this.onCircuit(e));
+    on('circuit.half_opened', (e) => this.onCircuit(e));
+    on('circuit.closed', (e) => this.onCircuit(e));
+    on('rate_limit.decision', (e) => this.onRateLimit(e));
+    on('cache.lookup', (e) => this.metrics.cacheRequests.inc({ agent: this.guard.agent(e.agent), result: e.result }));
+    on('cache.eviction', (e) => this.metrics.cacheEvictions.inc({ reason: e.reason }, e.count));
+    on('store.error', (e) => this.metrics.storeErrors.inc({ store: e.store, backend: e.backend, operation: e.operation }));
+    on('audit.fallback', (e) => {
+      this.metrics.auditSinkFailures.inc({ sink: e.sink });
+      this.metrics.auditFallbackRecords.inc({ sink: e.sink }, e.records);
+    });
+    on('security.plaintext_key', (e) => {
+      // A set, not a counter: the gauge is "keys in the config", however often it is reported.
+      this.plaintextKeyProviders.add(e.provider);
+      this.metrics.plaintextKeys.set(this.plaintextKeyProviders.size);
+    });
+    on('security.key_rotated', (e) => this.metrics.keyRotations.inc({ provider: this.guard.provider(e.provider) }));
+    on('stream.first_token', (e) => this.metrics.timeToFirstToken.observe({ agent: this.guard.agent(e.agent), provider: this.guard.provider(e.provider) }, e.ttftMs / 1000));
+    on('http.request', (e) => this.onHttpRequest(e));
+    this.dispatcher = events;
+    return () => {
+      for (const off of offs) off();
+    };
+  }
+
+  /** Providers with a circuit breaker: their state gauge reads 0 (closed) from the start instead of being absent. */
+  initBreakers(providers: readonly string[]): void {
+    for (const name of providers) {
+      const provider = this.guard.provider(name);
+      if (!this.circuitsReported.has(provider)) this.metrics.breakerState.set({ provider }, 0);
+    }
+  }
+
+  /** The exposition text and its content type, for `GET /metrics`. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private onComplete(event: GatewayEventMap['agent.execution.complete']): void {
+    const agent = this.guard.agent(event.agent.name);
+    this.metrics.executions.inc({ agent, outcome: 'success' });
+    this.metrics.executionDuration.observe({ agent, outcome: 'success' }, event.duration / 1000);
+    const response = event.response;
+    // A cached answer cost no tokens this time.
+    if (response.cached) return;
+    const provider = this.guard.provider(response.provider);
+    const model = this.guard.model(provider, response.model);
+    this.metrics.tokens.inc({ provider, model, direction: 'input' }, response.usage.input_tokens);
+    this.metrics.tokens.inc({ provider, model, direction: 'output' }, response.usage.output_tokens);
+  }
+
+  private onError(event: GatewayEventMap['agent.execution.error']): void {
+    const agent = this.guard.agent(event.agent.name);
+    const error = event.error;
+    const outcome = error instanceof ProviderError && error.kind === 'aborted' ? 'aborted' : 'error';
+    this.metrics.executions.inc({ agent, outcome });
+    this.metrics.executionDuration.observe({ agent, outcome }, event.duration / 1000);
+    if (outcome === 'error') {
+      const provider = error instanceof ProviderError ? this.guard.provider(error.provider) : 'none';
+      this.metrics.executionErrors.inc({ agent, provider, kind: error instanceof ProviderError ? error.kind : 'internal' });
+    }
+  }
+
+  private onAttempt(event: GatewayEventMap['provider.attempt']): void {
+    const provider = this.guard.provider(event.provider);
+    this.metrics.apiCalls.inc({ provider });
+    this.metrics.attemptDuration.observe({ provider, outcome: event.outcome }, event.durationMs / 1000);
+    if (event.outcome === 'error') this.metrics.breakerFailures.inc({ provider });
+  }
+
+  private onCircuit(event: GatewayEventMap['circuit.opened']): void {
+    const provider = this.guard.provider(event.provider);
+    this.circuitsReported.add(provider);
+    this.metrics.breakerState.set({ provider }, CIRCUIT_STATE_VALUE[event.to]);
+    this.metrics.breakerTransitions.inc({ provider, state: event.to });
+  }
+
+  private onRateLimit(event: GatewayEventMap['rate_limit.decision']): void {
+    const agent = this.guard.agent(event.agent);
+    if (!event.allowed) this.metrics.rateLimitRejections.inc({ scope: event.scope ?? 'unknown', agent });
+    const { user, global, agent: agentRemaining } = event.remaining;
+    if (global !== undefined) this.metrics.rateLimitRemaining.set({ scope: 'global' }, global);
+    if (agentRemaining !== undefined) this.metrics.rateLimitRemaining.set({ scope: 'agent', agent }, agentRemaining);
+    if (user !== undefined) this.metrics.rateLimitUserRemaining.observe(user);
+  }
+
+  private onHttpRequest(event: GatewayEventMap['http.request']): void {
+    const seconds = event.durationMs / 1000;
+    this.metrics.httpRequests.inc({ method: event.method, route: event.route, status: String(event.status) });
+    this.metrics.httpDuration.observe({ method: event.method, route: event.route }, seconds);
+    if (event.upstreamCalls > 0) {
+      this.metrics.overhead.observe(Math.max(0, event.durationMs - event.upstreamMs - event.waitedMs) / 1000);
+    }
+  }
+
+  /** `ossa_event_subscriber_failures_total`, read from the subscribed dispatcher at scrape time. */
+  private countSubscriberFailures(): void {
+    let reported = 0;
+    // prom-client calls collect() with the metric as `this`; the dispatcher is read through this arrow.
+    const failuresNow = (): number => this.dispatcher?.failures ?? 0;
+    new Counter({
+      name: 'ossa_event_subscriber_failures_total',
+      help: 'Event subscribers that threw or rejected (the request went on).',
+      registers: [this.registry],
+      collect() {
+        const failures = failuresNow();
+        if (failures > reported) {
+          this.inc(failures - reported);
+          reported = failures;
+        }
+      },
+    });
+  }
+}

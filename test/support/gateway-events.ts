@@ -1,0 +1,91 @@
+import type { AgentDefinition } from '../../src/agents/agent-definition.js';
+import type { AgentResponse } from '../../src/executor/agent-response.js';
+import type { AgentExecutionCompleteEvent, AgentExecutionErrorEvent, CircuitState, CircuitStateEvent } from '../../src/executor/events.js';
+
+/**
+ * Builders of real gateway events for tests of subscribers: the events the executor and the
+ * layers on other branches (resilience, rate limit, cache) dispatch, with typed defaults.
+ */
+
+/** A complete `AgentDefinition` named `name`. */
+export function agentDefinition(name: string): AgentDefinition {
+  return {
+    name,
+    version: '1.0.0',
+    description: `test agent ${name}`,
+    apiVersion: 'ossa/v0.4.6',
+    systemPrompt: `You are ${name}.`,
+    systemPromptSource: 'spec.role',
+    llm: { fallbackModels: [] },
+    tools: [],
+    contentHash: '0'.repeat(64),
+    source: { file: `${name}.ossa.yaml`, line: 1, document: 0 },
+  };
+}
+
+export function executionComplete(options: {
+  agent: string;
+  requestId?: string;
+  provider?: string;
+  model?: string;
+  durationMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  cached?: boolean;
+  time?: number;
+}): AgentExecutionCompleteEvent {
+  const time = options.time ?? Date.now();
+  const duration = options.durationMs ?? 100;
+  const response: AgentResponse = {
+    request_id: options.requestId ?? 'req-1',
+    agent: { name: options.agent, version: '1.0.0' },
+    output: 'secret prompt answer',
+    provider: options.provider ?? 'claude',
+    model: options.model ?? 'claude-sonnet-4-5',
+    usage: { input_tokens: options.inputTokens ?? 10, output_tokens: options.outputTokens ?? 5, total_tokens: (options.inputTokens ?? 10) + (options.outputTokens ?? 5) },
+    finish_reason: 'stop',
+    duration_ms: duration,
+    fallback_used: false,
+    attempts: 1,
+    cached: options.cached ?? false,
+  };
+  return {
+    type: 'agent.execution.complete',
+    requestId: response.request_id,
+    agent: agentDefinition(options.agent),
+    response,
+    startTime: time - duration,
+    endTime: time,
+    duration,
+  };
+}
+
+export function executionError(options: { agent: string; error: Error; requestId?: string; durationMs?: number; time?: number }): AgentExecutionErrorEvent {
+  const time = options.time ?? Date.now();
+  const duration = options.durationMs ?? 100;
+  return {
+    type: 'agent.execution.error',
+    requestId: options.requestId ?? 'req-1',
+    agent: agentDefinition(options.agent),
+    error: options.error,
+    input: 'the user prompt, never shown',
+    context: {},
+    startTime: time - duration,
+    errorTime: time,
+    duration,
+  };
+}
+
+const CIRCUIT_TYPES = { open: 'circuit.opened', 'half-open': 'circuit.half_opened', closed: 'circuit.closed' } as const;
+
+export function circuitEvent(provider: string, from: CircuitState, to: CircuitState, options: { failures?: number; time?: number; halfOpenAt?: number } = {}): CircuitStateEvent {
+  return {
+    type: CIRCUIT_TYPES[to],
+    provider,
+    from,
+    to,
+    failures: options.failures ?? 5,
+    time: options.time ?? Date.now(),
+    ...(options.halfOpenAt !== undefined ? { halfOpenAt: options.halfOpenAt } : {}),
+  };
+}
