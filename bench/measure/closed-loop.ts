@@ -4,6 +4,7 @@ import { cpuMicros, rssMiB } from '../proc/proc-stats.js';
 import type { LoadRequest } from '../requests/load-request.js';
 import type { MockProcess } from '../servers/mock-process.js';
 import type { ServerUnderTest } from '../servers/server-under-test.js';
+import { describeSample } from './describe-sample.js';
 import type { MeasuredRow, RunSample, UpstreamExpectation } from './run-sample.js';
 
 /** One closed-loop row to measure. */
@@ -40,7 +41,7 @@ export async function measureClosedLoop(ctx: BenchContext, plan: ClosedLoopPlan)
     const after = await counter.stats();
     const sample = toSample(result, cpuBefore, cpuAfter, rssMiB(plan.server.pid), after.total - before.total);
     samples.push(sample);
-    ctx.log(`  ${plan.label.padEnd(28)} ${load.padEnd(4)} rep ${rep}: ${describe(sample)}`);
+    ctx.log(`  ${plan.label.padEnd(28)} ${load.padEnd(4)} rep ${rep}: ${describeSample(sample)}`);
   }
   return {
     row: { key: plan.key, label: plan.label, load, loop: 'closed', samples, upstream: plan.upstream },
@@ -64,20 +65,4 @@ function toSample(result: WrkResult, cpuBefore: number | undefined, cpuAfter: nu
     ...(rss !== undefined ? { rssMiB: rss } : {}),
     upstreamCalls,
   };
-}
-
-/** One progress line. */
-export function describe(sample: RunSample): string {
-  const parts = [
-    `${Math.round(sample.rps)} req/s`,
-    `p50 ${sample.latencyMs.p50.toFixed(2)} ms`,
-    `p99 ${sample.latencyMs.p99.toFixed(2)} ms`,
-    sample.cpuUsPerRequest !== undefined ? `${Math.round(sample.cpuUsPerRequest)} µs CPU/req` : undefined,
-    sample.rssMiB !== undefined ? `RSS ${sample.rssMiB.toFixed(0)} MiB` : undefined,
-    `upstream ${sample.upstreamCalls}/${sample.requests}`,
-    sample.errors > 0 ? `${sample.errors} errors` : undefined,
-    sample.rejected ? `${sample.rejected} x 429` : undefined,
-    sample.firstTokenMs ? `TTFT p50 ${sample.firstTokenMs.p50.toFixed(2)} ms` : undefined,
-  ];
-  return parts.filter(Boolean).join(', ');
 }

@@ -4,7 +4,7 @@ import { OpenLoopProcess, openLoopCommandLine } from '../load/run-open-loop.js';
 import { cpuMicros, rssMiB } from '../proc/proc-stats.js';
 import type { LoadRequest } from '../requests/load-request.js';
 import type { ServerUnderTest } from '../servers/server-under-test.js';
-import { describe } from './closed-loop.js';
+import { describeSample } from './describe-sample.js';
 import type { MeasuredRow, RunSample, UpstreamExpectation } from './run-sample.js';
 
 /** One fixed-rate row to measure. */
@@ -44,7 +44,7 @@ export async function measureOpenLoop(ctx: BenchContext, plan: OpenLoopPlan): Pr
       const after = await ctx.mock.stats();
       const sample = openLoopSample(result, cpuBefore, cpuAfter, rssMiB(plan.server.pid), after.total - before.total);
       samples.push(sample);
-      ctx.log(`  ${plan.label.padEnd(28)} ${load.padEnd(9)} rep ${rep}: ${describe(sample)}, send lag p99 ${result.sendLagMs.p99.toFixed(2)} ms`);
+      ctx.log(`  ${plan.label.padEnd(28)} ${load.padEnd(9)} rep ${rep}: ${describeSample(sample)}, send lag p99 ${result.sendLagMs.p99.toFixed(2)} ms`);
     }
   } finally {
     await generator.stop();
