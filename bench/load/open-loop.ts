@@ -21,6 +21,8 @@ export interface OpenLoopResult {
   readonly completed: number;
   /** Transport errors and timeouts (statuses are in `statuses`). */
   readonly errors: number;
+  /** What those errors were: `UND_ERR_SOCKET: other side closed` → count. */
+  readonly errorReasons: Readonly<Record<string, number>>;
   readonly statuses: Readonly<Record<string, number>>;
   readonly durationS: number;
   /** The rate the generator really sent at (it should equal `rate`). */
@@ -67,6 +69,7 @@ export class OpenLoopGenerator {
     const lag = new Float64Array(total);
     const statuses: Record<string, number> = {};
     let errors = 0;
+    const errorReasons: Record<string, number> = {};
     const fixedBody = isUnique(spec.request) ? undefined : spec.request.body;
     const marker = spec.firstTokenMarker;
     const inFlight = new Set<Promise<void>>();
@@ -91,8 +94,10 @@ export class OpenLoopGenerator {
           }
         }
         latency[index] = performance.now() - due;
-      } catch {
+      } catch (error) {
         errors++;
+        const reason = describeError(error);
+        errorReasons[reason] = (errorReasons[reason] ?? 0) + 1;
       }
     };
 
@@ -130,6 +135,7 @@ export class OpenLoopGenerator {
       scheduled: total,
       completed: done.length,
       errors,
+      errorReasons,
       statuses,
       durationS: elapsed,
       // The last request is due one interval before the end of the run.
@@ -144,4 +150,11 @@ export class OpenLoopGenerator {
   close(): Promise<void> {
     return this.#pool.close();
   }
+}
+
+/** `code: message`, short: what went wrong with a request, for the report. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).slice(0, 80);
+  const code = (error as Error & { code?: unknown }).code;
+  return `${typeof code === 'string' ? code : error.name}: ${error.message.slice(0, 80)}`;
 }

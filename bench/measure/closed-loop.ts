@@ -55,11 +55,14 @@ function toSample(result: WrkResult, cpuBefore: number | undefined, cpuAfter: nu
   const transport = connect + read + write + timeout;
   // With statuses counted, a 429 is an expected answer, not an error.
   const unexpected = result.statuses ? result.statuses.other : status;
+  const reasons: Record<string, number> = {};
+  for (const [kind, n] of [['connect', connect], ['read', read], ['write', write], ['timeout', timeout], ['status >= 400', unexpected]] as const) if (n > 0) reasons[kind] = n;
   return {
     requests: result.requests,
     rps: result.rps,
     latencyMs: { p50: result.latencyMs.p50, p90: result.latencyMs.p90, p99: result.latencyMs.p99, max: result.latencyMs.max },
     errors: transport + unexpected,
+    ...(Object.keys(reasons).length > 0 ? { errorReasons: reasons } : {}),
     ...(result.statuses ? { rejected: result.statuses.tooMany, cacheHits: result.statuses.cacheHits } : {}),
     ...(cpu !== undefined && result.requests > 0 ? { cpuUsPerRequest: cpu / result.requests, cpuPercent: (cpu / (result.durationS * 1e6)) * 100 } : {}),
     ...(rss !== undefined ? { rssMiB: rss } : {}),

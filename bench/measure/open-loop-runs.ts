@@ -58,7 +58,14 @@ export async function measureOpenLoop(ctx: BenchContext, plan: OpenLoopPlan): Pr
 /** An open-loop result as a sample; non-2xx answers count as errors. */
 export function openLoopSample(result: OpenLoopResult, cpuBefore: number | undefined, cpuAfter: number | undefined, rss: number | undefined, upstreamCalls: number): RunSample {
   const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-  const unexpected = Object.entries(result.statuses).reduce((sum, [status, n]) => (Number(status) >= 200 && Number(status) < 300 ? sum : sum + n), 0);
+  const reasons: Record<string, number> = { ...result.errorReasons };
+  let unexpected = 0;
+  for (const [status, n] of Object.entries(result.statuses)) {
+    if (Number(status) >= 200 && Number(status) < 300) continue;
+    unexpected += n;
+    reasons[`status ${status}`] = n;
+  }
+  if (result.missingFirstToken > 0) reasons['stream without its first token'] = result.missingFirstToken;
   const summary = (p: { p50: number; p90: number; p99: number; max: number }): RunSample['latencyMs'] => ({ p50: p.p50, p90: p.p90, p99: p.p99, max: p.max });
   return {
     requests: result.completed,
@@ -66,6 +73,7 @@ export function openLoopSample(result: OpenLoopResult, cpuBefore: number | undef
     latencyMs: summary(result.latencyMs),
     ...(result.firstTokenMs ? { firstTokenMs: summary(result.firstTokenMs) } : {}),
     errors: result.errors + unexpected + result.missingFirstToken,
+    ...(Object.keys(reasons).length > 0 ? { errorReasons: reasons } : {}),
     ...(cpu !== undefined && result.completed > 0 ? { cpuUsPerRequest: cpu / result.completed, cpuPercent: (cpu / (result.durationS * 1e6)) * 100 } : {}),
     ...(rss !== undefined ? { rssMiB: rss } : {}),
     upstreamCalls,

@@ -17,6 +17,8 @@ export interface RunSample {
   readonly firstTokenMs?: LatencySummary;
   /** Transport errors, timeouts and unexpected statuses (>= 400 other than an expected 429). */
   readonly errors: number;
+  /** What the errors were (`status 503`, `timeout`, `UND_ERR_SOCKET: other side closed`) → count. */
+  readonly errorReasons?: Readonly<Record<string, number>>;
   /** 429 answers (counted where the scenario expects them). */
   readonly rejected?: number;
   /** `X-Cache: HIT` answers (counted where the scenario expects them). */

@@ -1,6 +1,7 @@
 import type { BenchSettings } from '../bench-settings.js';
 import { spread, upstreamHolds, type MeasuredRow, type RunSample } from '../measure/run-sample.js';
 import type { ResultTable, ScenarioResult, SoakResult } from '../scenarios/scenario.js';
+import { formatReasons } from '../measure/describe-sample.js';
 import { markdownTable, num, signed, spreadCell } from './format.js';
 import type { MachineInfo } from './machine.js';
 import type { TargetCheck } from './targets.js';
@@ -121,7 +122,11 @@ function renderScenario(result: ScenarioResult): string[] {
     out.push(`- ⚠ ${row.label} ${row.load}: the upstream count does not match (${row.upstream === 'none' ? 'requests reached the mock that should not have' : 'fewer upstream calls than answers: something was short-circuited'}).`);
   }
   const failing = result.tables.flatMap((t) => t.rows).filter((row) => row.samples.some((s) => s.errors > 0));
-  for (const row of failing) out.push(`- ⚠ ${row.label} ${row.load}: ${num(row.samples.reduce((n, s) => n + s.errors, 0))} errors (see the logs of the run).`);
+  for (const row of failing) {
+    const reasons: Record<string, number> = {};
+    for (const sample of row.samples) for (const [reason, n] of Object.entries(sample.errorReasons ?? {})) reasons[reason] = (reasons[reason] ?? 0) + n;
+    out.push(`- ⚠ ${row.label} ${row.load}: ${num(row.samples.reduce((n, s) => n + s.errors, 0))} errors: ${formatReasons(reasons)} (the logs of the run have more).`);
+  }
   if (broken.length + failing.length > 0) out.push('');
   return out;
 }

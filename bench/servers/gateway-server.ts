@@ -50,6 +50,7 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
       BENCH_CLIENT_KEY,
       BENCH_AUDIT_PATH: join(auditDir, 'audit.jsonl'),
       BENCH_LOG_LEVEL: env.gatewayLogLevel,
+      // As deployed (Portkey gets the same): dependencies may take faster paths in production.
       NODE_ENV: 'production',
       ...spec.env,
     },
