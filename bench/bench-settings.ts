@@ -28,6 +28,8 @@ export interface BenchSettings {
   readonly gatewayLogLevel: string;
   readonly profile: boolean;
   readonly redisUrl: string;
+  /** Another `ossa-gateway` bin to measure (e.g. a checkout of main, for a before/after); default this repository's. */
+  readonly gatewayBin: string | undefined;
 }
 
 /** `npm run bench -- --help` */
@@ -45,7 +47,8 @@ export const USAGE = `Usage: npm run bench [-- options]        (full: ~15 min, w
   --out FILE           where the markdown report goes (default docs/BENCHMARKS.md; quick: bench/results/<run>/BENCHMARKS.md)
   --log-level LEVEL    the gateway's log level during the run (default warn)
   --profile            run the gateway with --cpu-prof; profiles go to bench/results/<run>/profiles
-  --redis-url URL      Redis for the Redis-store rows (default redis://127.0.0.1:6379)`;
+  --redis-url URL      Redis for the Redis-store rows (default redis://127.0.0.1:6379)
+  --gateway-bin FILE   measure another build's bin/ossa-gateway.js (e.g. a checkout of main, for a before/after)`;
 
 /** Parses the harness's command line; throws on a bad flag. Returns undefined for --help. */
 export function parseBenchSettings(argv: readonly string[]): BenchSettings | undefined {
@@ -65,6 +68,7 @@ export function parseBenchSettings(argv: readonly string[]): BenchSettings | und
       'log-level': { type: 'string', default: 'warn' },
       profile: { type: 'boolean', default: false },
       'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+      'gateway-bin': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -103,5 +107,6 @@ export function parseBenchSettings(argv: readonly string[]): BenchSettings | und
     gatewayLogLevel: values['log-level'],
     profile: values.profile,
     redisUrl: values['redis-url'],
+    gatewayBin: values['gateway-bin'],
   };
 }

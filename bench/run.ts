@@ -41,7 +41,12 @@ async function main(argv: readonly string[]): Promise<number> {
     log('bench: wrk is not installed. On Debian/Ubuntu: apt-get install wrk');
     return 1;
   }
-  if (!existsSync(join(paths.root, 'dist', 'cli', 'main.js'))) {
+  const gatewayBin = settings.gatewayBin === undefined ? paths.gatewayBin : resolve(settings.gatewayBin);
+  if (settings.gatewayBin !== undefined && !existsSync(gatewayBin)) {
+    log(`bench: --gateway-bin ${settings.gatewayBin} does not exist`);
+    return 1;
+  }
+  if (settings.gatewayBin === undefined && !existsSync(join(paths.root, 'dist', 'cli', 'main.js'))) {
     log('bench: the gateway is not built (dist/ is missing): run `npm run build`, or use `npm run bench`, which builds first');
     return 1;
   }
@@ -55,7 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const profileDir = settings.profile ? join(resultsDir, 'profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const supervisor = new ProcessSupervisor();
-  const env: RunEnvironment = { paths, layout, supervisor, logDir, tmpDir, gatewayLogLevel: settings.gatewayLogLevel, ...(profileDir ? { profileDir } : {}) };
+  const env: RunEnvironment = { paths, layout, supervisor, gatewayBin, logDir, tmpDir, gatewayLogLevel: settings.gatewayLogLevel, ...(profileDir ? { profileDir } : {}) };
   const redis = new BenchRedis(settings.redisUrl);
   const cleanUp = async (): Promise<void> => {
     await redis.cleanUp();
@@ -136,13 +141,13 @@ function displayedCommand(settings: BenchSettings): string {
 }
 
 /**
- * docs/BENCHMARKS.md only for a complete full run; a quick or partial run (--only, shorter
+ * docs/BENCHMARKS.md only for a complete full run of this build; a quick or partial run (--only, shorter
  * windows) writes next to its raw results, so it never replaces the real tables.
  */
 function reportPath(settings: BenchSettings, root: string, resultsDir: string): string {
   if (settings.out !== undefined) return resolve(root, settings.out);
   const complete = SCENARIO_IDS.filter((id) => id !== 'soak').every((id) => settings.scenarios.has(id));
-  const standard = settings.mode === 'full' && settings.repetitions >= 3 && settings.durationS >= 10 && settings.portkey;
+  const standard = settings.mode === 'full' && settings.repetitions >= 3 && settings.durationS >= 10 && settings.portkey && settings.gatewayBin === undefined;
   return complete && standard ? join(root, 'docs', 'BENCHMARKS.md') : join(resultsDir, 'BENCHMARKS.md');
 }
 

@@ -41,7 +41,7 @@ export async function measureClosedLoop(ctx: BenchContext, plan: ClosedLoopPlan)
     const after = await counter.stats();
     const sample = toSample(result, cpuBefore, cpuAfter, rssMiB(plan.server.pid), after.total - before.total);
     samples.push(sample);
-    ctx.log(`  ${plan.label.padEnd(28)} ${load.padEnd(4)} rep ${rep}: ${describeSample(sample)}`);
+    ctx.log(`  ${plan.label.padEnd(32)} ${load.padEnd(4)} rep ${rep}: ${describeSample(sample)}`);
   }
   return {
     row: { key: plan.key, label: plan.label, load, loop: 'closed', samples, upstream: plan.upstream },

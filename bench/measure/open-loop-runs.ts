@@ -44,7 +44,7 @@ export async function measureOpenLoop(ctx: BenchContext, plan: OpenLoopPlan): Pr
       const after = await ctx.mock.stats();
       const sample = openLoopSample(result, cpuBefore, cpuAfter, rssMiB(plan.server.pid), after.total - before.total);
       samples.push(sample);
-      ctx.log(`  ${plan.label.padEnd(28)} ${load.padEnd(9)} rep ${rep}: ${describeSample(sample)}, send lag p99 ${result.sendLagMs.p99.toFixed(2)} ms`);
+      ctx.log(`  ${plan.label.padEnd(32)} ${load.padEnd(9)} rep ${rep}: ${describeSample(sample)}, send lag p99 ${result.sendLagMs.p99.toFixed(2)} ms`);
     }
   } finally {
     await generator.stop();

@@ -24,7 +24,8 @@ export interface GatewaySpec {
 /**
  * Starts `node bin/ossa-gateway.js serve --config bench/configs/<config>` on the server core,
  * with the values the bench configs leave to the environment, and waits for `GET /healthz`.
- * It is the real CLI on the compiled dist/ (`npm run build`), as users run it.
+ * It is the real CLI on the compiled dist/ (`npm run build`), as users run it (or the bin
+ * given with --gateway-bin).
  *
  * @example
  * const gateway = await startGateway(env, { name: 'gateway-cache-miss', config: 'full-pipeline.yaml', upstreamUrl: mock.openAIBaseUrl });
@@ -35,7 +36,7 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
   mkdirSync(auditDir, { recursive: true });
   const configPath = join(env.paths.bench, 'configs', spec.config);
   const nodeArgs = env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
-  const cliArgs = [env.paths.gatewayBin, 'serve', '--config', configPath, '--port', String(port)];
+  const cliArgs = [env.gatewayBin, 'serve', '--config', configPath, '--port', String(port)];
   const { command, args } = pinnedCommand(env.layout, env.layout.serverCpu, process.execPath, [...nodeArgs, ...cliArgs]);
   const logFile = join(env.logDir, `${spec.name}.log`);
   const child = env.supervisor.spawn({
@@ -68,7 +69,7 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
     kind: 'ossa-gateway',
     pid: child.pid,
     origin,
-    command: `${shown}node ${[...nodeArgs, fromRoot(env.paths, env.paths.gatewayBin), 'serve', '--config', fromRoot(env.paths, configPath), '--port', String(port)].join(' ')}`,
+    command: `${shown}node ${[...nodeArgs, fromRoot(env.paths, env.gatewayBin), 'serve', '--config', fromRoot(env.paths, configPath), '--port', String(port)].join(' ')}`,
     // SIGTERM: the gateway drains, flushes its audit sink and exits (and writes its CPU profile).
     stop: () => child.stop(10_000),
   };

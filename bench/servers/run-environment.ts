@@ -7,6 +7,8 @@ export interface RunEnvironment {
   readonly paths: RepoPaths;
   readonly layout: CpuLayout;
   readonly supervisor: ProcessSupervisor;
+  /** The `ossa-gateway` bin the gateway rows run (this repository's unless --gateway-bin). */
+  readonly gatewayBin: string;
   /** Logs of every child process (bench/results/<run>/logs). */
   readonly logDir: string;
   /** Scratch space (audit files), removed at the end of the run. */
