@@ -89,19 +89,19 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const scenario of ALL_SCENARIOS) {
       if (!settings.scenarios.has(scenario.id)) continue;
       if (supervisor.interrupted) break;
-      log(`\n== ${scenario.title}`);
+      const { title, method } = scenario.describe(settings);
+      const result = newResult(scenario.id, title, method);
+      results.push(result);
+      log(`\n== ${title}`);
       const started = Date.now();
       try {
-        results.push(await scenario.run(ctx));
+        await scenario.run(ctx, result);
       } catch (error) {
         // An interrupted run fails wherever it was; the signal handler reports and exits.
         if (supervisor.interrupted) break;
         failed++;
-        const message = error instanceof Error ? error.message : String(error);
-        log(`  FAILED: ${message}`);
-        const result = newResult(scenario.id, scenario.title, '');
-        result.error = message;
-        results.push(result);
+        result.error = error instanceof Error ? error.message : String(error);
+        log(`  FAILED: ${result.error}`);
       }
       log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
@@ -118,7 +118,7 @@ async function main(argv: readonly string[]): Promise<number> {
     join(resultsDir, 'results.json'),
     JSON.stringify({ machine, settings: { ...settings, scenarios: [...settings.scenarios] }, command, results, targets }, null, 2) + '\n',
   );
-  const out = reportPath(settings, paths.root, resultsDir);
+  const out = reportPath(settings, paths.root, resultsDir, failed > 0);
   const previous = existsSync(out) ? readFileSync(out, 'utf8') : undefined;
   mkdirSync(resolve(out, '..'), { recursive: true });
   writeFileSync(out, renderReport({ machine, settings, command, results, targets, resultsDir: relative(paths.root, resultsDir) }, previous));
@@ -141,11 +141,13 @@ function displayedCommand(settings: BenchSettings): string {
 }
 
 /**
- * docs/BENCHMARKS.md only for a complete full run of this build; a quick or partial run (--only, shorter
- * windows) writes next to its raw results, so it never replaces the real tables.
+ * docs/BENCHMARKS.md only for a complete, successful full run of this build; a quick, partial
+ * (--only, shorter windows) or failed run writes next to its raw results, so it never replaces
+ * the real tables.
  */
-function reportPath(settings: BenchSettings, root: string, resultsDir: string): string {
+function reportPath(settings: BenchSettings, root: string, resultsDir: string, failed: boolean): string {
   if (settings.out !== undefined) return resolve(root, settings.out);
+  if (failed) return join(resultsDir, 'BENCHMARKS.md');
   const complete = SCENARIO_IDS.filter((id) => id !== 'soak').every((id) => settings.scenarios.has(id));
   const standard = settings.mode === 'full' && settings.repetitions >= 3 && settings.durationS >= 10 && settings.portkey && settings.gatewayBin === undefined;
   return complete && standard ? join(root, 'docs', 'BENCHMARKS.md') : join(resultsDir, 'BENCHMARKS.md');

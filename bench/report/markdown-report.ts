@@ -113,7 +113,7 @@ function stripPorts(command: string): string {
 function renderScenario(result: ScenarioResult): string[] {
   const out = [`## ${result.title}`, '', result.method, ''];
   if (result.error) out.push(`**The scenario failed:** ${result.error}`, '');
-  for (const table of result.tables) out.push(`**${table.title}**`, '', renderTable(table), '');
+  for (const table of result.tables) if (table.rows.length > 0) out.push(`**${table.title}**`, '', renderTable(table), '');
   if (result.soak) out.push(...renderSoak(result.soak));
   for (const skipped of result.skipped) out.push(`- Skipped ${skipped.what}: ${skipped.reason}.`);
   if (result.skipped.length > 0) out.push('');

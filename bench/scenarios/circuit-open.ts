@@ -1,28 +1,26 @@
 import { measureClosedLoop } from '../measure/closed-loop.js';
-import type { MeasuredRow } from '../measure/run-sample.js';
 import { probeCircuitOpen } from '../probes/circuit-open-probe.js';
 import { freePort } from '../proc/free-port.js';
 import { gatewayExecuteRequest } from '../requests/bench-requests.js';
 import { startGateway } from '../servers/gateway-server.js';
-import { newResult, skip, withServer, type Scenario } from './scenario.js';
+import { addTable, skip, withServer, type Scenario } from './scenario.js';
 
 /** Scenario 6: the agent's provider is down and its breaker open; every request goes straight to the fallback. */
 export const circuitOpenScenario: Scenario = {
   id: 'circuit-open',
-  title: 'Scenario 6: circuit open, fast fail to the fallback',
-  async run(ctx) {
-    const result = newResult(
-      'circuit-open',
-      this.title,
+  describe: () => ({
+    title: 'Scenario 6: circuit open, fast fail to the fallback',
+    method:
       'bench/configs/circuit-open.yaml: the primary provider points at a port where nothing listens (connections refused), ' +
-        'its breaker opens after 3 failures and stays open (reset_timeout 1 hour); its fallback is the mock. A probe opens the ' +
-        'breaker and checks the fallback answers; then wrk at c16 and c64 with unique inputs. Every request must reach the mock ' +
-        'exactly once (through the fallback) and none may wait on the dead primary. Compare with the gateway row of scenario 2.',
-    );
+      'its breaker opens after 3 failures and stays open (reset_timeout 1 hour); its fallback is the mock. A probe opens the ' +
+      'breaker and checks the fallback answers; then wrk at c16 and c64 with unique inputs. Every request must reach the mock ' +
+      'exactly once (through the fallback) and none may wait on the dead primary. Compare with the gateway row of scenario 2.',
+  }),
+  async run(ctx, result) {
     await ctx.mock.configure({ delayMs: 0, chunkDelayMs: 0 });
+    const rows = addTable(result, { title: 'Circuit open: every request served by the fallback', kind: 'closed' });
     const deadPort = await freePort();
     const request = gatewayExecuteRequest({ unique: true });
-    const rows: MeasuredRow[] = [];
     await withServer(
       () =>
         startGateway(ctx.env, {
@@ -42,7 +40,5 @@ export const circuitOpenScenario: Scenario = {
         }
       },
     );
-    if (rows.length > 0) result.tables.push({ title: 'Circuit open: every request served by the fallback', kind: 'closed', rows });
-    return result;
   },
 };

@@ -1,11 +1,10 @@
 import { measureOpenLoop } from '../measure/open-loop-runs.js';
-import type { MeasuredRow } from '../measure/run-sample.js';
 import { assertAnswers } from '../probes/pipeline-check.js';
 import { directRequest, gatewayExecuteRequest, portkeyRequest } from '../requests/bench-requests.js';
 import { directTarget } from '../servers/direct-target.js';
 import { startGateway } from '../servers/gateway-server.js';
-import { startPortkey } from '../servers/portkey-server.js';
-import { newResult, skip, withServer, type Scenario } from './scenario.js';
+import { withPortkey } from './portkey-rows.js';
+import { addTable, withServer, type Scenario } from './scenario.js';
 
 /**
  * The latency a gateway adds at a realistic, steady rate: 200 req/s against a mock that takes
@@ -13,18 +12,17 @@ import { newResult, skip, withServer, type Scenario } from './scenario.js';
  */
 export const fixedRateScenario: Scenario = {
   id: 'fixed-rate',
-  title: 'Fixed rate: added latency over direct',
-  async run(ctx) {
+  describe: ({ fixedRate: { rate, upstreamDelayMs } }) => ({
+    title: `Fixed rate: added latency over direct (${rate} req/s, mock at ${upstreamDelayMs} ms)`,
+    method:
+      `The open-loop generator (bench/load/open-loop.ts, on the load core) sends ${rate} req/s on schedule, unique inputs, ` +
+      `and times each request from its scheduled send time, so a stall is counted in full. The mock answers after ${upstreamDelayMs} ms. ` +
+      "Added latency = the target's percentile minus direct's, medians of the repetitions. The gateway runs the full pipeline.",
+  }),
+  async run(ctx, result) {
     const { env, settings } = ctx;
     const { rate, upstreamDelayMs } = settings.fixedRate;
-    const result = newResult(
-      'fixed-rate',
-      `${this.title} (${rate} req/s, mock at ${upstreamDelayMs} ms)`,
-      `The open-loop generator (bench/load/open-loop.ts, on the load core) sends ${rate} req/s on schedule, unique inputs, ` +
-        `and times each request from its scheduled send time, so a stall is counted in full. The mock answers after ${upstreamDelayMs} ms. ` +
-        'Added latency = the target\'s percentile minus direct\'s, medians of the repetitions. The gateway runs the full pipeline.',
-    );
-    const rows: MeasuredRow[] = [];
+    const rows = addTable(result, { title: `${rate} req/s open loop, mock at ${upstreamDelayMs} ms`, kind: 'open', baselineKey: 'direct' });
     await ctx.mock.configure({ delayMs: upstreamDelayMs, chunkDelayMs: 0 });
     try {
       const direct = directTarget(env, ctx.mock, env.layout.loadCpu);
@@ -45,25 +43,16 @@ export const fixedRateScenario: Scenario = {
         },
       );
 
-      const portkey = ctx.portkey;
-      if ('skipped' in portkey) skip(ctx, result, 'Portkey', portkey.skipped);
-      else {
-        await withServer(
-          () => startPortkey(env, portkey, 'portkey-fixed-rate'),
-          async (server) => {
-            const request = portkeyRequest(env.paths.bench, { unique: true }, ctx.mock.openAIBaseUrl);
-            await assertAnswers('Portkey', server.origin, request, `${ctx.nonce()}-check`);
-            result.commands.push(server.command);
-            const run = await measureOpenLoop(ctx, { key: 'portkey', label: `Portkey ${portkey.version}`, server, request, rate, upstream: 'every-request' });
-            rows.push(run.row);
-            result.commands.push(run.command);
-          },
-        );
-      }
+      await withPortkey(ctx, result, 'portkey-fixed-rate', async (server, label) => {
+        const request = portkeyRequest(env.paths.bench, { unique: true }, ctx.mock.openAIBaseUrl);
+        await assertAnswers('Portkey', server.origin, request, `${ctx.nonce()}-check`);
+        result.commands.push(server.command);
+        const run = await measureOpenLoop(ctx, { key: 'portkey', label, server, request, rate, upstream: 'every-request' });
+        rows.push(run.row);
+        result.commands.push(run.command);
+      });
     } finally {
       await ctx.mock.configure({ delayMs: 0, chunkDelayMs: 0 });
     }
-    result.tables.push({ title: `${rate} req/s open loop, mock at ${upstreamDelayMs} ms`, kind: 'open', rows, baselineKey: 'direct' });
-    return result;
   },
 };

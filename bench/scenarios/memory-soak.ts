@@ -5,7 +5,7 @@ import { assertAnswers } from '../probes/pipeline-check.js';
 import { cpuMicros, rssMiB } from '../proc/proc-stats.js';
 import { gatewayExecuteRequest } from '../requests/bench-requests.js';
 import { startGateway } from '../servers/gateway-server.js';
-import { newResult, withServer, type Scenario } from './scenario.js';
+import { withServer, type Scenario } from './scenario.js';
 
 /**
  * The memory soak (`--soak`): the full pipeline at a steady 1,000 req/s for 5 minutes, unique
@@ -15,18 +15,16 @@ import { newResult, withServer, type Scenario } from './scenario.js';
  */
 export const memorySoakScenario: Scenario = {
   id: 'soak',
-  title: 'Memory soak',
-  async run(ctx) {
+  describe: ({ soak: { rate, durationS, sampleEveryS, upstreamDelayMs } }) => ({
+    title: `Memory soak (${rate} req/s for ${durationS} s)`,
+    method:
+      `The open-loop generator at ${rate} req/s for ${durationS} s, unique inputs, mock at ${upstreamDelayMs} ms, the full pipeline; ` +
+      `the gateway's VmRSS sampled every ${sampleEveryS} s. Growth = (RSS at the end - RSS at ${soakBaselineS(durationS)} s) / RSS at ${soakBaselineS(durationS)} s.`,
+  }),
+  async run(ctx, result) {
     const { env, settings } = ctx;
     const { rate, durationS, sampleEveryS, upstreamDelayMs } = settings.soak;
-    // A shorter soak (a trial of the harness) measures growth over its second half.
-    const baselineAtS = Math.min(60, durationS / 2);
-    const result = newResult(
-      'soak',
-      `${this.title} (${rate} req/s for ${durationS} s)`,
-      `The open-loop generator at ${rate} req/s for ${durationS} s, unique inputs, mock at ${upstreamDelayMs} ms, the full pipeline; ` +
-        `the gateway's VmRSS sampled every ${sampleEveryS} s. Growth = (RSS at the end - RSS at ${baselineAtS} s) / RSS at ${baselineAtS} s.`,
-    );
+    const baselineAtS = soakBaselineS(durationS);
     await ctx.mock.configure({ delayMs: upstreamDelayMs, chunkDelayMs: 0 });
     try {
       await withServer(
@@ -79,6 +77,10 @@ export const memorySoakScenario: Scenario = {
     } finally {
       await ctx.mock.configure({ delayMs: 0, chunkDelayMs: 0 });
     }
-    return result;
   },
 };
+
+/** Growth is measured from 60 s on; a shorter soak (a trial of the harness) from its middle. */
+function soakBaselineS(durationS: number): number {
+  return Math.min(60, durationS / 2);
+}

@@ -1,9 +1,8 @@
 import { measureClosedLoop } from '../measure/closed-loop.js';
-import type { MeasuredRow } from '../measure/run-sample.js';
 import { directRequest } from '../requests/bench-requests.js';
 import { directTarget } from '../servers/direct-target.js';
 import { MockProcess } from '../servers/mock-process.js';
-import { newResult, withServer, type Scenario } from './scenario.js';
+import { addTable, withServer, type Scenario } from './scenario.js';
 
 /**
  * Before anything else: how fast is the mock upstream on a core of its own (the gateway's
@@ -11,16 +10,15 @@ import { newResult, withServer, type Scenario } from './scenario.js';
  */
 export const mockCapacityScenario: Scenario = {
   id: 'mock-capacity',
-  title: 'Mock upstream capacity',
-  async run(ctx) {
-    const { env } = ctx;
-    const result = newResult(
-      'mock-capacity',
-      this.title,
+  describe: () => ({
+    title: 'Mock upstream capacity',
+    method:
       'A second mock upstream alone on the server core (where the gateway runs in the other scenarios), wrk on the load core, ' +
-        'OpenAI JSON answers at 0 ms, unique inputs. Its req/s is the most any server on that core could be asked to carry here.',
-    );
-    const rows: MeasuredRow[] = [];
+      'OpenAI JSON answers at 0 ms, unique inputs. Its req/s is the most any server on that core could be asked to carry here.',
+  }),
+  async run(ctx, result) {
+    const { env } = ctx;
+    const rows = addTable(result, { title: 'The mock upstream alone on the server core', kind: 'closed' });
     await withServer(
       () => MockProcess.start(env, env.layout.serverCpu, 'mock-capacity'),
       async (mock) => {
@@ -41,7 +39,5 @@ export const mockCapacityScenario: Scenario = {
         }
       },
     );
-    result.tables.push({ title: 'The mock upstream alone on the server core', kind: 'closed', rows });
-    return result;
   },
 };

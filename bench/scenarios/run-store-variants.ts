@@ -21,12 +21,11 @@ export interface StoreScenarioPlan {
 
 /**
  * For each store: start the gateway on it, probe, and measure at every concurrency with
- * statuses counted. Redis rows are skipped when Redis does not answer; when the feature is
+ * statuses counted, pushing the rows into `rows`. Redis rows are skipped when Redis does not answer; when the feature is
  * missing with the memory store, the Redis row is skipped for the same reason. Redis keys
  * written under the run's prefix are deleted after each Redis row.
  */
-export async function runStoreVariants(ctx: BenchContext, result: ScenarioResult, plan: StoreScenarioPlan): Promise<MeasuredRow[]> {
-  const rows: MeasuredRow[] = [];
+export async function runStoreVariants(ctx: BenchContext, result: ScenarioResult, rows: MeasuredRow[], plan: StoreScenarioPlan): Promise<void> {
   let missing: string | undefined;
   for (const variant of storeVariants(ctx)) {
     const what = `ossa-gateway (${variant.label})`;
@@ -74,5 +73,4 @@ export async function runStoreVariants(ctx: BenchContext, result: ScenarioResult
       }
     }
   }
-  return rows;
 }

@@ -1,5 +1,5 @@
 import type { BenchContext } from '../bench-context.js';
-import type { ScenarioId } from '../bench-settings.js';
+import type { BenchSettings, ScenarioId } from '../bench-settings.js';
 import type { MeasuredRow } from '../measure/run-sample.js';
 
 /** A table of the report: rows of one kind, compared side by side. */
@@ -44,13 +44,25 @@ export interface ScenarioResult {
 /** One scenario of the issue. */
 export interface Scenario {
   readonly id: ScenarioId;
-  readonly title: string;
-  run(ctx: BenchContext): Promise<ScenarioResult>;
+  /** Its heading and how it is measured, for these settings. */
+  describe(settings: BenchSettings): { readonly title: string; readonly method: string };
+  /**
+   * Measures into `result` as it goes (tables are added before their rows are measured), so
+   * that what was measured before a failure is still reported.
+   */
+  run(ctx: BenchContext, result: ScenarioResult): Promise<void>;
 }
 
 /** An empty result to fill in. */
 export function newResult(id: ScenarioId, title: string, method: string): ScenarioResult {
   return { id, title, method, tables: [], skipped: [], commands: [] };
+}
+
+/** Adds a table to the result and returns its rows, to push measured rows into. Empty tables are not rendered. */
+export function addTable(result: ScenarioResult, table: Omit<ResultTable, 'rows'>): MeasuredRow[] {
+  const rows: MeasuredRow[] = [];
+  result.tables.push({ ...table, rows });
+  return rows;
 }
 
 /** Records a skip and says so on the console. */

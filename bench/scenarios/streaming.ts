@@ -7,30 +7,33 @@ import { directRequest, gatewayChatRequest, gatewayExecuteRequest, portkeyReques
 import type { LoadRequest } from '../requests/load-request.js';
 import { directTarget } from '../servers/direct-target.js';
 import { startGateway } from '../servers/gateway-server.js';
-import { startPortkey } from '../servers/portkey-server.js';
 import type { ServerUnderTest } from '../servers/server-under-test.js';
-import { newResult, skip, withServer, type Scenario, type ScenarioResult } from './scenario.js';
+import { withPortkey } from './portkey-rows.js';
+import { addTable, skip, withServer, type Scenario, type ScenarioResult } from './scenario.js';
 
 /** Scenario 7: time to the first token of a stream, direct vs the gateway's two streaming endpoints vs Portkey. */
 export const streamingScenario: Scenario = {
   id: 'streaming',
-  title: 'Scenario 7: streaming, time to first token',
-  async run(ctx) {
+  describe: ({ streaming: { rate, firstByteDelayMs, chunkDelayMs } }) => ({
+    title: 'Scenario 7: streaming, time to first token',
+    method:
+      `The open-loop generator at ${rate} req/s, unique inputs, streamed: it times the first occurrence of the answer's first token ` +
+      `("${FIRST_TOKEN}") in the body from each request's scheduled send time, and the end of the stream. The mock sends its first ` +
+      `token ${firstByteDelayMs} ms after the request and the other deltas ${chunkDelayMs} ms apart. The gateway (full pipeline) ` +
+      'streams through POST /v1/agents/{name}/execute with "stream": true and through its OpenAI-compatible POST /v1/chat/completions.',
+  }),
+  async run(ctx, result) {
     const { env, settings } = ctx;
     const { rate, firstByteDelayMs, chunkDelayMs } = settings.streaming;
-    const result = newResult(
-      'streaming',
-      this.title,
-      `The open-loop generator at ${rate} req/s, unique inputs, streamed: it times the first occurrence of the answer's first token ` +
-        `("${FIRST_TOKEN}") in the body from each request's scheduled send time, and the end of the stream. The mock sends its first ` +
-        `token ${firstByteDelayMs} ms after the request and the other deltas ${chunkDelayMs} ms apart. The gateway (full pipeline) ` +
-        'streams through POST /v1/agents/{name}/execute with "stream": true and through its OpenAI-compatible POST /v1/chat/completions.',
-    );
-    const rows: MeasuredRow[] = [];
+    const rows = addTable(result, {
+      title: `Streams at ${rate} req/s: first token ${firstByteDelayMs} ms after the request at the mock, deltas ${chunkDelayMs} ms apart`,
+      kind: 'stream',
+      baselineKey: 'direct',
+    });
     await ctx.mock.configure({ delayMs: firstByteDelayMs, chunkDelayMs });
     try {
       const direct = directTarget(env, ctx.mock, env.layout.loadCpu);
-      rows.push(...(await measureStream(ctx, result, 'direct', 'direct to the mock', direct, directRequest(env.paths.bench, { unique: true, stream: true }))));
+      await measureStream(ctx, result, rows, 'direct', 'direct to the mock', direct, directRequest(env.paths.bench, { unique: true, stream: true }));
 
       await withServer(
         () => startGateway(env, { name: 'gateway-streaming', config: 'full-pipeline.yaml', upstreamUrl: ctx.mock.openAIBaseUrl }),
@@ -45,35 +48,26 @@ export const streamingScenario: Scenario = {
               skip(ctx, result, endpoint.label, probe.reason);
               continue;
             }
-            rows.push(...(await measureStream(ctx, result, endpoint.key, endpoint.label, gateway, endpoint.request)));
+            await measureStream(ctx, result, rows, endpoint.key, endpoint.label, gateway, endpoint.request);
           }
         },
       );
 
-      const portkey = ctx.portkey;
-      if ('skipped' in portkey) skip(ctx, result, 'Portkey', portkey.skipped);
-      else {
-        await withServer(
-          () => startPortkey(env, portkey, 'portkey-streaming'),
-          async (server) => {
-            const request = portkeyRequest(env.paths.bench, { unique: true, stream: true }, ctx.mock.openAIBaseUrl);
-            const probe = await probeStreaming(server.origin, request, FIRST_TOKEN, 'Portkey does not stream here (is @hono/node-server pinned to 1.13.8 by the overrides?)');
-            if (!probe.available) return skip(ctx, result, 'Portkey', probe.reason);
-            rows.push(...(await measureStream(ctx, result, 'portkey', `Portkey ${portkey.version}`, server, request)));
-          },
-        );
-      }
+      await withPortkey(ctx, result, 'portkey-streaming', async (server, label) => {
+        const request = portkeyRequest(env.paths.bench, { unique: true, stream: true }, ctx.mock.openAIBaseUrl);
+        const probe = await probeStreaming(server.origin, request, FIRST_TOKEN, 'Portkey does not stream here (is @hono/node-server pinned to 1.13.8 by the overrides?)');
+        if (!probe.available) return skip(ctx, result, 'Portkey', probe.reason);
+        await measureStream(ctx, result, rows, 'portkey', label, server, request);
+      });
     } finally {
       await ctx.mock.configure({ delayMs: 0, chunkDelayMs: 0 });
     }
-    result.tables.push({ title: `Streams at ${rate} req/s: first token ${firstByteDelayMs} ms after the request at the mock, deltas ${chunkDelayMs} ms apart`, kind: 'stream', rows, baselineKey: 'direct' });
-    return result;
   },
 };
 
-async function measureStream(ctx: BenchContext, result: ScenarioResult, key: string, label: string, server: ServerUnderTest, request: LoadRequest): Promise<MeasuredRow[]> {
+async function measureStream(ctx: BenchContext, result: ScenarioResult, rows: MeasuredRow[], key: string, label: string, server: ServerUnderTest, request: LoadRequest): Promise<void> {
   if (!result.commands.includes(server.command)) result.commands.push(server.command);
   const { row, command } = await measureOpenLoop(ctx, { key, label, server, request, rate: ctx.settings.streaming.rate, upstream: 'every-request', firstTokenMarker: FIRST_TOKEN });
+  rows.push(row);
   result.commands.push(command);
-  return [row];
 }
