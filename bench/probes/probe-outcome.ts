@@ -5,8 +5,10 @@
  */
 export type ProbeOutcome = { readonly available: true } | { readonly available: false; readonly reason: string };
 
+/** The feature is there: run the scenario. */
 export const AVAILABLE: ProbeOutcome = { available: true };
 
+/** The feature is not there, and why (printed and written to the report). */
 export function unavailable(reason: string): ProbeOutcome {
   return { available: false, reason };
 }

@@ -70,7 +70,9 @@ export function renderReport(report: BenchReport, previous?: string): string {
   out.push('```sh', 'apt-get install wrk          # Debian/Ubuntu; the closed-loop load generator', 'npm ci', report.command, '```', '');
   out.push(
     `\`npm run bench\` builds the gateway (dist/) and the harness (bench/.build/), then starts and stops every process itself. ` +
-      `Raw samples and every process's log: ${report.resultsDir}/. The processes of this run, in order:`,
+      `Raw samples and every process's log: ${report.resultsDir}/. The processes of this run, in order ` +
+      "(wrk's body, headers and unique-input nonce come from BENCH_WRK_* variables: see bench/load/wrk-request.lua; " +
+      "the open-loop generator's from BENCH_OPEN_LOOP_SPEC):",
     '',
   );
   const commands = [...new Set(report.results.flatMap((r) => r.commands))];
