@@ -1,0 +1,22 @@
+import { probeCacheHit } from '../probes/cache-hit-probe.js';
+import { gatewayExecuteRequest } from '../requests/bench-requests.js';
+import { runStoreVariants } from './run-store-variants.js';
+import { addTable, type Scenario } from './scenario.js';
+
+/** Scenario 4: one input, asked again and again: every request after the first is a cache hit. */
+export const cacheHitScenario: Scenario = {
+  id: 'cache-hit',
+  describe: () => ({
+    title: 'Scenario 4: cache hit (memory and Redis stores)',
+    method:
+      'wrk at c16 and c64 sending one fixed input through the full pipeline (auth and rate limiter included), after a probe that ' +
+      'stores the answer and checks the repeat comes back with X-Cache: HIT. The mock counter must stay at 0 during the window. ' +
+      'The Redis row keeps both the cache and the rate limiter on Redis.',
+  }),
+  async run(ctx, result) {
+    await ctx.mock.configure({ delayMs: 0, chunkDelayMs: 0 });
+    const rows = addTable(result, { title: 'Cache hits through the full pipeline', kind: 'closed' });
+    const request = gatewayExecuteRequest({ unique: false });
+    await runStoreVariants(ctx, result, rows, { name: 'cache-hit', request, upstream: 'none', probe: (origin) => probeCacheHit(origin, request) });
+  },
+};

@@ -1,0 +1,28 @@
+import { probeRateLimit } from '../probes/rate-limit-probe.js';
+import { gatewayExecuteRequest } from '../requests/bench-requests.js';
+import { runStoreVariants } from './run-store-variants.js';
+import { addTable, type Scenario } from './scenario.js';
+
+/** Scenario 5: a client over its limit; every request is answered 429 before the cache and the executor. */
+export const rateLimitScenario: Scenario = {
+  id: 'rate-limit',
+  describe: () => ({
+    title: 'Scenario 5: 429 rejection (memory and Redis stores)',
+    method:
+      'The full pipeline with the user limit at 1 per hour: after the probe spends that one token, wrk at c16 and c64 gets ' +
+      'only 429s (counted), which must not reach the mock. The Redis row keeps both the rate limiter and the cache on Redis.',
+  }),
+  async run(ctx, result) {
+    await ctx.mock.configure({ delayMs: 0, chunkDelayMs: 0 });
+    const rows = addTable(result, { title: '429 answers through the full pipeline', kind: 'closed' });
+    // Unique inputs: a request the limiter wrongly admitted would reach the mock and show.
+    const request = gatewayExecuteRequest({ unique: true });
+    await runStoreVariants(ctx, result, rows, {
+      name: 'rate-limit',
+      request,
+      env: { BENCH_USER_LIMIT: '1', BENCH_USER_INTERVAL: '1 hour' },
+      upstream: 'none',
+      probe: (origin) => probeRateLimit(origin, request),
+    });
+  },
+};
