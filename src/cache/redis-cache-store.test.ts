@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { connectTestRedis, FakeClock } from '../../test/support/test-redis.js';
 import { describeCacheStoreContract } from './cache-store.contract.js';
 import { RedisCacheStore } from './redis-cache-store.js';
@@ -42,11 +42,9 @@ describe('RedisCacheStore', () => {
         if (args.some((arg) => String(arg).includes(redis.prefix))) commands.push(String(args[0]).toLowerCase());
       });
       await here.invalidateAgent('support');
-      await other.client.ping();
+      await vi.waitFor(() => expect(commands).toContain('incr'));
       monitor.disconnect();
-      expect(commands).not.toContain('scan');
-      expect(commands).not.toContain('keys');
-      expect(commands).toContain('incr');
+      expect(commands).toEqual(['incr']);
       for (let i = 0; i < 3; i++) expect(await there.get(key('support', i))).toBeUndefined();
       await there.set(key('support', 1), 'new', 60_000);
       expect(await here.get(key('support', 1))).toBe('new');
