@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
+import type { CachedAgentExecutor } from './cache/cached-agent-executor.js';
+import { createResponseCache } from './cache/create-response-cache.js';
 import type { Environment } from './config/interpolate.js';
 import { loadConfigFile, normalizeConfig, type LoadedConfig } from './config/load-config.js';
 import type { OssaConfig } from './config/ossa-config.js';
@@ -10,10 +12,15 @@ import { registerAgentExecutionListener } from './executor/agent-execution-liste
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
 import { resolveAgentRoutes, type AgentRoute, type RouteComposer } from './executor/agent-route.js';
 import { EventDispatcher } from './executor/event-dispatcher.js';
+import { Authenticator } from './http/auth/authenticator.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import type { ProviderCatalog } from './providers/provider-catalog.js';
+import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import { openSharedRedis } from './redis/open-shared-redis.js';
+import type { RedisConnection } from './redis/redis-connection.js';
 import { SecureProviderFactory } from './resilience/secure-provider-factory.js';
 
 export interface CreateGatewayOptions {
@@ -82,6 +89,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   const providers = new SecureProviderFactory({ config, env, logger, source: loaded.file ?? 'config' }).build();
   problems.push(...providers.errors);
+  const auth = Authenticator.fromConfig(config, env, { source: loaded.file ?? 'config' });
+  problems.push(...auth.errors);
 
   const compose: RouteComposer = (targets) => targets[0]!.entry.provider!;
   const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, compose);
@@ -95,7 +104,16 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   const executor = new AgentExecutor({ routes: resolution.routes, events });
   logRoutes(logger, resolution.routes);
-  return assembleGateway({ config, logger, events, registry, executor, runner: executor, catalog: providers.catalog, routes: resolution.routes, closers: [() => providers.close()] });
+  const closers: (() => Promise<void> | void)[] = [() => providers.close()];
+  const redis = await openSharedRedis(config, logger);
+  if (redis) closers.push(() => redis.close());
+  const rateLimiter = createRateLimiter(config, { events, logger, ...(redis ? { redis } : {}) });
+  const cache = createResponseCache(config, { inner: executor, routes: resolution.routes, events, logger, ...(redis ? { redis } : {}) });
+  if (cache) closers.push(() => cache.close());
+  return assembleGateway({
+    config, logger, events, registry, executor, runner: cache ?? executor, catalog: providers.catalog, routes: resolution.routes, closers,
+    auth: auth.authenticator, rateLimiter, cache, redis,
+  });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -114,10 +132,14 @@ interface GatewayParts {
   readonly catalog: ProviderCatalog;
   readonly routes: ReadonlyMap<string, AgentRoute>;
   readonly closers: (() => Promise<void> | void)[];
+  readonly auth: Authenticator;
+  readonly rateLimiter: RateLimiter | undefined;
+  readonly cache: CachedAgentExecutor | undefined;
+  readonly redis: RedisConnection | undefined;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, registry, executor, runner, catalog, routes, closers } = parts;
+  const { config, logger, events, registry, executor, runner, catalog, routes, closers, auth, rateLimiter, cache, redis } = parts;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   const readinessProbes: ReadinessProbe[] = [
@@ -137,6 +159,8 @@ function assembleGateway(parts: GatewayParts): Gateway {
         ...(entry.disabledReason ? { detail: entry.disabledReason } : {}),
       })),
   ];
+  // Without Redis a fail-closed limiter refuses every request: not ready. Otherwise we serve, degraded.
+  if (redis) readinessProbes.push(() => redis.readiness(rateLimiter?.backend === 'redis' && !config.rate_limit.fail_open));
 
   const gateway: Gateway = {
     config,
@@ -148,6 +172,9 @@ function assembleGateway(parts: GatewayParts): Gateway {
     catalog,
     routes,
     readinessProbes,
+    auth,
+    ...(rateLimiter ? { rateLimiter } : {}),
+    ...(cache ? { cache } : {}),
     get shuttingDown() {
       return closing !== undefined;
     },

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import type { CachedAgentExecutor } from '../cache/cached-agent-executor.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { AgentExecutor } from '../executor/agent-executor.js';
 import type { AgentRunner } from '../executor/agent-response.js';
 import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { ProviderCatalog } from '../providers/provider-catalog.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { Authenticator } from './auth/authenticator.js';
 
 /** One line of `/readyz`: a dependency and how it is doing. */
 export interface ReadinessCheck {
@@ -29,4 +32,10 @@ export interface GatewayServices {
   readonly readinessProbes: ReadinessProbe[];
   /** True once shutdown began: `/readyz` answers 503 so load balancers drain us. */
   readonly shuttingDown: boolean;
+  /** Client and admin keys (`security`); `requireClient` / `requireAdmin` hooks use it. */
+  readonly auth: Authenticator;
+  /** Absent when `rate_limit.enabled` is false. */
+  readonly rateLimiter?: RateLimiter;
+  /** The response cache (also `runner`); absent when `cache.enabled` is false. */
+  readonly cache?: CachedAgentExecutor;
 }

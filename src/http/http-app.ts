@@ -1,10 +1,12 @@
 import Ajv from 'ajv';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { decorateCaller, requireClient } from './auth/auth-hooks.js';
 import { handleError } from './error-handler.js';
 import type { GatewayServices } from './gateway-services.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
+import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 
 /**
@@ -28,7 +30,13 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   const agentNames = (): string[] => gateway.executor.agents().map((a) => a.name);
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, agentNames));
   registerHealthRoutes(app, gateway);
-  registerAgentRoutes(app, gateway);
+  decorateCaller(app);
+  // Agent routes need a client key when clients are configured; health and admin routes do not.
+  await app.register(async (clients) => {
+    clients.addHook('onRequest', requireClient(gateway.auth));
+    registerAgentRoutes(clients, gateway);
+  });
+  registerCacheRoutes(app, gateway);
 };
 
 /** The standalone HTTP server: Fastify with request ids, body limit, and problem+json everywhere. */
