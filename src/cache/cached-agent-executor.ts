@@ -210,7 +210,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     const err = error instanceof Error ? error : new Error(String(error));
     this.options.events.dispatch({ type: 'store.error', store: 'cache', backend: this.backend, operation, error: err });
     this.trouble.warn(
-      { store: 'cache', backend: this.backend, operation, err: { message: err.message } },
+      { store: 'cache', backend: this.backend, operation, error: err.message },
       `cache store (${this.backend}) failed to ${operation}: running uncached: ${err.message}`,
     );
   }

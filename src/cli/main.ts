@@ -1,12 +1,13 @@
 import { formatIssue, SourceError } from '../config/source-issue.js';
 import { agentsCommand } from './agents-command.js';
+import { cacheClearCommand } from './cache-clear-command.js';
 import { processIo, type CliCommand, type CliIo } from './cli-io.js';
 import { runCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
 /** Every command, in the order `--help` lists them. Later features register theirs here. */
-export const COMMANDS: CliCommand[] = [serveCommand, runCommand, validateCommand, agentsCommand];
+export const COMMANDS: CliCommand[] = [serveCommand, runCommand, validateCommand, agentsCommand, cacheClearCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

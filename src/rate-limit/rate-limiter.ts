@@ -144,7 +144,7 @@ export class RateLimiter {
     else this.failClosedRejections++;
     this.options.events.dispatch({ type: 'store.error', store: 'rate_limit', backend: this.options.store.backend, operation: 'take', error: err });
     this.outage.warn(
-      { store: 'rate_limit', backend: this.options.store.backend, err: { message: err.message }, fail_open: admitted },
+      { store: 'rate_limit', backend: this.options.store.backend, error: err.message, fail_open: admitted },
       `rate limit store (${this.options.store.backend}) failed: ${admitted ? 'admitting requests unchecked (fail_open)' : 'refusing requests with 503 (fail_open: false)'}: ${err.message}`,
     );
     return { outcome: 'store-failed', admitted };

@@ -49,7 +49,7 @@ export class RedisConnection {
     });
     this.client.on('error', (error: Error) => {
       this.wasDown = true;
-      this.outage.warn({ redis: this.displayUrl, err: { message: error.message } }, `redis at ${this.displayUrl} is unavailable: ${error.message}`);
+      this.outage.warn({ redis: this.displayUrl, error: error.message }, `redis at ${this.displayUrl} is unavailable: ${error.message}`);
     });
     this.client.on('close', () => {
       if (!this.closed) this.wasDown = true;
