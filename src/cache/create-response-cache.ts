@@ -20,7 +20,7 @@ export function createCacheStore(config: CacheConfig, deps: { readonly redis?: R
       return new FileCacheStore({ dir: config.path, ...onEviction });
     case 'redis':
       if (!deps.redis) throw new Error('cache.storage is redis but no Redis connection was made (set redis.url)');
-      return new RedisCacheStore({ client: deps.redis.client, keyPrefix: deps.redis.keyPrefix });
+      return new RedisCacheStore({ client: deps.redis.client, keyPrefix: deps.redis.keyPrefix, commandTimeoutMs: deps.redis.commandTimeoutMs });
     default: {
       const unknown: never = config.storage;
       throw new Error(`unknown cache.storage ${String(unknown)}`);

@@ -6,7 +6,7 @@ import { RedisCacheStore } from './redis-cache-store.js';
 describeCacheStoreContract('redis', async () => {
   const redis = await connectTestRedis();
   const clock = new FakeClock();
-  return { store: new RedisCacheStore({ client: redis.client, keyPrefix: redis.prefix, now: clock.now }), clock, cleanup: () => redis.cleanup() };
+  return { store: new RedisCacheStore({ client: redis.client, keyPrefix: redis.prefix, now: clock.now, commandTimeoutMs: 1000 }), clock, cleanup: () => redis.cleanup() };
 });
 
 const key = (agent: string, n: number) => ({ agent, hash: n.toString(16).padStart(64, '0') });

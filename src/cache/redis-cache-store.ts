@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from '../redis/redis-script.js';
+import { withDeadline } from '../redis/with-deadline.js';
 import type { CacheKey } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 
@@ -9,6 +10,8 @@ export interface RedisCacheStoreOptions {
   readonly keyPrefix: string;
   /** Epoch milliseconds, for the expiry written into each entry; Redis's own TTL is the hard bound. */
   readonly now?: () => number;
+  /** `redis.command_timeout_ms`: how long a lookup or a write may wait for Redis before it fails. */
+  readonly commandTimeoutMs?: number;
 }
 
 /*
@@ -50,7 +53,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async get(key: CacheKey): Promise<string | undefined> {
-    const reply = await GET_SCRIPT.run(this.options.client, [this.generationKey(key.agent), this.entryKey(key)], []);
+    const reply = await this.send(GET_SCRIPT.run(this.options.client, [this.generationKey(key.agent), this.entryKey(key)], []));
     if (typeof reply !== 'string') return undefined;
     const sep = reply.indexOf('|');
     // Redis's TTL removes the entry; this check only matters on a clock that is not Redis's (tests).
@@ -60,15 +63,15 @@ export class RedisCacheStore implements CacheStore {
 
   async set(key: CacheKey, value: string, ttlMs: number): Promise<void> {
     const ttl = Math.max(1, Math.round(ttlMs));
-    await SET_SCRIPT.run(this.options.client, [this.generationKey(key.agent), this.entryKey(key)], [ttl, `${this.now() + ttl}|${value}`]);
+    await this.send(SET_SCRIPT.run(this.options.client, [this.generationKey(key.agent), this.entryKey(key)], [ttl, `${this.now() + ttl}|${value}`]));
   }
 
   async delete(key: CacheKey): Promise<boolean> {
-    return (await this.options.client.del(this.entryKey(key))) > 0;
+    return (await this.send(this.options.client.del(this.entryKey(key)))) > 0;
   }
 
   async invalidateAgent(agent: string): Promise<void> {
-    await this.options.client.incr(this.generationKey(agent));
+    await this.send(this.options.client.incr(this.generationKey(agent)));
   }
 
   /** Deletes every cache key under the prefix (a scan: this is the rare, operator-driven case). */
@@ -83,6 +86,10 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async close(): Promise<void> {}
+
+  private send<T>(command: Promise<T>): Promise<T> {
+    return this.options.commandTimeoutMs === undefined ? command : withDeadline(command, this.options.commandTimeoutMs);
+  }
 
   entryKey(key: CacheKey): string {
     return `${this.options.keyPrefix}cache:{${key.agent}}:${key.hash}`;

@@ -12,7 +12,7 @@ export function createRateLimiter(config: OssaConfig, deps: { readonly events: E
   let store;
   if (config.rate_limit.storage === 'redis') {
     if (!deps.redis) throw new Error('rate_limit.storage is redis but no Redis connection was made (set redis.url)');
-    store = new RedisRateLimitStore({ client: deps.redis.client, keyPrefix: deps.redis.keyPrefix });
+    store = new RedisRateLimitStore({ client: deps.redis.client, keyPrefix: deps.redis.keyPrefix, commandTimeoutMs: deps.redis.commandTimeoutMs });
   } else {
     store = new MemoryRateLimitStore();
   }

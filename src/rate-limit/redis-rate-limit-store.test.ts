@@ -6,7 +6,7 @@ import { describeRateLimitStoreContract } from './rate-limit-store.contract.js';
 describeRateLimitStoreContract('redis', async () => {
   const redis = await connectTestRedis();
   const clock = new FakeClock();
-  return { store: new RedisRateLimitStore({ client: redis.client, keyPrefix: redis.prefix, clock: clock.now }), clock, cleanup: () => redis.cleanup() };
+  return { store: new RedisRateLimitStore({ client: redis.client, keyPrefix: redis.prefix, clock: clock.now, commandTimeoutMs: 1000 }), clock, cleanup: () => redis.cleanup() };
 });
 
 describe('RedisRateLimitStore', () => {

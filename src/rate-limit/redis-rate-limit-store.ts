@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { withDeadline } from '../redis/with-deadline.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import { TAKE_TOKENS_SCRIPT } from './take-tokens-script.js';
 import type { TakeResult, TokenBucket } from './token-bucket.js';
@@ -9,6 +10,8 @@ export interface RedisRateLimitStoreOptions {
   readonly keyPrefix: string;
   /** Epoch milliseconds. Absent (production): Redis's own `TIME`, one clock for every process. */
   readonly clock?: () => number;
+  /** `redis.command_timeout_ms`: how long a check may wait for Redis before it fails. */
+  readonly commandTimeoutMs?: number;
 }
 
 /**
@@ -33,7 +36,8 @@ export class RedisRateLimitStore implements RateLimitStore {
   async take(buckets: readonly TokenBucket[]): Promise<TakeResult> {
     const args: (string | number)[] = [this.options.clock ? String(this.options.clock()) : ''];
     for (const bucket of buckets) args.push(String(bucket.capacity), String(bucket.refillPerMs));
-    const reply = await TAKE_TOKENS_SCRIPT.run(this.options.client, buckets.map((b) => this.redisKey(b.key)), args);
+    const run = TAKE_TOKENS_SCRIPT.run(this.options.client, buckets.map((b) => this.redisKey(b.key)), args);
+    const reply = this.options.commandTimeoutMs === undefined ? await run : await withDeadline(run, this.options.commandTimeoutMs);
     if (!Array.isArray(reply) || reply.length !== 1 + 3 * buckets.length) {
       throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)?.slice(0, 100)}`);
     }

@@ -17,14 +17,16 @@ const RECONNECT_CAP_MS = 500;
 /**
  * The gateway's one Redis client, shared by the rate limiter and the response cache. It fails
  * fast instead of waiting: no offline queue (a command while disconnected is rejected at once),
- * no retries of a failed command, a command timeout (`redis.command_timeout_ms`), so a dead or
- * stalled Redis costs a request at most that timeout. ioredis reconnects by itself forever;
+ * no retries of a failed command, and its users wait at most `redis.command_timeout_ms` for an
+ * answer (`withDeadline`), so a dead or stalled Redis costs a request at most that timeout. ioredis reconnects by itself forever;
  * every user of the connection simply works again once it is back.
  */
 export class RedisConnection {
   readonly client: Redis;
   /** Prepended to every key (`redis.key_prefix`), so several deployments can share one Redis. */
   readonly keyPrefix: string;
+  /** `redis.command_timeout_ms`: the users' deadline per command (see `withDeadline`). */
+  readonly commandTimeoutMs: number;
   /** `redis://host:port/db` without credentials: safe to log and show. */
   readonly displayUrl: string;
   private readonly logger: Logger;
@@ -35,13 +37,16 @@ export class RedisConnection {
   private constructor(options: RedisConnectionOptions) {
     this.logger = options.logger;
     this.keyPrefix = options.config.key_prefix;
+    this.commandTimeoutMs = options.config.command_timeout_ms;
     this.displayUrl = displayRedisUrl(options.config.url);
     this.outage = new ThrottledWarning(options.logger);
     this.client = new Redis(options.config.url, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.config.command_timeout_ms,
+      // Callers give up after command_timeout_ms (`withDeadline`); this backstop only clears
+      // commands a stalled Redis never answers from ioredis's queue.
+      commandTimeout: Math.max(1_000, options.config.command_timeout_ms * 20),
       connectTimeout: Math.max(1_000, options.config.command_timeout_ms * 10),
       retryStrategy: (attempt) => Math.min(attempt * 50, RECONNECT_CAP_MS),
       // Each user decides what a failed command means (fail open, run uncached); none wants a reconnect storm.
