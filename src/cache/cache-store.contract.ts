@@ -73,7 +73,7 @@ export function describeCacheStoreContract(name: string, makeFixture: () => Prom
       await fixture.store.invalidateAgent('nobody-cached-this');
     });
 
-    it('clears every agent`s entries', async () => {
+    it("clears every agent's entries", async () => {
       await fixture.store.set(key('support', 1), 's1', 60_000);
       await fixture.store.set(key('billing', 1), 'b1', 60_000);
       await fixture.store.clear();

@@ -126,7 +126,7 @@ describe('CachedAgentExecutor', () => {
     expect(lookups().slice(-2)).toEqual(['disabled', 'disabled']);
   });
 
-  it('caches only successful answers from the agent`s own provider', async () => {
+  it("caches only successful answers from the agent's own provider", async () => {
     const { run, provider } = setup();
     provider.failNext = 1;
     await expect(run('q')).rejects.toThrow('upstream answered 500');
@@ -220,7 +220,7 @@ describe('CachedAgentExecutor', () => {
     expect(cache.keyFor('nobody', 'x', {})).toBeUndefined();
   });
 
-  it('leaves unknown agents to the executor`s own error', async () => {
+  it("leaves unknown agents to the executor's own error", async () => {
     const { run } = setup();
     await expect(run('q', { agent: 'nobody' })).rejects.toBeInstanceOf(AgentNotFoundError);
   });

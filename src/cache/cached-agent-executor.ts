@@ -12,6 +12,7 @@ import type { CacheStore } from './cache-store.js';
 import { isCacheable, parseStoredResponse, serializeResponse, servedFromCache, type StoredResponse } from './stored-response.js';
 import { SingleFlight } from './single-flight.js';
 
+/** What a `CachedAgentExecutor` wraps, where it stores, and for how long. */
 export interface CachedAgentExecutorOptions {
   /** The executor (or any runner) that answers misses. */
   readonly inner: AgentRunner;

@@ -28,6 +28,7 @@ export function createCacheStore(config: CacheConfig, deps: { readonly redis?: R
   }
 }
 
+/** The parts of the gateway the response cache is built from. */
 export interface ResponseCacheDependencies {
   readonly inner: AgentRunner;
   readonly routes: ReadonlyMap<string, AgentRoute>;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CacheKey } from './cache-key.js';
 import type { CacheStore, EvictionListener } from './cache-store.js';
 
+/** Where a `FileCacheStore` keeps its entries, and how often it prunes them. */
 export interface FileCacheStoreOptions {
   /** `cache.path`. */
   readonly dir: string;

@@ -1,6 +1,7 @@
 import type { CacheKey } from './cache-key.js';
 import type { CacheStore, EvictionListener } from './cache-store.js';
 
+/** The bounds of a `MemoryCacheStore`. */
 export interface MemoryCacheStoreOptions {
   /** `cache.max_entries`. */
   readonly maxEntries: number;

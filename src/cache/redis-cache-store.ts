@@ -4,6 +4,7 @@ import { withDeadline } from '../redis/with-deadline.js';
 import type { CacheKey } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 
+/** The connection and key prefix of a `RedisCacheStore`. */
 export interface RedisCacheStoreOptions {
   readonly client: Redis;
   /** `redis.key_prefix`. */

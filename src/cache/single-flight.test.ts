@@ -36,7 +36,7 @@ describe('SingleFlight', () => {
     expect(calls).toBe(1);
   });
 
-  it('gives every waiter the call`s error', async () => {
+  it("gives every waiter the call's error", async () => {
     const flights = new SingleFlight<string>();
     const gate = deferred<string>();
     const a = flights.run('k', undefined, () => gate.promise);

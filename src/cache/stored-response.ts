@@ -11,6 +11,7 @@ export function isCacheable(response: AgentResponse): boolean {
   return !response.fallback_used;
 }
 
+/** The text a store keeps for a response: versioned, without the request's own fields. */
 export function serializeResponse(response: AgentResponse, storedAt: number): string {
   const { request_id: _id, cached: _cached, duration_ms: _duration, attempts: _attempts, ...stored } = response;
   return JSON.stringify({ v: FORMAT, stored_at: storedAt, response: stored });

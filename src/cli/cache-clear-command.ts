@@ -7,7 +7,7 @@ import { gatewayForCli } from './gateway-for-cli.js';
 /** `ossa-gateway cache:clear [agent]`: invalidates cached responses in the configured store. */
 export const cacheClearCommand: CliCommand = {
   name: 'cache:clear',
-  summary: 'clear the response cache, or one agent`s entries',
+  summary: "clear the response cache, or one agent's entries",
   usage: `Usage: ossa-gateway cache:clear [agent] [--config FILE]
 
 Clears every cached response, or only those of <agent>, in the store the config names

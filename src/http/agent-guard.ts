@@ -5,7 +5,7 @@ import { callerOf } from './auth/auth-hooks.js';
 import type { GatewayServices } from './gateway-services.js';
 import { HttpProblem } from './problem.js';
 
-const SCOPE_NAMES = { user: 'your per-user limit', global: 'the gateway`s global limit', agent: 'this agent`s limit' } as const;
+const SCOPE_NAMES = { user: 'your per-user limit', global: "the gateway's global limit", agent: "this agent's limit" } as const;
 
 /**
  * The checks between an authenticated request and the agent, as a `preHandler` (after body

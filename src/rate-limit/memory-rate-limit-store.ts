@@ -1,6 +1,7 @@
 import type { RateLimitStore } from './rate-limit-store.js';
 import { readBucket, tokensAt, type BucketState, type TakeResult, type TokenBucket } from './token-bucket.js';
 
+/** The clock and housekeeping of a `MemoryRateLimitStore`. */
 export interface MemoryRateLimitStoreOptions {
   /** Epoch milliseconds; injectable for tests. */
   readonly now?: () => number;

@@ -29,7 +29,7 @@ export function describeRateLimitStoreContract(name: string, makeFixture: () => 
       await fixture.cleanup();
     });
 
-    it('admits a full bucket`s capacity, counting down, then rejects', async () => {
+    it("admits a full bucket's capacity, counting down, then rejects", async () => {
       const b = bucket('user:ada', 3, 0.001);
       const remaining: number[] = [];
       for (let i = 0; i < 3; i++) {

@@ -63,7 +63,7 @@ describe('RateLimiter', () => {
     expect(await limiter.check({ agent: support, userId: 'd' })).toMatchObject({ outcome: 'rejected', scope: 'global', retryAfterSeconds: 1200 });
   });
 
-  it('applies the manifest`s per-agent bucket: burst_limit at once, requests_per_minute sustained', async () => {
+  it("applies the manifest's per-agent bucket: burst_limit at once, requests_per_minute sustained", async () => {
     const { limiter, clock } = setup({ global: { limit: 1000, interval: '1 hour' } });
     expect((await limiter.check({ agent: limited, userId: 'a' })).outcome).toBe('admitted');
     expect(await limiter.check({ agent: limited, userId: 'b' })).toMatchObject({ outcome: 'admitted', status: { scope: 'agent', limit: 2, remaining: 0 } });
@@ -73,7 +73,7 @@ describe('RateLimiter', () => {
     expect((await limiter.check({ agent: limited, userId: 'c' })).outcome).toBe('admitted');
   });
 
-  it('gives a client`s users the client`s own user limit', async () => {
+  it("gives a client's users the client's own user limit", async () => {
     const { limiter } = setup({ user: { limit: 1, interval: '1 hour' } }, { clients: [{ id: 'batch', rate_limit: { user: { limit: 3, interval: '1 hour' } } }, { id: 'web' }] });
     const outcomes = async (clientId: string, userId: string) => {
       const out: string[] = [];

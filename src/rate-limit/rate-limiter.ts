@@ -8,6 +8,7 @@ import { shapeOfAgent, shapeOfLimit, userKeyPart, type BucketShape } from './buc
 import type { RateLimitStore } from './rate-limit-store.js';
 import type { BucketReading, TokenBucket } from './token-bucket.js';
 
+/** Which limit a bucket enforces: the user's, the whole gateway's, or one agent's. */
 export type RateLimitScope = 'user' | 'global' | 'agent';
 
 /** Who is asking for which agent. */
@@ -28,6 +29,7 @@ export interface LimitStatus {
   readonly resetSeconds: number;
 }
 
+/** What the limiter decided for one request. */
 export type RateLimitVerdict =
   /** `status` is absent when no bucket applies to the request. */
   | { readonly outcome: 'admitted'; readonly status?: LimitStatus }
@@ -35,6 +37,7 @@ export type RateLimitVerdict =
   /** The store failed: `admitted` is `rate_limit.fail_open`. */
   | { readonly outcome: 'store-failed'; readonly admitted: boolean };
 
+/** The store, the limits, and where the limiter reports. */
 export interface RateLimiterOptions {
   readonly store: RateLimitStore;
   readonly config: RateLimitConfig;

@@ -10,7 +10,7 @@ describeRateLimitStoreContract('redis', async () => {
 });
 
 describe('RedisRateLimitStore', () => {
-  it('uses Redis`s own clock when none is given', async () => {
+  it("uses Redis's own clock when none is given", async () => {
     const redis = await connectTestRedis();
     try {
       const store = new RedisRateLimitStore({ client: redis.client, keyPrefix: redis.prefix });

@@ -4,6 +4,7 @@ import type { RateLimitStore } from './rate-limit-store.js';
 import { TAKE_TOKENS_SCRIPT } from './take-tokens-script.js';
 import type { TakeResult, TokenBucket } from './token-bucket.js';
 
+/** The connection, key prefix and clock of a `RedisRateLimitStore`. */
 export interface RedisRateLimitStoreOptions {
   readonly client: Redis;
   /** `redis.key_prefix`. */

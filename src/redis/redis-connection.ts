@@ -4,6 +4,7 @@ import type { RedisConfig } from '../config/ossa-config.js';
 import type { ReadinessCheck } from '../http/gateway-services.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
 
+/** `redis.*` from the config, and where to log. */
 export interface RedisConnectionOptions {
   readonly config: RedisConfig & { readonly url: string };
   readonly logger: Logger;

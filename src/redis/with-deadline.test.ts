@@ -35,7 +35,7 @@ describe('withDeadline', () => {
     await expect(withDeadline(never, 5)).rejects.toBeInstanceOf(RedisTimeoutError);
   });
 
-  it('passes on the command`s own error', async () => {
+  it("passes on the command's own error", async () => {
     await expect(withDeadline(Promise.reject(new Error('NOSCRIPT')), 1000)).rejects.toThrow('NOSCRIPT');
   });
 });

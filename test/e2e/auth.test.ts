@@ -64,7 +64,7 @@ describe('authentication with configured clients', () => {
     expect(batch.status).toBe(200);
   });
 
-  it('answers 403 for an agent outside the client`s allow-list, existing or not, and 404 inside it', async () => {
+  it("answers 403 for an agent outside the client's allow-list, existing or not, and 404 inside it", async () => {
     const forbidden = await t.post('/v1/agents/billing/execute', { input: 'hi' }, bearer(WEB_KEY));
     expect(forbidden.status).toBe(403);
     expect(await readJson(forbidden)).toMatchObject({ type: 'urn:ossa-gateway:problem:agent-forbidden', detail: 'client "web" may not use agent "billing"' });
@@ -78,7 +78,7 @@ describe('authentication with configured clients', () => {
     expect(all.agents).toHaveLength(3);
   });
 
-  it('runs as the client, or as the client`s end user from X-User-Id (trust_user_header)', async () => {
+  it("runs as the client, or as the client's end user from X-User-Id (trust_user_header)", async () => {
     users.length = 0;
     await t.post('/v1/agents/faq/execute', { input: 'who' }, bearer(WEB_KEY));
     await t.post('/v1/agents/faq/execute', { input: 'who' }, { ...bearer(WEB_KEY), 'x-user-id': 'alice' });

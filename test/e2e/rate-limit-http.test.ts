@@ -60,14 +60,14 @@ describe('rate limiting over HTTP', () => {
     expect(decisions.at(-1)).toMatchObject({ agent: 'support', allowed: false, scope: 'user', remaining: { user: 0, global: 17 } });
   });
 
-  it('names the agent`s own limit from its manifest (burst_limit, then requests_per_minute)', async () => {
+  it("names the agent's own limit from its manifest (burst_limit, then requests_per_minute)", async () => {
     const statuses = [];
     for (const user of ['u1', 'u2', 'u3']) statuses.push((await t.post('/v1/agents/limited/execute', { input: 'x' }, as(user))).status);
     expect(statuses).toEqual([200, 200, 429]);
     const rejected = await t.post('/v1/agents/limited/execute', { input: 'x' }, as('u4'));
     expect(rejected.headers.get('retry-after')).toBe('10');
     expect(rejected.headers.get('ratelimit-limit')).toBe('2');
-    expect(await readJson(rejected)).toMatchObject({ limit: 'agent', detail: 'this agent`s limit of 2 requests is used up; retry in 10 s' });
+    expect(await readJson(rejected)).toMatchObject({ limit: 'agent', detail: "this agent's limit of 2 requests is used up; retry in 10 s" });
   });
 
   it('spends no token on requests refused before the limiter: unknown agent, invalid body', async () => {
@@ -94,7 +94,7 @@ describe('rate limiting over HTTP', () => {
       if (res.status === 429) break;
     }
     expect(res!.status).toBe(429);
-    expect(await readJson(res!)).toMatchObject({ limit: 'global', detail: 'the gateway`s global limit of 20 requests is used up; retry in 180 s' });
+    expect(await readJson(res!)).toMatchObject({ limit: 'global', detail: "the gateway's global limit of 20 requests is used up; retry in 180 s" });
     expect(res!.headers.get('ratelimit-limit')).toBe('20');
   });
 });
