@@ -17,3 +17,6 @@ export type {
 } from './executor/events.js';
 export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/provider.js';
 export { ProviderError } from './providers/provider-error.js';
+export type { ResponseCacheControl } from './cache/cached-agent-executor.js';
+export type { CacheKey } from './cache/cache-key.js';
+export type { CacheEvictionEvent, CacheLookupEvent, RateLimitDecisionEvent, StoreErrorEvent } from './executor/events.js';
