@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from '../redis/redis-script.js';
-import { withDeadline } from '../redis/with-deadline.js';
+import { explainRedisError, withDeadline } from '../redis/with-deadline.js';
 import type { CacheKey } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 
@@ -80,7 +80,7 @@ export class RedisCacheStore implements CacheStore {
     const { client, keyPrefix } = this.options;
     let cursor = '0';
     do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}cache:*`, 'COUNT', 1000);
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}cache:*`, 'COUNT', 1000).catch((error: unknown) => Promise.reject(explainRedisError(error)));
       cursor = next;
       if (keys.length > 0) await client.unlink(...keys);
     } while (cursor !== '0');
@@ -89,7 +89,8 @@ export class RedisCacheStore implements CacheStore {
   async close(): Promise<void> {}
 
   private send<T>(command: Promise<T>): Promise<T> {
-    return this.options.commandTimeoutMs === undefined ? command : withDeadline(command, this.options.commandTimeoutMs);
+    if (this.options.commandTimeoutMs !== undefined) return withDeadline(command, this.options.commandTimeoutMs);
+    return command.catch((error: unknown) => Promise.reject(explainRedisError(error)));
   }
 
   entryKey(key: CacheKey): string {

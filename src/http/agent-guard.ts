@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { AgentNotFoundError } from '../executor/execution-errors.js';
+import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import type { LimitStatus } from '../rate-limit/rate-limiter.js';
 import { callerOf } from './auth/auth-hooks.js';
 import type { GatewayServices } from './gateway-services.js';
@@ -13,7 +13,8 @@ const SCOPE_NAMES = { user: 'your per-user limit', global: "the gateway's global
  *
  * 1. 403 when the client's `agents` allow-list excludes the name (before the 404, so a
  *    client cannot probe which agents exist outside its list);
- * 2. 404 for an unknown agent (before the limiter: a typo spends no token);
+ * 2. 404 for an unknown agent, 422 for one that cannot run (before the limiter: a typo or
+ *    an agent without a usable provider spends no token);
  * 3. the rate limiter: `RateLimit-Limit`, `-Remaining` and `-Reset` on the response (the
  *    bucket closest to running out), 429 with `Retry-After` naming the limit, or 503 when the
  *    store is down and `rate_limit.fail_open` is false. The cache and the executor come after.
@@ -28,6 +29,7 @@ export function agentGuard<R extends FastifyRequest>(gateway: GatewayServices, a
     gateway.auth.authorizeAgent(caller, name);
     const route = gateway.executor.route(name);
     if (!route) throw new AgentNotFoundError(name);
+    if (!route.provider) throw new AgentNotExecutableError(name, route.unavailable ?? 'no usable provider');
     const limiter = gateway.rateLimiter;
     if (!limiter) return;
     const verdict = await limiter.check({ agent: route.agent, userId: caller.userId, ...(caller.client ? { clientId: caller.client.id } : {}) });

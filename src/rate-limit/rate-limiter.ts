@@ -6,7 +6,7 @@ import type { RateLimitDecisionEvent } from '../executor/events.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
 import { shapeOfAgent, shapeOfLimit, userKeyPart, type BucketShape } from './bucket-shape.js';
 import type { RateLimitStore } from './rate-limit-store.js';
-import type { BucketReading, TokenBucket } from './token-bucket.js';
+import type { BucketReading, TakeResult, TokenBucket } from './token-bucket.js';
 
 /** Which limit a bucket enforces: the user's, the whole gateway's, or one agent's. */
 export type RateLimitScope = 'user' | 'global' | 'agent';
@@ -97,7 +97,7 @@ export class RateLimiter {
   async check(subject: RateLimitSubject): Promise<RateLimitVerdict> {
     const buckets = this.bucketsFor(subject);
     if (buckets.length === 0) return { outcome: 'admitted' };
-    let result;
+    let result: TakeResult;
     try {
       result = await this.options.store.take(buckets);
     } catch (error) {

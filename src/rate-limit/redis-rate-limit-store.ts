@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { withDeadline } from '../redis/with-deadline.js';
+import { explainRedisError, withDeadline } from '../redis/with-deadline.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import { TAKE_TOKENS_SCRIPT } from './take-tokens-script.js';
 import type { TakeResult, TokenBucket } from './token-bucket.js';
@@ -38,7 +38,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     const args: (string | number)[] = [this.options.clock ? String(this.options.clock()) : ''];
     for (const bucket of buckets) args.push(String(bucket.capacity), String(bucket.refillPerMs));
     const run = TAKE_TOKENS_SCRIPT.run(this.options.client, buckets.map((b) => this.redisKey(b.key)), args);
-    const reply = this.options.commandTimeoutMs === undefined ? await run : await withDeadline(run, this.options.commandTimeoutMs);
+    const reply = this.options.commandTimeoutMs === undefined ? await run.catch((error: unknown) => Promise.reject(explainRedisError(error))) : await withDeadline(run, this.options.commandTimeoutMs);
     if (!Array.isArray(reply) || reply.length !== 1 + 3 * buckets.length) {
       throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)?.slice(0, 100)}`);
     }

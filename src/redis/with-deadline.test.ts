@@ -39,3 +39,10 @@ describe('withDeadline', () => {
     await expect(withDeadline(Promise.reject(new Error('NOSCRIPT')), 1000)).rejects.toThrow('NOSCRIPT');
   });
 });
+
+describe('explainRedisError', () => {
+  it('says "redis is not connected" for a command refused while disconnected', async () => {
+    const refused = Promise.reject(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
+    await expect(withDeadline(refused, 1000)).rejects.toThrow(/^redis is not connected$/);
+  });
+});

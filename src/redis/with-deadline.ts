@@ -6,6 +6,19 @@ export class RedisTimeoutError extends Error {
   }
 }
 
+/** Redis cannot be reached right now (disconnected, reconnecting): the command was not sent. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+  constructor() {
+    super('redis is not connected');
+  }
+}
+
+/** ioredis says "Stream isn't writeable and enableOfflineQueue options is false"; operators should read what it means. */
+export function explainRedisError(error: unknown): unknown {
+  return error instanceof Error && error.message.startsWith("Stream isn't writeable") ? new RedisUnavailableError() : error;
+}
+
 /**
  * Rejects with `RedisTimeoutError` when `promise` has not settled `ms` after the call, without
  * blaming Redis for our own event loop: when the process was busy (a CPU-bound burst), the
@@ -35,7 +48,7 @@ export function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
         clearTimeout(timer);
         if (settled) return;
         settled = true;
-        reject(error);
+        reject(explainRedisError(error));
       },
     );
   });

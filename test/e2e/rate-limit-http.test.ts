@@ -21,7 +21,7 @@ describe('rate limiting over HTTP', () => {
         rate_limit: { user: { limit: 3, interval: '1 hour' }, global: { limit: 20, interval: '1 hour' } },
         cache: { enabled: false },
       },
-      agents: { support: agentManifest('support'), limited: limitedAgent },
+      agents: { support: agentManifest('support'), limited: limitedAgent, nollm: agentManifest('nollm', { provider: 'none' }) },
     });
     t.gateway.events.on('rate_limit.decision', (event) => void decisions.push(event));
   });
@@ -70,9 +70,10 @@ describe('rate limiting over HTTP', () => {
     expect(await readJson(rejected)).toMatchObject({ limit: 'agent', detail: "this agent's limit of 2 requests is used up; retry in 10 s" });
   });
 
-  it('spends no token on requests refused before the limiter: unknown agent, invalid body', async () => {
+  it('spends no token on requests refused before the limiter: unknown agent, agent that cannot run, invalid body', async () => {
     const before = decisions.length;
     expect((await t.post('/v1/agents/nobody/execute', { input: 'x' }, as('bob'))).status).toBe(404);
+    expect((await t.post('/v1/agents/nollm/execute', { input: 'x' }, as('bob'))).status).toBe(422);
     expect((await t.post('/v1/agents/support/execute', { inptu: 'x' }, as('bob'))).status).toBe(400);
     expect(decisions.length).toBe(before);
     const first = await t.post('/v1/agents/support/execute', { input: 'x' }, as('bob'));
