@@ -149,6 +149,17 @@ describe('the cache switched off, or on a store that fails', () => {
     await t.close();
   });
 
+  it('evicts the least recently used entries beyond max_entries, dispatching cache.eviction', async () => {
+    const t = await startTestGateway({ ossa: { cache: { max_entries: 2 } }, agents: { support: agentManifest('support') } });
+    const evictions: { count: number; reason: string }[] = [];
+    t.gateway.events.on('cache.eviction', (event) => void evictions.push({ count: event.count, reason: event.reason }));
+    for (const input of ['one', 'two', 'three']) await t.post('/v1/agents/support/execute', { input });
+    expect(evictions).toEqual([{ count: 1, reason: 'entries' }]);
+    expect((await t.post('/v1/agents/support/execute', { input: 'one' })).headers.get('x-cache')).toBe('MISS');
+    expect((await t.post('/v1/agents/support/execute', { input: 'three' })).headers.get('x-cache')).toBe('HIT');
+    await t.close();
+  });
+
   it('keeps entries in a directory with storage: file', async () => {
     const t = await startTestGateway({ ossa: { cache: { storage: 'file', path: 'var/cache' } }, agents: { support: agentManifest('support') } });
     await t.post('/v1/agents/support/execute', { input: 'q' });
