@@ -1,21 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileCacheStore } from '../../src/cache/file-cache-store.js';
 import { agentManifest, tempDir } from '../support/gateway-harness.js';
-import { BIN } from '../support/gateway-process.js';
-
-function cli(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCli } from '../support/gateway-process.js';
 
 const key = (agent: string, n: number) => ({ agent, hash: n.toString(16).padStart(64, '0') });
 
@@ -30,13 +18,13 @@ describe('ossa-gateway cache:clear', () => {
     await store.set(key('support', 1), 'a', 60_000);
     await store.set(key('billing', 1), 'b', 60_000);
 
-    const one = await cli(['cache:clear', 'support'], dir);
+    const one = await runCli(['cache:clear', 'support'], { cwd: dir });
     expect(one.code).toBe(0);
     expect(one.stdout).toBe(`cleared the cached responses of agent support in the file cache at ${join(dir, 'var/cache')}\n`);
     expect(await store.get(key('support', 1))).toBeUndefined();
     expect(await store.get(key('billing', 1))).toBe('b');
 
-    const all = await cli(['cache:clear'], dir);
+    const all = await runCli(['cache:clear'], { cwd: dir });
     expect(all.code).toBe(0);
     expect(await store.get(key('billing', 1))).toBeUndefined();
     expect(readdirSync(join(dir, 'var/cache')).filter((name) => !name.startsWith('.'))).toEqual([]);
@@ -45,18 +33,18 @@ describe('ossa-gateway cache:clear', () => {
 
   it('explains why it cannot clear a memory cache or a disabled one', async () => {
     const memory = tempDir({ 'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n', 'agents/support.ossa.yaml': agentManifest('support') });
-    const run = await cli(['cache:clear'], memory);
+    const run = await runCli(['cache:clear'], { cwd: memory });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/cache\.storage is memory: each gateway process holds its own cache.*DELETE \/v1\/cache/);
     const disabled = tempDir({ 'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n  cache: { enabled: false }\n', 'agents/support.ossa.yaml': agentManifest('support') });
-    const off = await cli(['cache:clear'], disabled);
+    const off = await runCli(['cache:clear'], { cwd: disabled });
     expect(off.code).toBe(1);
     expect(off.stderr).toMatch(/the response cache is disabled/);
     expect(existsSync(join(disabled, 'var'))).toBe(false);
   });
 
   it('is listed in the help', async () => {
-    const help = await cli(['--help'], process.cwd());
+    const help = await runCli(['--help'], { cwd: process.cwd() });
     expect(help.stdout).toMatch(/\n  cache:clear +clear the response cache, or one agent's entries\n/);
   });
 });

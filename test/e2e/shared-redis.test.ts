@@ -1,26 +1,13 @@
-import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentManifest, tempDir } from '../support/gateway-harness.js';
-import { BIN, spawnGateway, type GatewayProcess } from '../support/gateway-process.js';
+import { runCli, spawnGateway, type GatewayProcess } from '../support/gateway-process.js';
 import { connectTestRedis, TEST_REDIS_URL, type TestRedis } from '../support/test-redis.js';
 
 const GLOBAL_LIMIT = 30;
 const ADMIN_KEY = 'ossa-admin-SHAREDREDIS-1a2b3c';
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
-
-/** Runs `ossa-gateway <args>` to completion. */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('several gateway processes on one Redis', () => {
   let redis: TestRedis;
@@ -98,15 +85,15 @@ describe('several gateway processes on one Redis', () => {
     const [a, b] = gateways as [GatewayProcess, GatewayProcess];
     await ask(a, 'cli');
     expect((await ask(b, 'cli')).headers.get('x-cache')).toBe('HIT');
-    const run = await cli(['cache:clear', 'support', '--config', config], env);
+    const run = await runCli(['cache:clear', 'support', '--config', config], { env });
     expect(run.stderr).toBe('');
     expect(run.stdout).toBe(`cleared the cached responses of agent support in the redis cache at ${TEST_REDIS_URL} (prefix "${redis.prefix}")\n`);
     expect(run.code).toBe(0);
     expect((await ask(b, 'cli')).headers.get('x-cache')).toBe('MISS');
-    const all = await cli(['cache:clear', '--config', config], env);
+    const all = await runCli(['cache:clear', '--config', config], { env });
     expect(all.code).toBe(0);
     expect((await ask(a, 'cli')).headers.get('x-cache')).toBe('MISS');
-    const unknown = await cli(['cache:clear', 'nobody', '--config', config], env);
+    const unknown = await runCli(['cache:clear', 'nobody', '--config', config], { env });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no agent named "nobody"/);
   });

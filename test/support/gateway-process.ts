@@ -6,6 +6,18 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The real binary (its `dist/` is compiled by the test run's global setup). */
 export const BIN = join(ROOT, 'bin', 'ossa-gateway.js');
 
+/** Runs `ossa-gateway <args>` to completion (a one-shot command such as `cache:clear`). */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { PATH: process.env['PATH'] ?? '', ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** A `ossa-gateway serve` process of its own. */
 export interface GatewayProcess {
   readonly url: string;
