@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import type { LimitStatus } from '../rate-limit/rate-limiter.js';
 import { callerOf } from './auth/auth-hooks.js';
+import type { Caller } from './auth/authenticator.js';
+import { toHttpProblem } from './error-handler.js';
 import type { GatewayServices } from './gateway-services.js';
 import { HttpProblem } from './problem.js';
 
@@ -28,7 +30,7 @@ export function agentGuard<R extends FastifyRequest>(gateway: GatewayServices, a
     const caller = callerOf(request);
     gateway.auth.authorizeAgent(caller, name);
     const route = gateway.executor.route(name);
-    if (!route) throw new AgentNotFoundError(name);
+    if (!route) throw agentNotFound(gateway, caller, name);
     if (!route.provider) throw new AgentNotExecutableError(name, route.unavailable ?? 'no usable provider');
     const limiter = gateway.rateLimiter;
     if (!limiter) return;
@@ -56,6 +58,12 @@ export function agentGuard<R extends FastifyRequest>(gateway: GatewayServices, a
       }
     }
   };
+}
+
+/** A 404 whose "did you mean" names only agents the caller may use, so it cannot reveal the others. */
+export function agentNotFound(gateway: GatewayServices, caller: Caller | undefined, name: string): HttpProblem {
+  const visible = (): string[] => gateway.executor.agents().map((agent) => agent.name).filter((agent) => gateway.auth.mayUse(caller, agent));
+  return toHttpProblem(new AgentNotFoundError(name), visible);
 }
 
 /** The IETF `RateLimit-*` fields (draft-ietf-httpapi-ratelimit-headers), one bucket's view. */

@@ -31,7 +31,8 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, agentNames));
   registerHealthRoutes(app, gateway);
   decorateCaller(app);
-  // Agent routes need a client key when clients are configured; health and admin routes do not.
+  // Agent routes need a client key when clients are configured; health routes are open, and
+  // admin routes check an admin key instead.
   await app.register(async (clients) => {
     clients.addHook('onRequest', requireClient(gateway.auth));
     registerAgentRoutes(clients, gateway);

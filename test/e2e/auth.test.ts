@@ -26,7 +26,7 @@ describe('authentication with configured clients', () => {
           trust_user_header: true,
         },
       },
-      agents: { 'support-orders': agentManifest('support-orders'), faq: agentManifest('faq'), billing: agentManifest('billing') },
+      agents: { 'support-orders': agentManifest('support-orders'), faq: agentManifest('faq'), billing: agentManifest('billing'), support: agentManifest('support') },
       env: { WEB_KEY, ADMIN_KEY },
     });
     t.gateway.events.on('agent.execution.start', (event) => void users.push(event.userId));
@@ -69,13 +69,21 @@ describe('authentication with configured clients', () => {
     expect(forbidden.status).toBe(403);
     expect(await readJson(forbidden)).toMatchObject({ type: 'urn:ossa-gateway:problem:agent-forbidden', detail: 'client "web" may not use agent "billing"' });
     expect((await t.post('/v1/agents/secret-agent/execute', { input: 'hi' }, bearer(WEB_KEY))).status).toBe(403);
-    expect((await t.post('/v1/agents/support-nobody/execute', { input: 'hi' }, bearer(WEB_KEY))).status).toBe(404);
+    const unknown = await t.post('/v1/agents/support-order/execute', { input: 'hi' }, bearer(WEB_KEY));
+    expect(unknown.status).toBe(404);
+    expect((await readJson(unknown)).detail).toBe('no agent named "support-order"; did you mean "support-orders"?');
+    // "Did you mean" never names an agent outside the client's list ("support" is not "support-*").
+    expect((await readJson(await t.post('/v1/agents/support-/execute', { input: 'hi' }, bearer(BATCH_KEY)))).detail).toBe('no agent named "support-"; did you mean "support"?');
+    const hidden = await t.post('/v1/agents/support-/execute', { input: 'hi' }, bearer(WEB_KEY));
+    expect(hidden.status).toBe(404);
+    expect((await readJson(hidden)).detail).not.toContain('"support"');
+    expect((await readJson(await t.get('/v1/agents/support-', bearer(WEB_KEY)))).detail).not.toContain('"support"');
     expect((await t.post('/v1/agents/support-orders/execute', { input: 'hi' }, bearer(WEB_KEY))).status).toBe(200);
     expect((await t.get('/v1/agents/billing', bearer(WEB_KEY))).status).toBe(403);
     const listed = await readJson(await t.get('/v1/agents', bearer(WEB_KEY)));
     expect(listed.agents.map((a: { name: string }) => a.name).sort()).toEqual(['faq', 'support-orders']);
     const all = await readJson(await t.get('/v1/agents', bearer(BATCH_KEY)));
-    expect(all.agents).toHaveLength(3);
+    expect(all.agents).toHaveLength(4);
   });
 
   it("runs as the client, or as the client's end user from X-User-Id (trust_user_header)", async () => {

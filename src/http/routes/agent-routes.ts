@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentRoute } from '../../executor/agent-route.js';
-import { AgentNotFoundError } from '../../executor/execution-errors.js';
 import type { CacheMode, ExecutionContext } from '../../executor/agent-response.js';
-import { agentGuard } from '../agent-guard.js';
+import { agentGuard, agentNotFound } from '../agent-guard.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '../schemas.js';
 
@@ -21,7 +20,7 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
   app.get<{ Params: { name: string } }>('/v1/agents/:name', { schema: { params: agentNameParamsSchema } }, async (request) => {
     gateway.auth.authorizeAgent(request.ossaCaller, request.params.name);
     const route = gateway.executor.route(request.params.name);
-    if (!route) throw new AgentNotFoundError(request.params.name);
+    if (!route) throw agentNotFound(gateway, request.ossaCaller, request.params.name);
     return describe(route);
   });
 
