@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
+import type { CachedAgentExecutor } from './cache/cached-agent-executor.js';
+import { createResponseCache } from './cache/create-response-cache.js';
 import type { Environment } from './config/interpolate.js';
 import { loadConfigFile, normalizeConfig, type LoadedConfig } from './config/load-config.js';
 import type { OssaConfig } from './config/ossa-config.js';
@@ -10,11 +12,16 @@ import { registerAgentExecutionListener } from './executor/agent-execution-liste
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
 import { resolveAgentRoutes, type AgentRoute } from './executor/agent-route.js';
 import { EventDispatcher } from './executor/event-dispatcher.js';
+import { Authenticator } from './http/auth/authenticator.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import type { AuditLog } from './audit/audit-log.js';
+import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
+import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import { openSharedRedis } from './redis/open-shared-redis.js';
+import type { RedisConnection } from './redis/redis-connection.js';
 import { createProviderLayer, type ProviderLayer } from './resilience/create-provider-layer.js';
 import type { KeyRotation } from './resilience/secure-provider-factory.js';
 import { openConfiguredVault } from './secrets/open-configured-vault.js';
@@ -103,6 +110,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     ...(vault.vault ? { vault: vault.vault } : {}), ...(now ? { now } : {}),
   });
   problems.push(...observabilityProblems);
+  const auth = Authenticator.fromConfig(config, env, { source, ...(vault.vault ? { vault: vault.vault } : {}) });
+  problems.push(...auth.errors);
 
   const providers = createProviderLayer({
     config, env, logger, events, source, vault,
@@ -125,9 +134,15 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   const executor = new AgentExecutor({ routes: resolution.routes, events, ...(now ? { now } : {}) });
   logRoutes(logger, resolution.routes);
+  const closers: (() => Promise<void> | void)[] = [() => observability.close(), () => providers.close()];
+  const redis = await openSharedRedis(config, logger);
+  if (redis) closers.push(() => redis.close());
+  const rateLimiter = createRateLimiter(config, { events, logger, ...(redis ? { redis } : {}) });
+  const cache = createResponseCache(config, { inner: executor, routes: resolution.routes, events, logger, ...(redis ? { redis } : {}) });
+  if (cache) closers.push(() => cache.close());
   return assembleGateway({
-    config, logger, events, observability, registry, executor, runner: executor, providers, routes: resolution.routes,
-    closers: [() => observability.close(), () => providers.close()],
+    config, logger, events, observability, registry, executor, runner: cache ?? executor, providers, routes: resolution.routes, closers,
+    auth: auth.authenticator, rateLimiter, cache, redis,
   });
 }
 
@@ -148,10 +163,14 @@ interface GatewayParts {
   readonly providers: ProviderLayer;
   readonly routes: ReadonlyMap<string, AgentRoute>;
   readonly closers: (() => Promise<void> | void)[];
+  readonly auth: Authenticator;
+  readonly rateLimiter: RateLimiter | undefined;
+  readonly cache: CachedAgentExecutor | undefined;
+  readonly redis: RedisConnection | undefined;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, observability, registry, executor, runner, providers, routes, closers } = parts;
+  const { config, logger, events, observability, registry, executor, runner, providers, routes, closers, auth, rateLimiter, cache, redis } = parts;
   const { catalog, circuits, audit } = providers;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
@@ -173,6 +192,8 @@ function assembleGateway(parts: GatewayParts): Gateway {
       })),
     () => providers.readinessChecks(),
   ];
+  // Without Redis a fail-closed limiter refuses every request: not ready. Otherwise we serve, degraded.
+  if (redis) readinessProbes.push(() => redis.readiness(rateLimiter?.backend === 'redis' && !config.rate_limit.fail_open));
 
   const gateway: Gateway = {
     config,
@@ -187,6 +208,9 @@ function assembleGateway(parts: GatewayParts): Gateway {
     audit,
     routes,
     readinessProbes,
+    auth,
+    ...(rateLimiter ? { rateLimiter } : {}),
+    ...(cache ? { cache } : {}),
     get shuttingDown() {
       return closing !== undefined;
     },

@@ -23,3 +23,6 @@ export type { Observability } from './observability/observability.js';
 export type { HttpRequestEvent } from './observability/http-request-event.js';
 export type { StatusSnapshot } from './observability/status/status-snapshot.js';
 export { SPAN_NAMES, withSpan } from './observability/tracing/with-span.js';
+export type { ResponseCacheControl } from './cache/cached-agent-executor.js';
+export type { CacheKey } from './cache/cache-key.js';
+export type { CacheEvictionEvent, CacheLookupEvent, RateLimitDecisionEvent, StoreErrorEvent } from './executor/events.js';

@@ -1,5 +1,6 @@
 import { formatIssue, SourceError } from '../config/source-issue.js';
 import { agentsCommand } from './agents-command.js';
+import { cacheClearCommand } from './cache-clear-command.js';
 import { processIo, type CliCommand, type CliIo } from './cli-io.js';
 import { runCommand } from './run-command.js';
 import { secretsGenerateKeysCommand } from './secrets-generate-keys-command.js';
@@ -15,6 +16,7 @@ export const COMMANDS: CliCommand[] = [
   runCommand,
   validateCommand,
   agentsCommand,
+  cacheClearCommand,
   secretsGenerateKeysCommand,
   secretsSetCommand,
   secretsListCommand,

@@ -18,6 +18,9 @@ export type ExecutionContext = Readonly<Record<string, unknown>>;
 
 export type CacheMode = 'default' | 'bypass' | 'refresh';
 
+/** What the response cache did for one request (the HTTP layer's `X-Cache`). */
+export type CacheStatus = 'hit' | 'miss' | 'bypass';
+
 export interface ExecuteOptions {
   /** Correlates logs, audit records, events and the response. */
   readonly requestId: string;
@@ -30,6 +33,8 @@ export interface ExecuteOptions {
   readonly temperature?: number;
   readonly maxTokens?: number;
   readonly cache?: CacheMode;
+  /** Told what the response cache did for this request; not called when there is no cache. */
+  readonly onCacheStatus?: (status: CacheStatus) => void;
 }
 
 /** Anything that can run an agent: `AgentExecutor`, and decorators such as `CachedAgentExecutor`. */

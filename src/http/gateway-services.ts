@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
+import type { CachedAgentExecutor } from '../cache/cached-agent-executor.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { AgentExecutor } from '../executor/agent-executor.js';
 import type { AgentRunner } from '../executor/agent-response.js';
 import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { Observability } from '../observability/observability.js';
 import type { ProviderCatalog } from '../providers/provider-catalog.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { Authenticator } from './auth/authenticator.js';
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 
 /** One line of `/readyz`: a dependency and how it is doing. */
@@ -35,4 +38,10 @@ export interface GatewayServices {
   readonly readinessProbes: ReadinessProbe[];
   /** True once shutdown began: `/readyz` answers 503 so load balancers drain us. */
   readonly shuttingDown: boolean;
+  /** Client and admin keys (`security`); `requireClient` / `requireAdmin` hooks use it. */
+  readonly auth: Authenticator;
+  /** Absent when `rate_limit.enabled` is false. */
+  readonly rateLimiter?: RateLimiter;
+  /** The response cache (also `runner`); absent when `cache.enabled` is false. */
+  readonly cache?: CachedAgentExecutor;
 }

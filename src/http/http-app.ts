@@ -1,10 +1,12 @@
 import Ajv from 'ajv';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { decorateCaller, requireClient } from './auth/auth-hooks.js';
 import { handleError } from './error-handler.js';
 import type { GatewayServices } from './gateway-services.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
+import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
@@ -33,7 +35,14 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, agentNames));
   registerRequestObservability(app, gateway);
   registerHealthRoutes(app, gateway);
-  registerAgentRoutes(app, gateway);
+  decorateCaller(app);
+  // Agent routes need a client key when clients are configured; health routes are open, and
+  // admin routes check an admin key instead.
+  await app.register(async (clients) => {
+    clients.addHook('onRequest', requireClient(gateway.auth));
+    registerAgentRoutes(clients, gateway);
+  });
+  registerCacheRoutes(app, gateway);
   registerProviderRoutes(app, gateway);
   registerMetricsRoute(app, gateway);
   registerStatusRoutes(app, gateway);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentRoute } from '../../executor/agent-route.js';
-import { AgentNotFoundError } from '../../executor/execution-errors.js';
 import type { CacheMode, ExecutionContext } from '../../executor/agent-response.js';
+import { agentGuard, agentNotFound } from '../agent-guard.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '../schemas.js';
 
@@ -13,29 +13,33 @@ interface ExecuteBody {
 
 /** `GET /v1/agents`, `GET /v1/agents/{name}`, `POST /v1/agents/{name}/execute`. */
 export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServices): void {
-  app.get('/v1/agents', async () => ({
-    agents: gateway.executor.agents().map((agent) => summarize(gateway.executor.route(agent.name)!)),
+  app.get('/v1/agents', async (request) => ({
+    agents: gateway.executor.agents().filter((agent) => gateway.auth.mayUse(request.ossaCaller, agent.name)).map((agent) => summarize(gateway.executor.route(agent.name)!)),
   }));
 
   app.get<{ Params: { name: string } }>('/v1/agents/:name', { schema: { params: agentNameParamsSchema } }, async (request) => {
+    gateway.auth.authorizeAgent(request.ossaCaller, request.params.name);
     const route = gateway.executor.route(request.params.name);
-    if (!route) throw new AgentNotFoundError(request.params.name);
+    if (!route) throw agentNotFound(gateway, request.ossaCaller, request.params.name);
     return describe(route);
   });
 
   app.post<{ Params: { name: string }; Body: ExecuteBody }>(
     '/v1/agents/:name/execute',
-    { schema: { params: agentNameParamsSchema, body: executeBodySchema, response: { 200: agentResponseSchema } } },
+    {
+      schema: { params: agentNameParamsSchema, body: executeBodySchema, response: { 200: agentResponseSchema } },
+      preHandler: agentGuard<FastifyRequest<{ Params: { name: string } }>>(gateway, (request) => request.params.name),
+    },
     async (request, reply) => {
       const { name } = request.params;
-      if (!gateway.executor.route(name)) throw new AgentNotFoundError(name);
       const signal = abortOnDisconnect(request, reply);
-      const userId = (request as FastifyRequest & { userId?: string }).userId;
+      const userId = request.ossaCaller?.userId;
       return gateway.runner.execute(name, request.body.input, request.body.context ?? {}, {
         requestId: String(request.id),
         signal,
         ...(userId !== undefined ? { userId } : {}),
         ...(request.body.cache !== undefined ? { cache: request.body.cache } : {}),
+        onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
       });
     },
   );

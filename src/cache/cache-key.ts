@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { ExecuteOptions, ExecutionContext } from '../executor/agent-response.js';
+import type { AgentRoute } from '../executor/agent-route.js';
+import { canonicalJson } from '../util/canonical-json.js';
+
+/** Where a response is cached: the agent (stores group and invalidate by it) and the hash of everything that shapes the answer. */
+export interface CacheKey {
+  readonly agent: string;
+  /** 64 hexadecimal characters. */
+  readonly hash: string;
+}
+
+/** Bumped when the key's definition changes, so old entries are never read with a new meaning. */
+const KEY_VERSION = 1;
+
+/**
+ * The cache key of an execution: SHA-256 of the canonical JSON (sorted keys) of the agent's
+ * name, its manifest's content hash (editing the manifest retires its entries), the provider
+ * and model that will answer, the temperature and max tokens asked for, the input, the
+ * context, and the conversation history when there is one. Two requests that would send the
+ * same call to the same model share a key; anything that could change the answer changes it.
+ * The user is not part of the key: equal prompts get equal answers whoever asks.
+ */
+export function cacheKeyFor(
+  route: AgentRoute,
+  input: string,
+  context: ExecutionContext,
+  options: Pick<ExecuteOptions, 'temperature' | 'maxTokens' | 'history'> = {},
+): CacheKey {
+  const target = route.usable[0] ?? route.primary;
+  const material = {
+    v: KEY_VERSION,
+    agent: route.agent.name,
+    manifest: route.agent.contentHash,
+    provider: target.provider,
+    model: target.model,
+    temperature: options.temperature ?? route.temperature,
+    max_tokens: options.maxTokens ?? route.maxTokens,
+    input,
+    context,
+    ...(options.history && options.history.length > 0 ? { history: options.history } : {}),
+  };
+  return { agent: route.agent.name, hash: createHash('sha256').update(canonicalJson(material)).digest('hex') };
+}

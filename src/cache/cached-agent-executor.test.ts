@@ -1,0 +1,227 @@
+import { describe, expect, it } from 'vitest';
+import { testAgent } from '../../test/support/agent-definition.js';
+import { LogCapture } from '../../test/support/gateway-harness.js';
+import { CountingProvider } from '../../test/support/counting-provider.js';
+import { FakeClock } from '../../test/support/test-redis.js';
+import type { AgentDefinition } from '../agents/agent-definition.js';
+import { AgentExecutor } from '../executor/agent-executor.js';
+import type { CacheStatus, ExecuteOptions } from '../executor/agent-response.js';
+import type { AgentRoute } from '../executor/agent-route.js';
+import { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { GatewayEvent } from '../executor/events.js';
+import { AgentNotFoundError } from '../executor/execution-errors.js';
+import { createLogger } from '../observability/logger.js';
+import { CachedAgentExecutor } from './cached-agent-executor.js';
+import type { CacheStore } from './cache-store.js';
+import { MemoryCacheStore } from './memory-cache-store.js';
+
+function routeFor(agent: AgentDefinition, provider: CountingProvider, model = 'model-a'): AgentRoute {
+  return { agent, primary: { provider: provider.name, model }, fallbacks: [], temperature: 0.5, maxTokens: 100, provider, usable: [{ provider: provider.name, model }] };
+}
+
+function setup(options: { store?: CacheStore; agents?: Record<string, { cache_ttl?: number }> } = {}) {
+  const clock = new FakeClock();
+  const provider = new CountingProvider();
+  const logs = new LogCapture();
+  const logger = createLogger({ destination: logs.stream });
+  const events = new EventDispatcher(logger);
+  const seen: GatewayEvent[] = [];
+  for (const type of ['cache.lookup', 'store.error', 'agent.execution.start', 'agent.execution.complete', 'agent.execution.error'] as const) {
+    events.on(type, (event) => void seen.push(event));
+  }
+  const routes = new Map([
+    ['support', routeFor(testAgent('support'), provider)],
+    ['nocache', routeFor(testAgent('nocache'), provider)],
+  ]);
+  const store = options.store ?? new MemoryCacheStore({ maxEntries: 100, maxBytes: 1_000_000, now: clock.now });
+  const cache = new CachedAgentExecutor({
+    inner: new AgentExecutor({ routes, events }),
+    routes,
+    store,
+    defaultTtlSeconds: 60,
+    agents: options.agents ?? { nocache: { cache_ttl: 0 } },
+    events,
+    logger,
+    now: clock.now,
+  });
+  let n = 0;
+  const statuses: CacheStatus[] = [];
+  const run = (input: string, extra: Partial<ExecuteOptions> & { context?: Record<string, unknown>; agent?: string } = {}) => {
+    const { context = {}, agent = 'support', ...rest } = extra;
+    return cache.execute(agent, input, context, { requestId: `req-${++n}`, onCacheStatus: (s) => void statuses.push(s), ...rest });
+  };
+  const lookups = () => seen.filter((e) => e.type === 'cache.lookup').map((e) => (e as { result: string }).result);
+  return { cache, provider, clock, logs, seen, statuses, lookups, run, routes, store };
+}
+
+describe('CachedAgentExecutor', () => {
+  it('answers a repeated request from the cache: cached, its own request id, no upstream call', async () => {
+    const { run, provider, statuses, lookups, seen } = setup();
+    const first = await run('Where is my order?', { context: { order: 'A-1' } });
+    const second = await run('Where is my order?', { context: { order: 'A-1' } });
+    expect(provider.calls).toHaveLength(1);
+    expect(first).toMatchObject({ request_id: 'req-1', output: 'answer 1: Where is my order?', cached: false, attempts: 1 });
+    expect(second).toMatchObject({ request_id: 'req-2', output: 'answer 1: Where is my order?', cached: true, attempts: 0, provider: 'scripted', model: 'model-a' });
+    expect(second.usage).toEqual(first.usage);
+    expect(statuses).toEqual(['miss', 'hit']);
+    expect(lookups()).toEqual(['miss', 'hit']);
+    // The hit has its own start and complete events, like any execution.
+    const forSecond = seen.filter((e) => 'requestId' in e && e.requestId === 'req-2').map((e) => e.type);
+    expect(forSecond).toEqual(['agent.execution.start', 'agent.execution.complete']);
+  });
+
+  it('keys on everything that shapes the answer, and nothing else', async () => {
+    const { run, provider, routes, cache } = setup();
+    await run('q', { context: { a: 1, b: { c: 2, d: 3 } } });
+    await run('q', { context: { b: { d: 3, c: 2 }, a: 1 } }); // same context, other key order: hit
+    await run('q', { context: { a: 1, b: { c: 2, d: 3 } }, userId: 'someone-else' }); // the user is not part of the key
+    expect(provider.calls).toHaveLength(1);
+    await run('q ', { context: { a: 1, b: { c: 2, d: 3 } } });
+    await run('q', { context: { a: 2, b: { c: 2, d: 3 } } });
+    await run('q', { context: { a: 1, b: { c: 2, d: 3 } }, temperature: 0.1 });
+    await run('q', { context: { a: 1, b: { c: 2, d: 3 } }, maxTokens: 50 });
+    await run('q', { context: { a: 1, b: { c: 2, d: 3 } }, history: [{ role: 'user', content: 'earlier' }] });
+    expect(provider.calls).toHaveLength(6);
+    // An edited manifest (new content hash) or another model retires the old entries.
+    const base = routes.get('support')!;
+    const original = cache.keyFor('support', 'q', {})!;
+    routes.set('support', { ...base, agent: { ...base.agent, contentHash: 'edited' } });
+    expect(cache.keyFor('support', 'q', {})!.hash).not.toBe(original.hash);
+    routes.set('support', { ...base, usable: [{ provider: 'scripted', model: 'model-b' }] });
+    expect(cache.keyFor('support', 'q', {})!.hash).not.toBe(original.hash);
+    routes.set('support', base);
+    expect(cache.keyFor('support', 'q', {})).toEqual(original);
+  });
+
+  it('bypass neither reads nor writes; refresh skips the read and stores the fresh answer', async () => {
+    const { run, provider, statuses, lookups } = setup();
+    await run('q');
+    const bypassed = await run('q', { cache: 'bypass' });
+    expect(bypassed).toMatchObject({ cached: false, output: 'answer 2: q' });
+    expect((await run('q')).output).toBe('answer 1: q');
+    const refreshed = await run('q', { cache: 'refresh' });
+    expect(refreshed).toMatchObject({ cached: false, output: 'answer 3: q' });
+    expect(await run('q')).toMatchObject({ cached: true, output: 'answer 3: q' });
+    expect(provider.calls).toHaveLength(3);
+    expect(statuses).toEqual(['miss', 'bypass', 'hit', 'miss', 'hit']);
+    expect(lookups()).toEqual(['miss', 'bypass', 'hit', 'refresh', 'hit']);
+    await run('q2', { cache: 'bypass' });
+    await run('q2');
+    expect(provider.calls).toHaveLength(5);
+  });
+
+  it('keeps answers for the TTL, per agent; cache_ttl 0 turns caching off for that agent', async () => {
+    const { run, provider, clock, statuses, lookups } = setup({ agents: { nocache: { cache_ttl: 0 }, support: { cache_ttl: 10 } } });
+    await run('q');
+    clock.advance(9_999);
+    expect((await run('q')).cached).toBe(true);
+    clock.advance(1);
+    expect((await run('q')).cached).toBe(false);
+    expect(provider.calls).toHaveLength(2);
+    statuses.length = 0;
+    await run('q', { agent: 'nocache' });
+    await run('q', { agent: 'nocache' });
+    expect(provider.calls).toHaveLength(4);
+    expect(statuses).toEqual(['bypass', 'bypass']);
+    expect(lookups().slice(-2)).toEqual(['disabled', 'disabled']);
+  });
+
+  it("caches only successful answers from the agent's own provider", async () => {
+    const { run, provider } = setup();
+    provider.failNext = 1;
+    await expect(run('q')).rejects.toThrow('upstream answered 500');
+    expect((await run('q')).cached).toBe(false);
+    expect((await run('q')).cached).toBe(true);
+    provider.fallbackUsed = true;
+    expect((await run('other')).fallback_used).toBe(true);
+    expect((await run('other')).cached).toBe(false);
+    expect(provider.calls).toHaveLength(4);
+  });
+
+  it('makes one upstream call for identical requests that miss together (single flight)', async () => {
+    const { run, provider, statuses, seen } = setup();
+    provider.hold();
+    const pending = Array.from({ length: 5 }, () => run('same question'));
+    await new Promise((resolve) => setImmediate(resolve));
+    provider.release();
+    const answers = await Promise.all(pending);
+    expect(provider.calls).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.output))).toEqual(new Set(['answer 1: same question']));
+    expect(answers.map((a) => a.request_id)).toEqual(['req-1', 'req-2', 'req-3', 'req-4', 'req-5']);
+    expect(answers.map((a) => a.cached)).toEqual([false, true, true, true, true]);
+    expect(statuses.sort()).toEqual(['hit', 'hit', 'hit', 'hit', 'miss']);
+    expect(seen.filter((e) => e.type === 'agent.execution.complete')).toHaveLength(5);
+  });
+
+  it('keeps a shared call going when the client that started it disconnects', async () => {
+    const { run, provider } = setup();
+    provider.hold();
+    const leaver = new AbortController();
+    const first = run('q', { signal: leaver.signal });
+    const second = run('q');
+    await new Promise((resolve) => setImmediate(resolve));
+    leaver.abort(new Error('client disconnected'));
+    await expect(first).rejects.toThrow('client disconnected');
+    provider.release();
+    expect(await second).toMatchObject({ output: 'answer 1: q', cached: true });
+  });
+
+  it('never fails a request because the store fails: runs uncached, warns once per 10 s, dispatches store.error', async () => {
+    const broken: CacheStore = {
+      backend: 'redis',
+      get: () => Promise.reject(new Error('Command timed out')),
+      set: () => Promise.reject(new Error('Command timed out')),
+      delete: () => Promise.reject(new Error('Command timed out')),
+      invalidateAgent: () => Promise.reject(new Error('Command timed out')),
+      clear: () => Promise.reject(new Error('Command timed out')),
+      close: async () => {},
+    };
+    const { run, provider, logs, seen, lookups, statuses, cache } = setup({ store: broken });
+    for (let i = 0; i < 3; i++) expect((await run('q')).cached).toBe(false);
+    expect(provider.calls).toHaveLength(3);
+    expect(lookups()).toEqual(['error', 'error', 'error']);
+    expect(statuses).toEqual(['miss', 'miss', 'miss']);
+    expect(seen.filter((e) => e.type === 'store.error')).toHaveLength(3);
+    expect(seen.find((e) => e.type === 'store.error')).toMatchObject({ store: 'cache', backend: 'redis', operation: 'get' });
+    const warnings = logs.lines.filter((l) => l['level'] === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]!['msg'])).toMatch(/cache store \(redis\) failed to get: running uncached: Command timed out/);
+    // Operator actions do report the failure.
+    await expect(cache.clearAll()).rejects.toThrow('Command timed out');
+  });
+
+  it('invalidates one agent, one response, or everything', async () => {
+    const { run, provider, cache } = setup();
+    await run('a', { context: { x: 1 } });
+    await run('b');
+    expect(await cache.invalidateResponse('support', 'a', { x: 1 })).toBe(true);
+    expect(await cache.invalidateResponse('support', 'a', { x: 1 })).toBe(false);
+    expect((await run('a', { context: { x: 1 } })).cached).toBe(false);
+    expect((await run('b')).cached).toBe(true);
+    await cache.invalidateAgent('support');
+    expect((await run('b')).cached).toBe(false);
+    await cache.clearAll();
+    expect((await run('b')).cached).toBe(false);
+    expect(provider.calls).toHaveLength(5);
+    await expect(cache.invalidateAgent('nobody')).rejects.toBeInstanceOf(AgentNotFoundError);
+    await expect(cache.invalidateResponse('nobody', 'a')).rejects.toBeInstanceOf(AgentNotFoundError);
+  });
+
+  it('offers get and set by key, for callers that assemble responses themselves (streams)', async () => {
+    const { run, cache, provider } = setup();
+    const key = cache.keyFor('support', 'streamed', {})!;
+    expect(await cache.get(key)).toBeUndefined();
+    const answer = await run('other');
+    await cache.set(key, { ...answer, output: 'assembled from a stream' });
+    expect(await cache.get(key)).toMatchObject({ output: 'assembled from a stream', provider: 'scripted' });
+    expect(await run('streamed')).toMatchObject({ cached: true, output: 'assembled from a stream' });
+    expect(provider.calls).toHaveLength(1);
+    expect(cache.keyFor('nocache', 'x', {})).toBeUndefined();
+    expect(cache.keyFor('nobody', 'x', {})).toBeUndefined();
+  });
+
+  it("leaves unknown agents to the executor's own error", async () => {
+    const { run } = setup();
+    await expect(run('q', { agent: 'nobody' })).rejects.toBeInstanceOf(AgentNotFoundError);
+  });
+});

@@ -1,0 +1,236 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { AgentOverrides } from '../config/ossa-config.js';
+import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from '../executor/agent-response.js';
+import type { AgentRoute } from '../executor/agent-route.js';
+import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { CacheLookupEvent } from '../executor/events.js';
+import { AgentNotFoundError } from '../executor/execution-errors.js';
+import { ThrottledWarning } from '../observability/throttled-warning.js';
+import { cacheKeyFor, type CacheKey } from './cache-key.js';
+import type { CacheStore } from './cache-store.js';
+import { isCacheable, parseStoredResponse, serializeResponse, servedFromCache, type StoredResponse } from './stored-response.js';
+import { SingleFlight } from './single-flight.js';
+
+/** What a `CachedAgentExecutor` wraps, where it stores, and for how long. */
+export interface CachedAgentExecutorOptions {
+  /** The executor (or any runner) that answers misses. */
+  readonly inner: AgentRunner;
+  readonly routes: ReadonlyMap<string, AgentRoute>;
+  readonly store: CacheStore;
+  /** `cache.response_ttl`, seconds. */
+  readonly defaultTtlSeconds: number;
+  /** `agents.<name>.cache_ttl`: seconds, 0 disables caching for that agent. */
+  readonly agents?: Readonly<Record<string, AgentOverrides>>;
+  readonly events: EventDispatcher;
+  readonly logger: Logger;
+  /** Epoch milliseconds; injectable for tests. */
+  readonly now?: () => number;
+}
+
+/** The cache operations a library user or an operator needs. */
+export interface ResponseCacheControl {
+  readonly backend: CacheStore['backend'];
+  /** Every cached response of the agent is gone, for every process sharing the store. */
+  invalidateAgent(agent: string): Promise<void>;
+  /** The cached response to this input and context (with the agent's own settings); true when there was one. */
+  invalidateResponse(agent: string, input: string, context?: ExecutionContext): Promise<boolean>;
+  clearAll(): Promise<void>;
+}
+
+type FlightOutcome = { readonly source: 'store'; readonly stored: StoredResponse } | { readonly source: 'upstream'; readonly response: AgentResponse };
+
+/**
+ * `CachedAgentExecutor`: an `AgentRunner` that answers from the response cache when it can
+ * and from the executor it wraps otherwise, storing successful answers for the agent's TTL.
+ * Identical requests that miss at the same time share one upstream call (single flight). The
+ * cache never fails a request: a store error is logged (at most once per 10 s), dispatched as
+ * `store.error`, and the request runs uncached.
+ *
+ * Per request, `cache: "bypass"` neither reads nor writes, and `"refresh"` skips the read but
+ * stores the fresh answer. Every request served from the cache gets its own
+ * `agent.execution.start` and `.complete` events with `cached: true`.
+ */
+export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
+  private readonly flights = new SingleFlight<FlightOutcome>();
+  private readonly trouble: ThrottledWarning;
+  private readonly now: () => number;
+
+  constructor(private readonly options: CachedAgentExecutorOptions) {
+    this.trouble = new ThrottledWarning(options.logger);
+    this.now = options.now ?? Date.now;
+  }
+
+  get backend(): CacheStore['backend'] {
+    return this.options.store.backend;
+  }
+
+  async execute(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse> {
+    const startedAt = performance.now();
+    const startTime = this.now();
+    const { inner } = this.options;
+    const route = this.options.routes.get(agentName);
+    // Unknown or unrunnable agents: the executor's own 404 and 422.
+    if (!route || route.provider === undefined) return inner.execute(agentName, input, context, options);
+    const answer = (result: CacheLookupEvent['result'], status: 'hit' | 'miss' | 'bypass'): void => {
+      this.options.events.dispatch({ type: 'cache.lookup', agent: agentName, result });
+      options.onCacheStatus?.(status);
+    };
+
+    const mode = options.cache ?? 'default';
+    if (this.ttlMs(agentName) === 0 || mode === 'bypass') {
+      answer(mode === 'bypass' ? 'bypass' : 'disabled', 'bypass');
+      return inner.execute(agentName, input, context, options);
+    }
+    const key = cacheKeyFor(route, input, context, options);
+    if (mode === 'refresh') {
+      answer('refresh', 'miss');
+      const response = await inner.execute(agentName, input, context, options);
+      await this.set(key, response);
+      return response;
+    }
+
+    const flightId = `${key.agent}\u0000${key.hash}`;
+    const joining = this.flights.has(flightId);
+    let outcome: FlightOutcome;
+    try {
+      ({ value: outcome } = await this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, route, input, context, { ...options, signal }, answer)));
+    } catch (error) {
+      // The executor reported its own failure; a caller that waited on it reports its own.
+      if (joining) this.dispatchServed(route, input, context, options, startTime, startedAt, error);
+      throw error;
+    }
+    if (!joining && outcome.source === 'upstream') return outcome.response;
+    // Whoever waited on another request's call got its answer without an upstream call of its own.
+    if (joining) answer('hit', 'hit');
+    const stored = outcome.source === 'store' ? outcome.stored : outcome.response;
+    const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
+    this.dispatchServed(route, input, context, options, startTime, startedAt, response);
+    return response;
+  }
+
+  /** The key a request would be cached under, or undefined when the agent is unknown or not cached. */
+  keyFor(agentName: string, input: string, context: ExecutionContext, options: Pick<ExecuteOptions, 'temperature' | 'maxTokens' | 'history'> = {}): CacheKey | undefined {
+    const route = this.options.routes.get(agentName);
+    if (!route || this.ttlMs(agentName) === 0) return undefined;
+    return cacheKeyFor(route, input, context, options);
+  }
+
+  /** The cached response under `key`; undefined on a miss or a store error (logged, never thrown). */
+  async get(key: CacheKey): Promise<StoredResponse | undefined> {
+    try {
+      const text = await this.options.store.get(key);
+      return text === undefined ? undefined : this.parse(key, text);
+    } catch (error) {
+      this.storeError('get', error);
+      return undefined;
+    }
+  }
+
+  /** Stores a response under `key` for its agent's TTL, if it is cacheable; a store error is logged, never thrown. */
+  async set(key: CacheKey, response: AgentResponse): Promise<void> {
+    const ttlMs = this.ttlMs(key.agent);
+    if (ttlMs === 0 || !isCacheable(response)) return;
+    try {
+      await this.options.store.set(key, serializeResponse(response, this.now()), ttlMs);
+    } catch (error) {
+      this.storeError('set', error);
+    }
+  }
+
+  async invalidateAgent(agent: string): Promise<void> {
+    this.requireRoute(agent);
+    await this.options.store.invalidateAgent(agent);
+    this.options.logger.info({ agent, store: this.backend }, `cache invalidated for agent ${agent}`);
+  }
+
+  async invalidateResponse(agent: string, input: string, context: ExecutionContext = {}): Promise<boolean> {
+    return this.options.store.delete(cacheKeyFor(this.requireRoute(agent), input, context));
+  }
+
+  async clearAll(): Promise<void> {
+    await this.options.store.clear();
+    this.options.logger.info({ store: this.backend }, 'cache cleared');
+  }
+
+  /** Seconds an agent's responses are kept: `agents.<name>.cache_ttl`, else `cache.response_ttl`. */
+  ttlSeconds(agent: string): number {
+    return this.options.agents?.[agent]?.cache_ttl ?? this.options.defaultTtlSeconds;
+  }
+
+  close(): Promise<void> {
+    return this.options.store.close();
+  }
+
+  private ttlMs(agent: string): number {
+    return this.ttlSeconds(agent) * 1000;
+  }
+
+  /** The one call of a flight: the store, then (on a miss) the executor, storing what it answers. */
+  private async lookupOrRun(
+    key: CacheKey,
+    route: AgentRoute,
+    input: string,
+    context: ExecutionContext,
+    options: ExecuteOptions,
+    answer: (result: CacheLookupEvent['result'], status: 'hit' | 'miss') => void,
+  ): Promise<FlightOutcome> {
+    let storeFailed = false;
+    let stored: StoredResponse | undefined;
+    try {
+      const text = await this.options.store.get(key);
+      if (text !== undefined) stored = this.parse(key, text);
+    } catch (error) {
+      storeFailed = true;
+      this.storeError('get', error);
+    }
+    if (stored) {
+      answer('hit', 'hit');
+      return { source: 'store', stored };
+    }
+    answer(storeFailed ? 'error' : 'miss', 'miss');
+    const response = await this.options.inner.execute(route.agent.name, input, context, options);
+    // A store that just failed would most likely fail again: do not make the answer wait on it twice.
+    if (!storeFailed) await this.set(key, response);
+    return { source: 'upstream', response };
+  }
+
+  private parse(key: CacheKey, text: string): StoredResponse | undefined {
+    const stored = parseStoredResponse(text);
+    if (!stored) this.trouble.warn({ store: 'cache', backend: this.backend, agent: key.agent }, 'cache entry is unreadable; treating it as a miss');
+    return stored;
+  }
+
+  private requireRoute(agent: string): AgentRoute {
+    const route = this.options.routes.get(agent);
+    if (!route) throw new AgentNotFoundError(agent);
+    return route;
+  }
+
+  private storeError(operation: string, error: unknown): void {
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.options.events.dispatch({ type: 'store.error', store: 'cache', backend: this.backend, operation, error: err });
+    this.trouble.warn(
+      { store: 'cache', backend: this.backend, operation, error: err.message },
+      `cache store (${this.backend}) failed to ${operation}: running uncached: ${err.message}`,
+    );
+  }
+
+  /** The execution events of a request the executor did not run itself (served from the cache, or a shared call's failure). */
+  private dispatchServed(route: AgentRoute, input: string, context: ExecutionContext, options: ExecuteOptions, startTime: number, startedAt: number, outcome: AgentResponse | unknown): void {
+    const { events } = this.options;
+    const base = { requestId: options.requestId, agent: route.agent, ...(options.userId !== undefined ? { userId: options.userId } : {}), startTime };
+    events.dispatch({ type: 'agent.execution.start', ...base, input, context });
+    const duration = round(performance.now() - startedAt);
+    if (isResponse(outcome)) events.dispatch({ type: 'agent.execution.complete', ...base, response: outcome, endTime: this.now(), duration });
+    else events.dispatch({ type: 'agent.execution.error', ...base, input, context, error: outcome instanceof Error ? outcome : new Error(String(outcome)), errorTime: this.now(), duration });
+  }
+}
+
+function isResponse(value: unknown): value is AgentResponse {
+  return typeof value === 'object' && value !== null && 'request_id' in value && 'output' in value;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

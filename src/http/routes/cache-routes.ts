@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { CachedAgentExecutor } from '../../cache/cached-agent-executor.js';
+import { AgentNotFoundError } from '../../executor/execution-errors.js';
+import { requireAdmin } from '../auth/auth-hooks.js';
+import type { GatewayServices } from '../gateway-services.js';
+import { HttpProblem } from '../problem.js';
+import { agentNameParamsSchema } from '../schemas.js';
+
+const invalidateBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['agent', 'input'],
+  properties: { agent: { type: 'string', maxLength: 253 }, input: { type: 'string' }, context: { type: 'object' } },
+} as const;
+
+interface InvalidateBody {
+  agent: string;
+  input: string;
+  context?: Record<string, unknown>;
+}
+
+/**
+ * Admin routes of the response cache, each behind an admin key:
+ * `DELETE /v1/cache` (everything), `DELETE /v1/cache/agents/{name}` (one agent),
+ * `POST /v1/cache/invalidate` `{agent, input, context}` (one response). With a shared store
+ * (Redis, a shared directory) the effect is seen by every gateway process at once.
+ */
+export function registerCacheRoutes(app: FastifyInstance, gateway: GatewayServices): void {
+  const admin = { onRequest: requireAdmin(gateway.auth) };
+  const act = async <T>(operation: (cache: CachedAgentExecutor) => Promise<T>): Promise<T> => {
+    const cache = gateway.cache;
+    if (!cache) throw new HttpProblem(409, 'cache-disabled', 'Cache disabled', 'the response cache is disabled (cache.enabled: false)');
+    try {
+      return await operation(cache);
+    } catch (error) {
+      if (error instanceof AgentNotFoundError || error instanceof HttpProblem) throw error;
+      gateway.logger.warn({ err: error, store: cache.backend }, 'cache invalidation failed');
+      throw new HttpProblem(503, 'cache-unavailable', 'Cache unavailable', `the ${cache.backend} cache store failed: ${(error as Error).message}`);
+    }
+  };
+
+  app.delete('/v1/cache', admin, async () => {
+    await act((cache) => cache.clearAll());
+    return { cleared: 'all' };
+  });
+
+  app.delete<{ Params: { name: string } }>('/v1/cache/agents/:name', { ...admin, schema: { params: agentNameParamsSchema } }, async (request) => {
+    await act((cache) => cache.invalidateAgent(request.params.name));
+    return { cleared: 'agent', agent: request.params.name };
+  });
+
+  app.post<{ Body: InvalidateBody }>('/v1/cache/invalidate', { ...admin, schema: { body: invalidateBodySchema } }, async (request) => {
+    const { agent, input, context = {} } = request.body;
+    const removed = await act((cache) => cache.invalidateResponse(agent, input, context));
+    return { cleared: 'response', agent, removed };
+  });
+}

@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { OssaConfig } from '../config/ossa-config.js';
+import { RedisConnection } from './redis-connection.js';
+
+/**
+ * The one Redis connection of a gateway, when a layer stores in Redis (`rate_limit.storage`
+ * or `cache.storage`): the rate limiter and the cache share it. Undefined otherwise.
+ */
+export async function openSharedRedis(config: OssaConfig, logger: Logger): Promise<RedisConnection | undefined> {
+  const wanted = (config.rate_limit.enabled && config.rate_limit.storage === 'redis') || (config.cache.enabled && config.cache.storage === 'redis');
+  const url = config.redis.url;
+  // The config checks refuse `storage: redis` without `redis.url`.
+  if (!wanted || url === undefined) return undefined;
+  return RedisConnection.open({ config: { ...config.redis, url }, logger });
+}
