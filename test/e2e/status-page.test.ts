@@ -122,18 +122,50 @@ describe('status page protection when clients are configured', () => {
     });
   }
 
-  it('answers 401 to everyone when no admin key resolves, and says why in the log', async () => {
-    const locked = await startTestGateway({
+  it('refuses to start when an admin key does not resolve, naming the key path and never a value', async () => {
+    const attempt = startTestGateway({
       ossa: { security: { clients: [{ id: 'app', key: '${CLIENT_KEY}' }], admin_keys: ['${MISSING_ADMIN_KEY}'] } },
       agents: { a: agentManifest('a') },
       env: { CLIENT_KEY },
     });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'SourceError',
+      issues: [expect.objectContaining({ path: 'security.admin_keys[0]', message: 'cannot be resolved: MISSING_ADMIN_KEY is not set' })],
+    });
+    expect(String(await attempt.catch((error: unknown) => error))).not.toContain(CLIENT_KEY);
+  });
+});
+
+describe('who may open the status page (one admin guard for every admin route)', () => {
+  const paths = ['/status', '/status.json'] as const;
+  const open = async (ossa: Record<string, unknown>, env: Record<string, string> = {}) => startTestGateway({ ossa, agents: { a: agentManifest('a') }, env });
+
+  it('asks for the admin key when admin keys are configured, even without clients', async () => {
+    const t = await open({ security: { admin_keys: ['${ADMIN_KEY}'] } }, { ADMIN_KEY });
     try {
-      expect((await locked.get('/status', { authorization: `Bearer ${CLIENT_KEY}` })).status).toBe(401);
-      expect(locked.logs.find((l) => String(l['msg']).includes('security.admin_keys.0 is ignored: MISSING_ADMIN_KEY is not set'))).toBeDefined();
-      expect(locked.logs.find((l) => String(l['msg']).includes('no admin key resolves'))).toBeDefined();
+      for (const path of paths) {
+        expect((await t.get(path)).status).toBe(401);
+        expect((await t.get(path, { authorization: basic('operator', ADMIN_KEY) })).status).toBe(200);
+      }
+      // The agents stay open: admin keys guard the admin routes only.
+      expect((await t.post('/v1/agents/a/execute', { input: 'x' })).status).toBe(200);
     } finally {
-      await locked.close();
+      await t.close();
+    }
+  });
+
+  it('answers 403 admin-disabled when clients are configured without admin keys, and in prod without any key', async () => {
+    for (const ossa of [{ security: { clients: [{ id: 'app', key: '${CLIENT_KEY}' }] } }, { env: 'prod' }]) {
+      const t = await open(ossa, { CLIENT_KEY });
+      try {
+        for (const path of paths) {
+          const res = await t.get(path, { authorization: `Bearer ${CLIENT_KEY}` });
+          expect(res.status).toBe(403);
+          expect(await readJson(res)).toMatchObject({ type: 'urn:ossa-gateway:problem:admin-disabled', detail: expect.stringMatching(/set security\.admin_keys/) });
+        }
+      } finally {
+        await t.close();
+      }
     }
   });
 });
