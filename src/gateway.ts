@@ -117,7 +117,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     ...(now ? { now } : {}),
   });
   problems.push(...providers.issues);
-  observability.providersBuilt(providers.catalog);
+  observability.providersBuilt(providers.circuits);
 
   const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, providers.compose);
   problems.push(...resolution.errors);

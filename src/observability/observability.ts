@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
 import type { EventDispatcher } from '../executor/event-dispatcher.js';
-import type { ProviderCatalog } from '../providers/provider-catalog.js';
 import type { Provider } from '../providers/provider.js';
 import { GATEWAY_VERSION } from './gateway-version.js';
 import { LabelGuard } from './label-guard.js';
-import { MetricsCollector } from './metrics/metrics-collector.js';
+import { MetricsCollector, type BreakerReading } from './metrics/metrics-collector.js';
 import { LiveStatus } from './status/live-status.js';
 import { upstreamAddress } from './tracing/genai-attributes.js';
 import { startOtlpTracing, type TraceExport } from './tracing/otlp-tracing.js';
@@ -24,8 +23,8 @@ export interface Observability {
   exportTraces(): Promise<void>;
   /** The provider decorator that traces and times each upstream attempt (innermost). */
   decorateProvider(adapter: Provider, name: string, config: ProviderConfig): Provider;
-  /** Called once the providers are built: breaker gauges start at "closed" for each. */
-  providersBuilt(catalog: ProviderCatalog): void;
+  /** Called once the providers are built: breaker gauges start at "closed" for each, and their failure counts are read at scrape time. */
+  providersBuilt(breakers: ReadonlyMap<string, BreakerReading>): void;
   /** Unsubscribes and flushes the trace export. */
   close(): Promise<void>;
 }
@@ -76,9 +75,8 @@ export function createObservability(options: ObservabilityOptions): Observabilit
       const server = upstreamAddress(providerConfig.base_url);
       return new TracingProvider(adapter, { upstreamTime, ...(server ? { server } : {}) });
     },
-    providersBuilt(catalog) {
-      const withBreaker = [...catalog.values()].filter((entry) => entry.provider !== undefined && entry.config.circuit_breaker.enabled).map((entry) => entry.name);
-      collector?.initBreakers(withBreaker);
+    providersBuilt(breakers) {
+      collector?.initBreakers(breakers);
     },
     async close() {
       for (const off of unsubscribe) off?.();
