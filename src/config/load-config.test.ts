@@ -1,14 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/scratch-dir.js';
 import { defaultConfig, loadConfig, loadConfigFile, normalizeConfig, parseConfigText, resolveConfigPath } from './load-config.js';
 import { formatIssue, SourceError } from './source-issue.js';
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'ossa-config-'));
-}
 
 function writeFixture(text: string, name = 'ossa.yaml', dir = tempDir()): string {
   const file = path.join(dir, name);
