@@ -129,7 +129,7 @@ describe('redis', () => {
 
   it('refuses a key_prefix with a brace, which would break the Redis Cluster hash tags', () => {
     expect(problems('ossa:\n  redis: {url: "redis://cache:6379", key_prefix: "{ossa}:"}\n')).toEqual([
-      '2:49: redis.key_prefix: must not contain "{" or "}", got "{ossa}:": Redis Cluster reads the first {...} of a key as its hash tag, and the gateway\'s keys carry their own (e.g. "ossa:")',
+      '2:50: redis.key_prefix: must not contain "{" or "}", got "{ossa}:": Redis Cluster reads the first {...} of a key as its hash tag, and the gateway\'s keys carry their own (e.g. "ossa:")',
     ]);
     expect(problems('ossa:\n  redis: {key_prefix: "team}a:"}\n')).toHaveLength(1);
     expect(config('ossa:\n  redis: {key_prefix: "team-a:"}\n').redis.key_prefix).toBe('team-a:');
