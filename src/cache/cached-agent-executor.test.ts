@@ -2,7 +2,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAgent } from '../../test/support/agent-definition.js';
 import { LogCapture } from '../../test/support/gateway-harness.js';
-import { CountingProvider } from '../../test/support/counting-provider.js';
+import { httpError, ScriptedProvider } from '../../test/support/scripted-provider.js';
 import { startInMemoryTracing, type InMemoryTracing } from '../../test/support/in-memory-tracing.js';
 import { FakeClock } from '../../test/support/test-redis.js';
 import type { AgentDefinition } from '../agents/agent-definition.js';
@@ -17,7 +17,7 @@ import { CachedAgentExecutor } from './cached-agent-executor.js';
 import type { CacheStore } from './cache-store.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
 
-function routeFor(agent: AgentDefinition, provider: CountingProvider, model = 'model-a'): AgentRoute {
+function routeFor(agent: AgentDefinition, provider: ScriptedProvider, model = 'model-a'): AgentRoute {
   return { agent, primary: { provider: provider.name, model }, fallbacks: [], temperature: 0.5, maxTokens: 100, provider, usable: [{ provider: provider.name, model }] };
 }
 
@@ -29,7 +29,9 @@ function brokenStore(): CacheStore {
 
 function setup(options: { store?: CacheStore; agents?: Record<string, { cache_ttl?: number }> } = {}) {
   const clock = new FakeClock();
-  const provider = new CountingProvider();
+  const provider = new ScriptedProvider('scripted', [], 'openai-compatible');
+  // Numbered answers: a test can tell which upstream call produced what it got.
+  provider.answerText = (call, n) => `answer ${n}: ${call.messages.at(-1)?.content ?? ''}`;
   const logs = new LogCapture();
   const logger = createLogger({ destination: logs.stream });
   const events = new EventDispatcher(logger);
@@ -136,11 +138,11 @@ describe('CachedAgentExecutor', () => {
 
   it("caches only successful answers from the agent's own provider", async () => {
     const { run, provider } = setup();
-    provider.failNext = 1;
-    await expect(run('q')).rejects.toThrow('upstream answered 500');
+    provider.script({ kind: 'fail', error: httpError('scripted', 500) });
+    await expect(run('q')).rejects.toThrow('scripted answered 500');
     expect((await run('q')).cached).toBe(false);
     expect((await run('q')).cached).toBe(true);
-    provider.fallbackUsed = true;
+    provider.script({ kind: 'answer', fallbackUsed: true }, { kind: 'answer', fallbackUsed: true });
     expect((await run('other')).fallback_used).toBe(true);
     expect((await run('other')).cached).toBe(false);
     expect(provider.calls).toHaveLength(4);

@@ -1,32 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
 import type { StreamPart } from '../../src/providers/provider.js';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
-import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
+import { useMockUpstreams } from '../support/mock-upstreams.js';
 
 const ENV = { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-audit-0000000000', OPENAI_API_KEY: 'sk-TESTKEY-audit-1111111111' };
 const INPUT = 'My parcel number is PARCEL-7731';
 
 describe('the audit log end to end', () => {
-  let anthropic: MockUpstream;
-  let openai: MockUpstream;
+  const { anthropic, openai } = useMockUpstreams();
   let t: TestGateway | undefined;
 
-  beforeAll(async () => {
-    anthropic = await startMockAnthropic();
-    openai = await startMockOpenAI();
-  });
-  afterAll(async () => {
-    await anthropic.close();
-    await openai.close();
-  });
   afterEach(async () => {
     await t?.close();
     t = undefined;
-    anthropic.reset();
-    openai.reset();
   });
 
   async function start(audit: Record<string, unknown> = {}) {

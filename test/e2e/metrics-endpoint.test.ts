@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { agentManifest, readJson, startTestGateway, tempDir, type TestGateway } from '../support/gateway-harness.js';
-import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
+import { useMockUpstreams } from '../support/mock-upstreams.js';
 import { parsePrometheus, sampleSum, sampleValue } from '../support/prometheus-text.js';
 import { freePort } from '../support/throwaway-redis.js';
 
@@ -12,8 +12,7 @@ const OPENAI_KEY = 'sk-TESTKEY-metrics-plaintext-BBBB';
 const METRICS_TOKEN = 'metrics-token-TESTKEY-CCCCCCCCCC';
 
 describe('GET /metrics after a scripted scenario through the real layers (rate limiter, cache, breaker, retries, fallback chain, audit)', () => {
-  let anthropic: MockUpstream;
-  let openai: MockUpstream;
+  const { anthropic, openai } = useMockUpstreams();
   let secrets: string;
   let t: TestGateway;
   const auth = { authorization: `Bearer ${METRICS_TOKEN}` };
@@ -25,8 +24,6 @@ describe('GET /metrics after a scripted scenario through the real layers (rate l
   };
 
   beforeAll(async () => {
-    anthropic = await startMockAnthropic();
-    openai = await startMockOpenAI();
     secrets = tempDir({ anthropic_key: `${ANTHROPIC_KEY}\n` }, 'ossa-metrics-secrets-');
     t = await startTestGateway({
       ossa: {
@@ -55,9 +52,6 @@ describe('GET /metrics after a scripted scenario through the real layers (rate l
   });
   afterAll(async () => {
     await t.close();
-    await anthropic.close();
-    await openai.close();
-    rmSync(secrets, { recursive: true, force: true });
   });
 
   it('asks for the metrics token, and compares it exactly', async () => {

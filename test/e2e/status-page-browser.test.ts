@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { agentManifest, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
-import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
+import { useMockUpstreams } from '../support/mock-upstreams.js';
 
 /*
  * The live status page in a real browser: Debian's Chromium, driven by playwright-core (no
@@ -47,15 +47,12 @@ function watchPageErrors(page: Page): string[] {
 }
 
 describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
-  let anthropic: MockUpstream;
-  let openai: MockUpstream;
+  const { anthropic, openai } = useMockUpstreams();
   let t: TestGateway;
   let profile: string;
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    anthropic = await startMockAnthropic();
-    openai = await startMockOpenAI();
     t = await startTestGateway({
       ossa: {
         providers: {
@@ -82,8 +79,6 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-    await anthropic?.close();
-    await openai?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
