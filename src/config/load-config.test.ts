@@ -312,8 +312,8 @@ describe('${VAR} interpolation', () => {
     local:
       type: openai-compatible
       base_url: https://\${LLM_HOST:-llm.internal}:8443/v1
-  redis:
-    key_prefix: "$\${literal}:"
+  observability:
+    service_name: "$\${literal}-gateway"
 `;
 
   it('uses the defaults of unset variables, typed when the value is one whole placeholder', () => {
@@ -336,7 +336,7 @@ describe('${VAR} interpolation', () => {
   });
 
   it('writes $${ as a literal ${', () => {
-    expect(load(text, { MODEL: 'm' }).config.redis.key_prefix).toBe('${literal}:');
+    expect(load(text, { MODEL: 'm' }).config.observability.service_name).toBe('${literal}-gateway');
   });
 
   it('reports an unset variable without default at its position, naming the variable', () => {
