@@ -115,6 +115,11 @@ describe('authentication with configured clients', () => {
     const admin = await fetch(`${t.url}/v1/cache`, { method: 'DELETE', headers: bearer(ADMIN_KEY) });
     expect(admin.status).toBe(200);
     expect((await fetch(`${t.url}/v1/cache`, { method: 'DELETE', headers: basic('operator', ADMIN_KEY) })).status).toBe(200);
+    // Every admin route has the same guard: the provider list (internal hosts, key origins) and the status page too.
+    for (const path of ['/v1/providers', '/status.json']) {
+      expect((await t.get(path, bearer(WEB_KEY))).status, path).toBe(401);
+      expect((await t.get(path, bearer(ADMIN_KEY))).status, path).toBe(200);
+    }
     // A client key travels as Bearer only: the Basic password is for people at a browser's prompt.
     expect((await t.post('/v1/agents/faq/execute', { input: 'hi' }, basic('web', WEB_KEY))).status).toBe(401);
     // The admin key is not a client key either.
