@@ -148,6 +148,17 @@ describe('CachedAgentExecutor', () => {
     expect(provider.calls).toHaveLength(4);
   });
 
+  it("caches the first usable fallback's answers when the primary is disabled (no key): that is no outage", async () => {
+    const { cache, provider, routes } = setup();
+    // The primary has no key: the chain's first usable target answers, and says it is a fallback.
+    routes.set('keyless', { ...routeFor(testAgent('keyless'), provider), primary: { provider: 'anthropic', model: 'claude' } });
+    provider.script({ kind: 'answer', fallbackUsed: true });
+    const ask = (requestId: string) => cache.execute('keyless', 'q', {}, { requestId });
+    expect(await ask('k-1')).toMatchObject({ fallback_used: true, cached: false });
+    expect(await ask('k-2')).toMatchObject({ fallback_used: true, cached: true, provider: 'scripted' });
+    expect(provider.calls).toHaveLength(1);
+  });
+
   it('makes one upstream call for identical requests that miss together (single flight)', async () => {
     const { run, provider, statuses, seen } = setup();
     provider.hold();

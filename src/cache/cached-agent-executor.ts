@@ -134,7 +134,8 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
   /** Stores a response under `key` for its agent's TTL, if it is cacheable; a store error is logged, never thrown. */
   async set(key: CacheKey, response: AgentResponse): Promise<void> {
     const ttlMs = this.ttlMs(key.agent);
-    if (ttlMs === 0 || !isCacheable(response)) return;
+    const route = this.options.routes.get(key.agent);
+    if (ttlMs === 0 || !route || !isCacheable(response, route)) return;
     try {
       await this.options.store.set(key, serializeResponse(response, this.now()), ttlMs);
     } catch (error) {
