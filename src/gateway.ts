@@ -105,12 +105,9 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   // Opened once: provider keys, the metrics token and admin keys may all be `vault:` references.
   const vault = openConfiguredVault(config, env, source);
   // Before the providers: the collector must hear the events the provider factory dispatches.
-  const { observability, problems: observabilityProblems } = await createObservability({
-    config, env, logger, events, agents: registry.list().map((agent) => agent.name), source,
-    ...(vault.vault ? { vault: vault.vault } : {}), ...(now ? { now } : {}),
-  });
-  problems.push(...observabilityProblems);
-  const auth = Authenticator.fromConfig(config, env, { source, ...(vault.vault ? { vault: vault.vault } : {}) });
+  const observability = createObservability({ config, logger, events, agents: registry.list().map((agent) => agent.name), ...(now ? { now } : {}) });
+  // Every credential the HTTP API accepts: client keys, admin keys, the metrics token.
+  const auth = Authenticator.fromConfig(config, env, { source, logger, ...(vault.vault ? { vault: vault.vault } : {}) });
   problems.push(...auth.errors);
 
   const providers = createProviderLayer({
@@ -120,7 +117,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     ...(now ? { now } : {}),
   });
   problems.push(...providers.issues);
-  observability.providersBuilt(providers.catalog);
+  observability.providersBuilt(providers.circuits);
 
   const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, providers.compose);
   problems.push(...resolution.errors);
@@ -132,6 +129,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
 
+  await observability.exportTraces();
   const executor = new AgentExecutor({ routes: resolution.routes, events, ...(now ? { now } : {}) });
   logRoutes(logger, resolution.routes);
   const closers: (() => Promise<void> | void)[] = [() => observability.close(), () => providers.close()];

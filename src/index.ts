@@ -13,7 +13,21 @@ export type {
   AgentExecutionCompleteEvent,
   AgentExecutionErrorEvent,
   AgentExecutionStartEvent,
+  AuditFallbackEvent,
+  CacheEvictionEvent,
+  CacheLookupEvent,
+  CircuitStateEvent,
+  GatewayEvent,
   GatewayEventMap,
+  GatewayEventType,
+  KeyRotationEvent,
+  PlaintextKeyEvent,
+  ProviderAttemptEvent,
+  ProviderFallbackEvent,
+  ProviderRetryEvent,
+  RateLimitDecisionEvent,
+  StoreErrorEvent,
+  StreamFirstTokenEvent,
 } from './executor/events.js';
 export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/provider.js';
 export { ProviderError } from './providers/provider-error.js';
@@ -25,4 +39,3 @@ export type { StatusSnapshot } from './observability/status/status-snapshot.js';
 export { SPAN_NAMES, withSpan } from './observability/tracing/with-span.js';
 export type { ResponseCacheControl } from './cache/cached-agent-executor.js';
 export type { CacheKey } from './cache/cache-key.js';
-export type { CacheEvictionEvent, CacheLookupEvent, RateLimitDecisionEvent, StoreErrorEvent } from './executor/events.js';

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/scratch-dir.js';
 import { formatIssue, SourceError } from '../config/source-issue.js';
 import { AgentRegistry, readManifests } from './agent-registry.js';
 import { loadManifestText } from './load-manifest.js';
@@ -41,7 +41,7 @@ describe('loading an OSSA manifest', () => {
   });
 
   it('reads a prompt template file relative to the manifest, and falls through when it is missing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ossa-prompt-'));
+    const dir = tempDir({}, 'ossa-prompt-');
     mkdirSync(join(dir, 'prompts'));
     writeFileSync(join(dir, 'prompts', 'system.md'), 'From the file.\n');
     const found = loadManifestText(agent('  prompts:\n    system:\n      template: prompts/system.md\n'), join(dir, 'a.ossa.yaml'));
@@ -121,7 +121,7 @@ describe('loading an OSSA manifest', () => {
 });
 
 describe('the agent registry', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ossa-registry-'));
+  const dir = tempDir({}, 'ossa-registry-');
   mkdirSync(join(dir, 'nested'));
   writeFileSync(join(dir, 'one.ossa.yaml'), agent('  role: R\n', 'name: one'));
   writeFileSync(join(dir, 'nested', 'two.ossa.json'), JSON.stringify({ apiVersion: 'ossa/v0.5', kind: 'Agent', metadata: { name: 'two' }, spec: { role: 'R' } }));
@@ -140,7 +140,7 @@ describe('the agent registry', () => {
   });
 
   it('lists every broken manifest and duplicate name at once', () => {
-    const bad = mkdtempSync(join(tmpdir(), 'ossa-bad-'));
+    const bad = tempDir({}, 'ossa-bad-');
     writeFileSync(join(bad, 'a.ossa.yaml'), agent('  role: R\n', 'name: same'));
     writeFileSync(join(bad, 'b.ossa.yaml'), agent('  role: R\n', 'name: same'));
     writeFileSync(join(bad, 'c.ossa.yaml'), agent('  llm:\n    temperature: hot\n', 'name: c'));

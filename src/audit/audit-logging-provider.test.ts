@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { collect, httpError, modelCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
+import { collectStream } from '../../test/support/model-call.js';
+import { httpError, supportCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
 import { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { GatewayEventMap } from '../executor/events.js';
 import type { AuditRecord } from './audit-record.js';
@@ -19,7 +20,7 @@ function setup(includeContent = false) {
 describe('AuditLoggingProvider', () => {
   it('records an llm_request and an llm_response per attempt, with ARCHITECTURE.md\'s fields', async () => {
     const { provider, records, signal } = setup();
-    await provider.complete(modelCall({ attempt: 3 }), signal);
+    await provider.complete(supportCall({ attempt: 3 }), signal);
     const shared = { timestamp: 1_700_000_000_000, request_id: 'req-1', attempt: 3, provider: 'anthropic', agent: 'support', agent_version: '1.0.0', user_id: 'ada', streamed: false };
     expect(records).toEqual([
       { ...shared, event: 'llm_request', model: 'claude-sonnet-4-5', prompt_length: 'You are a test agent.'.length + 'Where is my order?'.length, temperature: 0.5, max_tokens: 100, tools_count: 2 },
@@ -37,12 +38,12 @@ describe('AuditLoggingProvider', () => {
 
   it('keeps prompt and response text out unless include_content is on', async () => {
     const off = setup(false);
-    await off.provider.complete(modelCall(), off.signal);
+    await off.provider.complete(supportCall(), off.signal);
     expect(JSON.stringify(off.records)).not.toContain('Where is my order?');
     expect(JSON.stringify(off.records)).not.toContain('ok from anthropic');
 
     const on = setup(true);
-    await on.provider.complete(modelCall(), on.signal);
+    await on.provider.complete(supportCall(), on.signal);
     expect(on.records[0]).toMatchObject({ system: 'You are a test agent.', messages: [{ role: 'user', content: 'Where is my order?' }] });
     expect(on.records[1]).toMatchObject({ response: 'ok from anthropic' });
   });
@@ -50,7 +51,7 @@ describe('AuditLoggingProvider', () => {
   it('records an llm_error with the error class, status and safe message, and rethrows', async () => {
     const { inner, provider, records, attempts, signal } = setup();
     inner.script({ kind: 'fail', error: httpError('anthropic', 503) });
-    await expect(provider.complete(modelCall(), signal)).rejects.toMatchObject({ status: 503 });
+    await expect(provider.complete(supportCall(), signal)).rejects.toMatchObject({ status: 503 });
     expect(records[1]).toMatchObject({ event: 'llm_error', error_class: 'ProviderError:http', error_message: 'anthropic answered 503', status: 503, retryable: true, aborted: false });
     expect(attempts).toEqual([
       { type: 'provider.attempt', requestId: 'req-1', agent: 'support', provider: 'anthropic', model: 'claude-sonnet-4-5', attempt: 1, outcome: 'error', durationMs: expect.any(Number), streamed: false, errorKind: 'http', status: 503 },
@@ -61,7 +62,7 @@ describe('AuditLoggingProvider', () => {
     const { inner, provider, records, attempts } = setup();
     const controller = new AbortController();
     inner.script({ kind: 'hang' });
-    const call = provider.complete(modelCall(), controller.signal);
+    const call = provider.complete(supportCall(), controller.signal);
     controller.abort();
     await expect(call).rejects.toMatchObject({ kind: 'aborted' });
     expect(records[1]).toMatchObject({ event: 'llm_error', error_class: 'ProviderError:aborted', aborted: true });
@@ -70,14 +71,14 @@ describe('AuditLoggingProvider', () => {
 
   it('dispatches provider.attempt with usage on success', async () => {
     const { provider, attempts, signal } = setup();
-    await provider.complete(modelCall(), signal);
+    await provider.complete(supportCall(), signal);
     expect(attempts[0]).toMatchObject({ outcome: 'success', usage: { inputTokens: 3, outputTokens: 2 }, streamed: false, attempt: 1 });
   });
 
   describe('stream()', () => {
     it('records the response at the finish part, with the streamed text only under include_content', async () => {
       const { provider, records, signal } = setup(true);
-      await collect(provider.stream(modelCall(), signal));
+      await collectStream(provider.stream(supportCall(), signal));
       expect(records.map((r) => r.event)).toEqual(['llm_request', 'llm_response']);
       expect(records[1]).toMatchObject({ streamed: true, response: 'ok from anthropic', response_length: 17, tokens_used: { input: 3, output: 3 } });
     });
@@ -85,14 +86,14 @@ describe('AuditLoggingProvider', () => {
     it('records an llm_error with the tokens seen so far when the stream fails midway', async () => {
       const { inner, provider, records, attempts, signal } = setup();
       inner.script({ kind: 'break', parts: 2, error: httpError('anthropic', 500) });
-      await expect(collect(provider.stream(modelCall(), signal))).rejects.toMatchObject({ status: 500 });
+      await expect(collectStream(provider.stream(supportCall(), signal))).rejects.toMatchObject({ status: 500 });
       expect(records[1]).toMatchObject({ event: 'llm_error', streamed: true, tokens_seen: 2, response_length: 'one two'.length, aborted: false, status: 500 });
       expect(attempts[0]).toMatchObject({ outcome: 'error', streamed: true });
     });
 
     it('records an abort when the consumer stops reading', async () => {
       const { provider, records, attempts, inner, signal } = setup();
-      for await (const _part of provider.stream(modelCall(), signal)) break;
+      for await (const _part of provider.stream(supportCall(), signal)) break;
       expect(inner.streamsClosed).toBe(1);
       expect(records[1]).toMatchObject({ event: 'llm_error', aborted: true, error_class: 'ProviderError:aborted', tokens_seen: 1, error_message: 'anthropic: the consumer stopped reading the stream' });
       expect(attempts[0]!.outcome).toBe('aborted');

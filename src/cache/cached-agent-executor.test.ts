@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAgent } from '../../test/support/agent-definition.js';
 import { LogCapture } from '../../test/support/gateway-harness.js';
-import { CountingProvider } from '../../test/support/counting-provider.js';
+import { httpError, ScriptedProvider } from '../../test/support/scripted-provider.js';
+import { startInMemoryTracing, type InMemoryTracing } from '../../test/support/in-memory-tracing.js';
 import { FakeClock } from '../../test/support/test-redis.js';
 import type { AgentDefinition } from '../agents/agent-definition.js';
 import { AgentExecutor } from '../executor/agent-executor.js';
@@ -15,13 +17,21 @@ import { CachedAgentExecutor } from './cached-agent-executor.js';
 import type { CacheStore } from './cache-store.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
 
-function routeFor(agent: AgentDefinition, provider: CountingProvider, model = 'model-a'): AgentRoute {
+function routeFor(agent: AgentDefinition, provider: ScriptedProvider, model = 'model-a'): AgentRoute {
   return { agent, primary: { provider: provider.name, model }, fallbacks: [], temperature: 0.5, maxTokens: 100, provider, usable: [{ provider: provider.name, model }] };
+}
+
+/** A Redis store whose every command times out. */
+function brokenStore(): CacheStore {
+  const timedOut = () => Promise.reject(new Error('Command timed out'));
+  return { backend: 'redis', get: timedOut, set: timedOut, delete: timedOut, invalidateAgent: timedOut, clear: timedOut, close: async () => {} };
 }
 
 function setup(options: { store?: CacheStore; agents?: Record<string, { cache_ttl?: number }> } = {}) {
   const clock = new FakeClock();
-  const provider = new CountingProvider();
+  const provider = new ScriptedProvider('scripted', [], 'openai-compatible');
+  // Numbered answers: a test can tell which upstream call produced what it got.
+  provider.answerText = (call, n) => `answer ${n}: ${call.messages.at(-1)?.content ?? ''}`;
   const logs = new LogCapture();
   const logger = createLogger({ destination: logs.stream });
   const events = new EventDispatcher(logger);
@@ -128,14 +138,25 @@ describe('CachedAgentExecutor', () => {
 
   it("caches only successful answers from the agent's own provider", async () => {
     const { run, provider } = setup();
-    provider.failNext = 1;
-    await expect(run('q')).rejects.toThrow('upstream answered 500');
+    provider.script({ kind: 'fail', error: httpError('scripted', 500) });
+    await expect(run('q')).rejects.toThrow('scripted answered 500');
     expect((await run('q')).cached).toBe(false);
     expect((await run('q')).cached).toBe(true);
-    provider.fallbackUsed = true;
+    provider.script({ kind: 'answer', fallbackUsed: true }, { kind: 'answer', fallbackUsed: true });
     expect((await run('other')).fallback_used).toBe(true);
     expect((await run('other')).cached).toBe(false);
     expect(provider.calls).toHaveLength(4);
+  });
+
+  it("caches the first usable fallback's answers when the primary is disabled (no key): that is no outage", async () => {
+    const { cache, provider, routes } = setup();
+    // The primary has no key: the chain's first usable target answers, and says it is a fallback.
+    routes.set('keyless', { ...routeFor(testAgent('keyless'), provider), primary: { provider: 'anthropic', model: 'claude' } });
+    provider.script({ kind: 'answer', fallbackUsed: true });
+    const ask = (requestId: string) => cache.execute('keyless', 'q', {}, { requestId });
+    expect(await ask('k-1')).toMatchObject({ fallback_used: true, cached: false });
+    expect(await ask('k-2')).toMatchObject({ fallback_used: true, cached: true, provider: 'scripted' });
+    expect(provider.calls).toHaveLength(1);
   });
 
   it('makes one upstream call for identical requests that miss together (single flight)', async () => {
@@ -167,16 +188,7 @@ describe('CachedAgentExecutor', () => {
   });
 
   it('never fails a request because the store fails: runs uncached, warns once per 10 s, dispatches store.error', async () => {
-    const broken: CacheStore = {
-      backend: 'redis',
-      get: () => Promise.reject(new Error('Command timed out')),
-      set: () => Promise.reject(new Error('Command timed out')),
-      delete: () => Promise.reject(new Error('Command timed out')),
-      invalidateAgent: () => Promise.reject(new Error('Command timed out')),
-      clear: () => Promise.reject(new Error('Command timed out')),
-      close: async () => {},
-    };
-    const { run, provider, logs, seen, lookups, statuses, cache } = setup({ store: broken });
+    const { run, provider, logs, seen, lookups, statuses, cache } = setup({ store: brokenStore() });
     for (let i = 0; i < 3; i++) expect((await run('q')).cached).toBe(false);
     expect(provider.calls).toHaveLength(3);
     expect(lookups()).toEqual(['error', 'error', 'error']);
@@ -223,5 +235,42 @@ describe('CachedAgentExecutor', () => {
   it("leaves unknown agents to the executor's own error", async () => {
     const { run } = setup();
     await expect(run('q', { agent: 'nobody' })).rejects.toBeInstanceOf(AgentNotFoundError);
+  });
+});
+
+describe('CachedAgentExecutor traces', () => {
+  let tracing: InMemoryTracing;
+  beforeAll(() => {
+    tracing = startInMemoryTracing();
+  });
+  afterAll(() => tracing.stop());
+
+  it('reads the store in a lookup span, runs a miss beside it, and gives callers who join a shared call a lookup span of their own', async () => {
+    const { run, provider } = setup();
+    provider.hold();
+    const pending = [run('traced'), run('traced')];
+    await new Promise((resolve) => setImmediate(resolve));
+    provider.release();
+    await Promise.all(pending);
+    await run('traced');
+    const spans = tracing.spans();
+    expect(spans.map((span) => [span.name, span.attributes['ossa.cache.result'], span.attributes['ossa.cache.shared_call'] ?? false])).toEqual([
+      ['ossa.cache.lookup', 'miss', false], //  the first caller reads the store...
+      ['invoke_agent support', undefined, false], //  ...then runs the agent, after the lookup ended
+      ['ossa.cache.lookup', 'hit', true], //  the second waited for the first's call
+      ['ossa.cache.lookup', 'hit', false], //  the third found the answer stored
+    ]);
+    // Siblings: neither span is the other's parent.
+    const [lookup, execution] = spans;
+    expect(execution!.parentSpanContext?.spanId).not.toBe(lookup!.spanContext().spanId);
+  });
+
+  it('marks the lookup span of a failing store as an error, and the request still runs', async () => {
+    tracing.reset();
+    const { run } = setup({ store: brokenStore() });
+    expect((await run('q')).cached).toBe(false);
+    const lookup = tracing.span('ossa.cache.lookup');
+    expect(lookup.attributes).toMatchObject({ 'ossa.cache.result': 'error', 'ossa.cache.backend': 'redis', 'error.type': 'Error' });
+    expect(lookup.status.code).toBe(SpanStatusCode.ERROR);
   });
 });

@@ -7,6 +7,7 @@ import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { CacheLookupEvent } from '../executor/events.js';
 import { AgentNotFoundError } from '../executor/execution-errors.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
+import { markSpanFailed, SPAN_NAMES, withSpan } from '../observability/tracing/with-span.js';
 import { cacheKeyFor, type CacheKey } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 import { isCacheable, parseStoredResponse, serializeResponse, servedFromCache, type StoredResponse } from './stored-response.js';
@@ -93,8 +94,11 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     const flightId = `${key.agent}\u0000${key.hash}`;
     const joining = this.flights.has(flightId);
     let outcome: FlightOutcome;
+    const fly = () => this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, route, input, context, { ...options, signal }, answer));
     try {
-      ({ value: outcome } = await this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, route, input, context, { ...options, signal }, answer)));
+      // A caller that joins another's call waits for it in a lookup span of its own: its trace
+      // shows where the time went, though the execution is in the other request's trace.
+      ({ value: outcome } = await (joining ? withSpan(SPAN_NAMES.cacheLookup, { 'ossa.agent': agentName, 'ossa.cache.backend': this.backend, 'ossa.cache.result': 'hit', 'ossa.cache.shared_call': true }, fly) : fly()));
     } catch (error) {
       // The executor reported its own failure; a caller that waited on it reports its own.
       if (joining) this.dispatchServed(route, input, context, options, startTime, startedAt, error);
@@ -130,7 +134,8 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
   /** Stores a response under `key` for its agent's TTL, if it is cacheable; a store error is logged, never thrown. */
   async set(key: CacheKey, response: AgentResponse): Promise<void> {
     const ttlMs = this.ttlMs(key.agent);
-    if (ttlMs === 0 || !isCacheable(response)) return;
+    const route = this.options.routes.get(key.agent);
+    if (ttlMs === 0 || !route || !isCacheable(response, route)) return;
     try {
       await this.options.store.set(key, serializeResponse(response, this.now()), ttlMs);
     } catch (error) {
@@ -175,24 +180,38 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     options: ExecuteOptions,
     answer: (result: CacheLookupEvent['result'], status: 'hit' | 'miss') => void,
   ): Promise<FlightOutcome> {
-    let storeFailed = false;
-    let stored: StoredResponse | undefined;
-    try {
-      const text = await this.options.store.get(key);
-      if (text !== undefined) stored = this.parse(key, text);
-    } catch (error) {
-      storeFailed = true;
-      this.storeError('get', error);
-    }
+    const { stored, storeFailed } = await this.lookup(key);
     if (stored) {
       answer('hit', 'hit');
       return { source: 'store', stored };
     }
     answer(storeFailed ? 'error' : 'miss', 'miss');
+    // After the lookup's span has ended: the execution is its sibling under the request, not its child.
     const response = await this.options.inner.execute(route.agent.name, input, context, options);
     // A store that just failed would most likely fail again: do not make the answer wait on it twice.
     if (!storeFailed) await this.set(key, response);
     return { source: 'upstream', response };
+  }
+
+  /**
+   * Reads the store inside an `ossa.cache.lookup` span (`ossa.cache.result`: hit, miss or
+   * error); a store error is reported and counts as a miss.
+   */
+  private lookup(key: CacheKey): Promise<{ stored?: StoredResponse; storeFailed: boolean }> {
+    return withSpan(SPAN_NAMES.cacheLookup, { 'ossa.agent': key.agent, 'ossa.cache.backend': this.backend }, async (span) => {
+      try {
+        const text = await this.options.store.get(key);
+        const stored = text === undefined ? undefined : this.parse(key, text);
+        if (span.isRecording()) span.setAttribute('ossa.cache.result', stored ? 'hit' : 'miss');
+        return stored ? { stored, storeFailed: false } : { storeFailed: false };
+      } catch (error) {
+        this.storeError('get', error);
+        // Not rethrown (the request runs uncached), so the span is marked here.
+        markSpanFailed(span, error);
+        if (span.isRecording()) span.setAttribute('ossa.cache.result', 'error');
+        return { storeFailed: true };
+      }
+    });
   }
 
   private parse(key: CacheKey, text: string): StoredResponse | undefined {

@@ -1,4 +1,5 @@
 import type { AgentResponse } from '../executor/agent-response.js';
+import type { AgentRoute } from '../executor/agent-route.js';
 
 /** A response as cached: what describes the answer, without what belongs to the request that got it. */
 export type StoredResponse = Omit<AgentResponse, 'request_id' | 'cached' | 'duration_ms' | 'attempts'>;
@@ -6,9 +7,19 @@ export type StoredResponse = Omit<AgentResponse, 'request_id' | 'cached' | 'dura
 /** The format version of stored entries; entries of another version are misses. */
 const FORMAT = 1;
 
-/** Only full answers from the agent's own provider are kept: a fallback's answer is served, not cached. */
-export function isCacheable(response: AgentResponse): boolean {
-  return !response.fallback_used;
+/**
+ * Only answers of the target the cache key names are kept: the first usable one of the
+ * agent's chain. A fallback that answers during an outage is served, not cached, so the outage
+ * leaves no substitute answers behind. A primary that is disabled (no API key) is no outage:
+ * its first usable fallback is then the key's target (and giving the primary a key changes
+ * the key), so that fallback's answers are kept. When that provider appears twice in the
+ * chain (two models), which one answered is not known: nothing is kept.
+ */
+export function isCacheable(response: AgentResponse, route: AgentRoute): boolean {
+  if (!response.fallback_used) return true;
+  const target = route.usable[0];
+  if (target === undefined || target.provider === route.primary.provider) return false;
+  return response.provider === target.provider && route.usable.filter((t) => t.provider === target.provider).length === 1;
 }
 
 /** The text a store keeps for a response: versioned, without the request's own fields. */

@@ -6,6 +6,11 @@ export interface CliIo {
   readonly cwd: string;
   /** Standard input as text (for `secrets:set`, which never takes a value from argv). */
   readonly readStdin: () => Promise<string>;
+  /**
+   * Ends the process now, whatever still holds it open (`serve`, once `shutdown_timeout` has
+   * passed with requests still in flight). Absent where a command runs inside another program.
+   */
+  readonly exit?: (code: number) => void;
 }
 
 export function processIo(): CliIo {
@@ -19,6 +24,7 @@ export function processIo(): CliIo {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
     },
+    exit: (code) => process.exit(code),
   };
 }
 

@@ -3,6 +3,9 @@ import { resolveConfigPath } from '../config/load-config.js';
 import { createGateway, type Gateway } from '../gateway.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 
+/** How long a timed-out shutdown still waits for the audit log to reach its sink. */
+const AUDIT_FLUSH_GRACE_MS = 1_000;
+
 /** `ossa-gateway serve`: the HTTP server, until SIGTERM or SIGINT. */
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -25,12 +28,16 @@ re-reads provider keys given as file: or vault: references (key rotation without
     const gateway = await createGateway({ ...(configPath ? { configPath } : { baseDir: io.cwd }), env: io.env });
     const { url } = await gateway.listen({ ...(values.host !== undefined ? { host: values.host } : {}), ...(port !== undefined ? { port } : {}) });
     gateway.logger.info({ url, config: configPath ?? '(embedded defaults)', agents: gateway.registry.size }, `ossa-gateway listening on ${url}`);
-    return waitForShutdown(gateway);
+    return waitForShutdown(gateway, io);
   },
 };
 
-/** Resolves with the exit code once a signal has stopped the gateway. */
-function waitForShutdown(gateway: Gateway): Promise<number> {
+/**
+ * Resolves with the exit code once a signal has stopped the gateway. When the shutdown takes
+ * longer than `server.shutdown_timeout`, the process is ended there and then (`io.exit`):
+ * the requests still in flight hold sockets and upstream calls that would keep it alive.
+ */
+function waitForShutdown(gateway: Gateway, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
@@ -40,7 +47,14 @@ function waitForShutdown(gateway: Gateway): Promise<number> {
       gateway.logger.info({ signal, timeout_ms: timeoutMs }, 'shutting down: finishing in-flight requests');
       const timer = setTimeout(() => {
         gateway.logger.error({ timeout_ms: timeoutMs }, 'shutdown timed out; exiting with requests still in flight');
-        resolve(1);
+        // The audit records written so far are the last thing worth a moment (at most 1 s).
+        const flushed = Promise.race([gateway.audit?.flush(), new Promise((done) => setTimeout(done, AUDIT_FLUSH_GRACE_MS).unref())]);
+        const exit = (): void => {
+          gateway.logger.flush();
+          resolve(1);
+          io.exit?.(1);
+        };
+        void flushed.then(exit, exit);
       }, timeoutMs);
       timer.unref();
       gateway.close().then(

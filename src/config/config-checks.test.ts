@@ -127,6 +127,14 @@ describe('redis', () => {
     expect(config('ossa:\n  redis: {url: "rediss://cache:6380"}\n  rate_limit: {storage: redis}\n').redis.url).toBe('rediss://cache:6380');
   });
 
+  it('refuses a key_prefix with a brace, which would break the Redis Cluster hash tags', () => {
+    expect(problems('ossa:\n  redis: {url: "redis://cache:6379", key_prefix: "{ossa}:"}\n')).toEqual([
+      '2:50: redis.key_prefix: must not contain "{" or "}", got "{ossa}:": Redis Cluster reads the first {...} of a key as its hash tag, and the gateway\'s keys carry their own (e.g. "ossa:")',
+    ]);
+    expect(problems('ossa:\n  redis: {key_prefix: "team}a:"}\n')).toHaveLength(1);
+    expect(config('ossa:\n  redis: {key_prefix: "team-a:"}\n').redis.key_prefix).toBe('team-a:');
+  });
+
   it('needs a redis:// or rediss:// URL', () => {
     expect(problems('ossa:\n  redis: {url: "http://cache:6379"}\n')).toEqual([
       '2:16: redis.url: expected a redis:// or rediss:// URL, got "http://cache:6379"',

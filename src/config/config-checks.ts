@@ -125,6 +125,16 @@ function checkProviders(tree: Record<string, unknown>, errors: ConfigProblem[], 
 function checkRedis(tree: Record<string, unknown>, errors: ConfigProblem[]): void {
   const url = get(tree, 'redis', 'url');
   checkUrl(url, ['redis', 'url'], ['redis:', 'rediss:'], errors);
+  const prefix = get(tree, 'redis', 'key_prefix');
+  // Redis Cluster hashes only the first {...} of a key: a brace in the prefix would take the
+  // place of the gateway's own tags ({rl}, {<agent>}) and scatter one script's keys over slots.
+  if (typeof prefix === 'string' && /[{}]/.test(prefix)) {
+    errors.push({
+      path: ['redis', 'key_prefix'],
+      message: `must not contain "{" or "}", got ${showValue(prefix)}: Redis Cluster reads the first {...} of a key as its hash tag, and the gateway's keys carry their own`,
+      hint: `e.g. ${showValue(prefix.replace(/[{}]/g, ''))}`,
+    });
+  }
   for (const section of ['rate_limit', 'cache']) {
     if (get(tree, section, 'storage') === 'redis' && url === undefined) {
       errors.push({

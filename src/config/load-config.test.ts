@@ -1,14 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/scratch-dir.js';
 import { defaultConfig, loadConfig, loadConfigFile, normalizeConfig, parseConfigText, resolveConfigPath } from './load-config.js';
 import { formatIssue, SourceError } from './source-issue.js';
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'ossa-config-'));
-}
 
 function writeFixture(text: string, name = 'ossa.yaml', dir = tempDir()): string {
   const file = path.join(dir, name);
@@ -316,8 +312,8 @@ describe('${VAR} interpolation', () => {
     local:
       type: openai-compatible
       base_url: https://\${LLM_HOST:-llm.internal}:8443/v1
-  redis:
-    key_prefix: "$\${literal}:"
+  observability:
+    service_name: "$\${literal}-gateway"
 `;
 
   it('uses the defaults of unset variables, typed when the value is one whole placeholder', () => {
@@ -340,7 +336,7 @@ describe('${VAR} interpolation', () => {
   });
 
   it('writes $${ as a literal ${', () => {
-    expect(load(text, { MODEL: 'm' }).config.redis.key_prefix).toBe('${literal}:');
+    expect(load(text, { MODEL: 'm' }).config.observability.service_name).toBe('${literal}-gateway');
   });
 
   it('reports an unset variable without default at its position, naming the variable', () => {

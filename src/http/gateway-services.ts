@@ -38,7 +38,7 @@ export interface GatewayServices {
   readonly readinessProbes: ReadinessProbe[];
   /** True once shutdown began: `/readyz` answers 503 so load balancers drain us. */
   readonly shuttingDown: boolean;
-  /** Client and admin keys (`security`); `requireClient` / `requireAdmin` hooks use it. */
+  /** Every key the HTTP API checks: clients, admins, the metrics token (`requireClient` / `requireAdmin` use it). */
   readonly auth: Authenticator;
   /** Absent when `rate_limit.enabled` is false. */
   readonly rateLimiter?: RateLimiter;

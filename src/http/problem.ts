@@ -27,7 +27,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail: string,
     readonly extensions: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
+    /** Response headers; an array is sent as one header line per value (several challenges). */
+    readonly headers: Record<string, string | readonly string[]> = {},
   ) {
     super(detail);
   }
@@ -43,6 +44,6 @@ export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyR
     request_id: String(reply.request.id),
     ...problem.extensions,
   };
-  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
+  for (const [name, value] of Object.entries(problem.headers)) reply.header(name, typeof value === 'string' ? value : [...value]);
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

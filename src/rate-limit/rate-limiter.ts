@@ -1,9 +1,11 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { AgentDefinition } from '../agents/agent-definition.js';
 import type { ClientConfig, RateLimitConfig } from '../config/ossa-config.js';
 import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { RateLimitDecisionEvent } from '../executor/events.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
+import { SPAN_NAMES, withSpan } from '../observability/tracing/with-span.js';
 import { shapeOfAgent, shapeOfLimit, userKeyPart, type BucketShape } from './bucket-shape.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import type { BucketReading, TakeResult, TokenBucket } from './token-bucket.js';
@@ -94,9 +96,26 @@ export class RateLimiter {
     return buckets;
   }
 
+  /**
+   * Takes a token from every bucket that applies, in one store call, inside an
+   * `ossa.rate_limit.check` span (a child of the request's; a no-op without a tracing SDK).
+   */
   async check(subject: RateLimitSubject): Promise<RateLimitVerdict> {
     const buckets = this.bucketsFor(subject);
     if (buckets.length === 0) return { outcome: 'admitted' };
+    return withSpan(SPAN_NAMES.rateLimitCheck, { 'ossa.agent': subject.agent.name, 'ossa.rate_limit.backend': this.backend }, async (span) => {
+      const verdict = await this.take(subject, buckets);
+      if (span.isRecording()) {
+        span.setAttribute('ossa.rate_limit.outcome', verdict.outcome);
+        if (verdict.outcome === 'rejected') span.setAttribute('ossa.rate_limit.scope', verdict.scope);
+        // The request may go on (fail_open), but a dependency failed: worth a red span.
+        if (verdict.outcome === 'store-failed') span.setStatus({ code: SpanStatusCode.ERROR, message: `rate limit store (${this.backend}) failed` });
+      }
+      return verdict;
+    });
+  }
+
+  private async take(subject: RateLimitSubject, buckets: (TokenBucket & { readonly scope: RateLimitScope })[]): Promise<RateLimitVerdict> {
     let result: TakeResult;
     try {
       result = await this.options.store.take(buckets);

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { collect, httpError, modelCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
+import { collectStream } from '../../test/support/model-call.js';
+import { httpError, supportCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
 import { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { GatewayEventMap } from '../executor/events.js';
 import { ProviderError } from '../providers/provider-error.js';
@@ -45,7 +46,7 @@ describe('CircuitBreakerProvider', () => {
   it('retries retryable failures after jittered exponential backoff, and reports the attempts', async () => {
     const { inner, provider, retries, signal } = setup();
     inner.script({ kind: 'fail', error: httpError('anthropic', 500) }, { kind: 'fail', error: httpError('anthropic', 503) });
-    const result = provider.complete(modelCall(), signal);
+    const result = provider.complete(supportCall(), signal);
     await vi.advanceTimersByTimeAsync(0);
     expect(inner.calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(99); // random 0.5 x 200 ms = 100 ms
@@ -66,7 +67,7 @@ describe('CircuitBreakerProvider', () => {
   it('numbers attempts from the one it is called with (the chain continues the count)', async () => {
     const { inner, provider, signal } = setup();
     inner.script({ kind: 'fail', error: httpError('anthropic', 500) });
-    const result = provider.complete(modelCall({ attempt: 4 }), signal);
+    const result = provider.complete(supportCall({ attempt: 4 }), signal);
     await vi.runAllTimersAsync();
     expect((await result).attempts).toBe(2);
     expect(inner.calls.map((c) => c.meta.attempt)).toEqual([4, 5]);
@@ -75,7 +76,7 @@ describe('CircuitBreakerProvider', () => {
   it('waits what Retry-After asks, up to max_retry_after_ms', async () => {
     const { inner, provider, signal } = setup();
     inner.script({ kind: 'fail', error: httpError('anthropic', 429, 3_000) });
-    const result = provider.complete(modelCall(), signal);
+    const result = provider.complete(supportCall(), signal);
     await vi.advanceTimersByTimeAsync(2_999);
     expect(inner.calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -85,7 +86,7 @@ describe('CircuitBreakerProvider', () => {
   it('fails over at once, without sleeping, when Retry-After is beyond max_retry_after_ms', async () => {
     const { inner, provider, signal } = setup();
     inner.script({ kind: 'fail', error: httpError('anthropic', 429, 60_000) });
-    const failure = await failureOf(provider.complete(modelCall(), signal));
+    const failure = await failureOf(provider.complete(supportCall(), signal));
     expect(failure).toBeInstanceOf(ProviderFailure);
     expect(failure).toMatchObject({ reason: 'retry_after_too_long', attempts: 1, status: 429, retryAfterMs: 60_000 });
     expect(inner.calls).toHaveLength(1);
@@ -94,7 +95,7 @@ describe('CircuitBreakerProvider', () => {
   it('gives up after max_retries retries with the last error', async () => {
     const { inner, provider, signal } = setup();
     inner.script(...[500, 502, 503].map((s) => ({ kind: 'fail' as const, error: httpError('anthropic', s) })));
-    const failure = await failureOf(provider.complete(modelCall(), signal));
+    const failure = await failureOf(provider.complete(supportCall(), signal));
     expect(failure).toMatchObject({ reason: 'retries_exhausted', attempts: 3, status: 503, message: 'anthropic answered 503', retryable: true });
     expect(inner.calls).toHaveLength(3);
   });
@@ -102,7 +103,7 @@ describe('CircuitBreakerProvider', () => {
   it('neither retries nor counts a non-retryable error (401)', async () => {
     const { inner, provider, breaker, signal } = setup({ threshold: 1 });
     inner.script({ kind: 'fail', error: httpError('anthropic', 401) });
-    const failure = await failureOf(provider.complete(modelCall(), signal));
+    const failure = await failureOf(provider.complete(supportCall(), signal));
     expect(failure).toMatchObject({ reason: 'not_retryable', attempts: 1, status: 401 });
     expect(inner.calls).toHaveLength(1);
     expect(breaker.state).toBe('closed');
@@ -112,7 +113,7 @@ describe('CircuitBreakerProvider', () => {
   it('stops retrying as soon as the circuit opens, and says when it half-opens', async () => {
     const { inner, provider, breaker, signal } = setup({ threshold: 2, resetMs: 30_000, retry: { maxRetries: 5 } });
     inner.script(...Array.from({ length: 5 }, () => ({ kind: 'fail' as const, error: httpError('anthropic', 500) })));
-    const failure = await failureOf(provider.complete(modelCall(), signal));
+    const failure = await failureOf(provider.complete(supportCall(), signal));
     expect(failure).toMatchObject({ reason: 'circuit_open', attempts: 2, retryAfterMs: 30_000 });
     expect(inner.calls).toHaveLength(2);
     expect(breaker.state).toBe('open');
@@ -121,7 +122,7 @@ describe('CircuitBreakerProvider', () => {
   it('says to come back at the later of the half-open time and the upstream\'s Retry-After when its failure opens the circuit', async () => {
     const { inner, provider, signal } = setup({ threshold: 1, resetMs: 30_000, retry: { maxRetryAfterMs: 120_000 } });
     inner.script({ kind: 'fail', error: httpError('anthropic', 429, 60_000) });
-    const failure = await failureOf(provider.complete(modelCall(), signal));
+    const failure = await failureOf(provider.complete(supportCall(), signal));
     expect(failure).toMatchObject({ reason: 'circuit_open', attempts: 1, retryAfterMs: 60_000 });
     expect(inner.calls).toHaveLength(1);
   });
@@ -129,9 +130,9 @@ describe('CircuitBreakerProvider', () => {
   it('refuses calls without an upstream attempt while the circuit is open', async () => {
     const { inner, provider, breaker, signal } = setup({ threshold: 1, resetMs: 30_000, retry: { maxRetries: 0 } });
     inner.script({ kind: 'fail', error: httpError('anthropic', 500) });
-    await failureOf(provider.complete(modelCall(), signal));
+    await failureOf(provider.complete(supportCall(), signal));
     vi.advanceTimersByTime(10_000);
-    const refused = await failureOf(provider.complete(modelCall(), signal));
+    const refused = await failureOf(provider.complete(supportCall(), signal));
     expect(refused).toMatchObject({ reason: 'circuit_open', attempts: 0, kind: 'unavailable', retryable: true, retryAfterMs: 20_000 });
     expect(refused.message).toBe('anthropic: circuit open (next trial in 20 s)');
     expect(inner.calls).toHaveLength(1);
@@ -141,20 +142,20 @@ describe('CircuitBreakerProvider', () => {
   it('lets one trial through when half-open while other callers are refused, then closes on its success', async () => {
     const { inner, provider, breaker, signal } = setup({ threshold: 1, resetMs: 1_000, retry: { maxRetries: 0 } });
     inner.script({ kind: 'fail', error: httpError('anthropic', 500) });
-    await failureOf(provider.complete(modelCall(), signal));
+    await failureOf(provider.complete(supportCall(), signal));
     vi.advanceTimersByTime(1_000);
     const trialCaller = new AbortController();
     inner.script({ kind: 'hang' });
-    const trial = provider.complete(modelCall(), trialCaller.signal);
+    const trial = provider.complete(supportCall(), trialCaller.signal);
     await vi.advanceTimersByTimeAsync(0);
-    const other = await failureOf(provider.complete(modelCall(), signal));
+    const other = await failureOf(provider.complete(supportCall(), signal));
     expect(other).toMatchObject({ reason: 'circuit_open', attempts: 0 });
     expect(other.message).toBe('anthropic: circuit open (a trial request is in flight)');
     trialCaller.abort();
     await expect(trial).rejects.toMatchObject({ reason: 'aborted' });
     // The aborted trial said nothing about the upstream: the next caller is the trial.
     expect(breaker.state).toBe('half-open');
-    expect(await provider.complete(modelCall(), signal)).toMatchObject({ attempts: 1 });
+    expect(await provider.complete(supportCall(), signal)).toMatchObject({ attempts: 1 });
     expect(breaker.state).toBe('closed');
   });
 
@@ -162,7 +163,7 @@ describe('CircuitBreakerProvider', () => {
     const { inner, provider } = setup();
     const caller = new AbortController();
     inner.script({ kind: 'fail', error: httpError('anthropic', 500, 4_000) });
-    const result = provider.complete(modelCall(), caller.signal);
+    const result = provider.complete(supportCall(), caller.signal);
     await vi.advanceTimersByTimeAsync(1_000);
     caller.abort(new Error('client disconnected'));
     const failure = await result.catch((e: unknown) => e as ProviderFailure);
@@ -174,7 +175,7 @@ describe('CircuitBreakerProvider', () => {
   it('does not retry when the wait would end past the call deadline', async () => {
     const { inner, provider, signal } = setup();
     inner.script({ kind: 'fail', error: httpError('anthropic', 429, 3_000) });
-    const failure = await failureOf(provider.complete(modelCall({ deadline: Date.now() + 2_000 }), signal));
+    const failure = await failureOf(provider.complete(supportCall({ deadline: Date.now() + 2_000 }), signal));
     expect(failure).toMatchObject({ reason: 'deadline', attempts: 1 });
     expect(inner.calls).toHaveLength(1);
   });
@@ -183,7 +184,7 @@ describe('CircuitBreakerProvider', () => {
     it('retries a failure that comes before the first part', async () => {
       const { inner, provider, signal } = setup();
       inner.script({ kind: 'fail', error: httpError('anthropic', 529) });
-      const parts = collect(provider.stream(modelCall(), signal));
+      const parts = collectStream(provider.stream(supportCall(), signal));
       await vi.runAllTimersAsync();
       const all = await parts;
       expect(all.filter((p) => p.type === 'text').map((p) => (p as { text: string }).text).join('')).toBe('ok from anthropic');
@@ -196,7 +197,7 @@ describe('CircuitBreakerProvider', () => {
       inner.script({ kind: 'break', parts: 2, error: httpError('anthropic', 500) });
       const seen: StreamPart[] = [];
       const run = (async () => {
-        for await (const part of provider.stream(modelCall(), signal)) seen.push(part);
+        for await (const part of provider.stream(supportCall(), signal)) seen.push(part);
       })().catch((error: unknown) => error);
       await vi.runAllTimersAsync();
       const error = await run;
@@ -211,7 +212,7 @@ describe('CircuitBreakerProvider', () => {
       const { inner, provider, breaker, signal } = setup({ threshold: 1, resetMs: 1_000 });
       breaker.tryAcquire()!.fail();
       vi.advanceTimersByTime(1_000);
-      for await (const part of provider.stream(modelCall(), signal)) {
+      for await (const part of provider.stream(supportCall(), signal)) {
         expect(part.type).toBe('text');
         break;
       }
@@ -224,7 +225,7 @@ describe('CircuitBreakerProvider', () => {
       const { provider, breaker, signal } = setup({ threshold: 1, resetMs: 1_000 });
       breaker.tryAcquire()!.fail();
       vi.advanceTimersByTime(1_000);
-      await collect(provider.stream(modelCall(), signal));
+      await collectStream(provider.stream(supportCall(), signal));
       expect(breaker.state).toBe('closed');
     });
   });

@@ -99,6 +99,14 @@ export class CircuitBreaker {
     return this.#failures;
   }
 
+  /**
+   * Failures the breaker counted since it was made: retryable ones only, and not those of
+   * calls that started before its last state change (the `ossa_circuit_breaker_failures_total` metric).
+   */
+  get countedFailures(): number {
+    return this.#totals.failures;
+  }
+
   /** Subscribes to state changes; returns a function that unsubscribes. */
   onTransition(listener: (transition: CircuitTransition) => void): () => void {
     this.#listeners.add(listener);

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { collect, httpError, modelCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
+import { collectStream } from '../../test/support/model-call.js';
+import { httpError, supportCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
 import { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { GatewayEventMap } from '../executor/events.js';
 import { ProviderError } from '../providers/provider-error.js';
@@ -40,7 +41,7 @@ describe('FallbackChainProvider', () => {
   it('answers from the primary when it can, with fallbackUsed false', async () => {
     const primary = new ScriptedProvider('anthropic');
     const { chain, fallbacks, signal } = setup([primary, new ScriptedProvider('openai')]);
-    expect(await chain.complete(modelCall(), signal)).toMatchObject({ provider: 'anthropic', model: 'anthropic-model', fallbackUsed: false, attempts: 1 });
+    expect(await chain.complete(supportCall(), signal)).toMatchObject({ provider: 'anthropic', model: 'anthropic-model', fallbackUsed: false, attempts: 1 });
     expect(fallbacks).toEqual([]);
   });
 
@@ -48,7 +49,7 @@ describe('FallbackChainProvider', () => {
     const primary = new ScriptedProvider('anthropic', [{ kind: 'fail', error: breakerFailure('anthropic', 'retries_exhausted', 3) }]);
     const secondary = new ScriptedProvider('openai');
     const { chain, fallbacks, signal } = setup([primary, secondary]);
-    const result = await chain.complete(modelCall(), signal);
+    const result = await chain.complete(supportCall(), signal);
     expect(result).toMatchObject({ provider: 'openai', model: 'openai-model', fallbackUsed: true, attempts: 4 });
     expect(primary.calls[0]!.model).toBe('anthropic-model');
     expect(secondary.calls[0]!.model).toBe('openai-model');
@@ -59,7 +60,7 @@ describe('FallbackChainProvider', () => {
   it('keeps disabled providers in the chain: they fail instantly and are skipped', async () => {
     const echo = new ScriptedProvider('echo', [], 'echo');
     const { chain, fallbacks, signal } = setup([disabled('anthropic'), disabled('openai'), echo]);
-    expect(await chain.complete(modelCall(), signal)).toMatchObject({ provider: 'echo', fallbackUsed: true, attempts: 1 });
+    expect(await chain.complete(supportCall(), signal)).toMatchObject({ provider: 'echo', fallbackUsed: true, attempts: 1 });
     expect(echo.calls[0]!.meta.attempt).toBe(1);
     expect(fallbacks.map((f) => `${f.from}->${f.to}:${f.reason}`)).toEqual(['anthropic->openai:disabled', 'openai->echo:disabled']);
   });
@@ -67,7 +68,7 @@ describe('FallbackChainProvider', () => {
   it('falls back after a non-retryable refusal too (a revoked key on one provider)', async () => {
     const primary = new ScriptedProvider('anthropic', [{ kind: 'fail', error: httpError('anthropic', 401) }]);
     const { chain, fallbacks, signal } = setup([primary, new ScriptedProvider('openai')]);
-    expect(await chain.complete(modelCall(), signal)).toMatchObject({ provider: 'openai', attempts: 2 });
+    expect(await chain.complete(supportCall(), signal)).toMatchObject({ provider: 'openai', attempts: 2 });
     expect(fallbacks[0]!.reason).toBe('not_retryable');
   });
 
@@ -77,7 +78,7 @@ describe('FallbackChainProvider', () => {
       disabled('openai'),
       new ScriptedProvider('mistral', [{ kind: 'fail', error: breakerFailure('mistral', 'retry_after_too_long', 1, 429, 60_000) }]),
     ]);
-    const error = await rejection(chain.complete(modelCall(), signal));
+    const error = await rejection(chain.complete(supportCall(), signal));
     expect(error).toBeInstanceOf(AllProvidersFailedError);
     expect(error).toMatchObject({ provider: 'anthropic', kind: 'unavailable', retryable: true, retryAfterMs: 25_000, attempts: 3, status: undefined });
     expect(error.attemptsByProvider).toEqual([
@@ -95,21 +96,21 @@ describe('FallbackChainProvider', () => {
       new ScriptedProvider('anthropic', [{ kind: 'fail', error: httpError('anthropic', 400) }]),
       new ScriptedProvider('openai', [{ kind: 'fail', error: httpError('openai', 422) }]),
     ]);
-    const error = await rejection(chain.complete(modelCall(), signal));
+    const error = await rejection(chain.complete(supportCall(), signal));
     expect(error).toMatchObject({ kind: 'http', retryable: false, status: 400, attempts: 2 });
   });
 
   it('keeps the only provider\'s own error when the chain has one target', async () => {
     const timeout = new ProviderError('anthropic: no answer within 2000 ms', { provider: 'anthropic', kind: 'timeout', retryable: true });
     const { chain, signal } = setup([new ScriptedProvider('anthropic', [{ kind: 'fail', error: timeout }])]);
-    const error = await rejection(chain.complete(modelCall(), signal));
+    const error = await rejection(chain.complete(supportCall(), signal));
     expect(error).toMatchObject({ message: 'anthropic: no answer within 2000 ms', kind: 'timeout', retryable: true, provider: 'anthropic' });
     expect(error.attemptsByProvider).toHaveLength(1);
   });
 
   it('names a lone disabled provider in a 503-worthy error', async () => {
     const { chain, signal } = setup([disabled('anthropic')]);
-    const error = await rejection(chain.complete(modelCall(), signal));
+    const error = await rejection(chain.complete(supportCall(), signal));
     expect(error).toMatchObject({ kind: 'unavailable', retryable: true, message: 'anthropic is disabled (no API key: ANTHROPIC_API_KEY is not set)' });
   });
 
@@ -118,7 +119,7 @@ describe('FallbackChainProvider', () => {
     const primary = new ScriptedProvider('anthropic', [{ kind: 'hang' }]);
     const secondary = new ScriptedProvider('openai');
     const { chain } = setup([primary, secondary]);
-    const result = chain.complete(modelCall(), controller.signal);
+    const result = chain.complete(supportCall(), controller.signal);
     controller.abort();
     await expect(result).rejects.toMatchObject({ kind: 'aborted' });
     expect(secondary.calls).toHaveLength(0);
@@ -129,7 +130,7 @@ describe('FallbackChainProvider', () => {
     const primary = new ScriptedProvider('anthropic', [{ kind: 'fail', error: httpError('anthropic', 500) }]);
     const secondary = new ScriptedProvider('openai');
     const { chain, signal } = setup([primary, secondary], () => time);
-    const result = chain.complete(modelCall({ deadline: 1_500 }), signal);
+    const result = chain.complete(supportCall({ deadline: 1_500 }), signal);
     time = 1_500;
     await expect(result).rejects.toBeInstanceOf(AllProvidersFailedError);
     expect(secondary.calls).toHaveLength(0);
@@ -139,7 +140,7 @@ describe('FallbackChainProvider', () => {
     it('falls back before the first part, and reports who answered on the finish part', async () => {
       const primary = new ScriptedProvider('anthropic', [{ kind: 'fail', error: breakerFailure('anthropic', 'circuit_open', 0) }]);
       const { chain, signal } = setup([primary, new ScriptedProvider('openai')]);
-      const parts = await collect(chain.stream(modelCall(), signal));
+      const parts = await collectStream(chain.stream(supportCall(), signal));
       expect(parts.at(-1)).toMatchObject({ type: 'finish', provider: 'openai', fallbackUsed: true, attempts: 1 });
     });
 
@@ -148,7 +149,7 @@ describe('FallbackChainProvider', () => {
       const { chain, signal } = setup([new ScriptedProvider('anthropic', [{ kind: 'break', parts: 1, error: httpError('anthropic', 500) }]), secondary]);
       const seen: string[] = [];
       const error = await (async () => {
-        for await (const part of chain.stream(modelCall(), signal)) if (part.type === 'text') seen.push(part.text);
+        for await (const part of chain.stream(supportCall(), signal)) if (part.type === 'text') seen.push(part.text);
       })().catch((e: unknown) => e);
       expect(error).toMatchObject({ status: 500 });
       expect(seen).toEqual(['one']);
@@ -158,13 +159,13 @@ describe('FallbackChainProvider', () => {
     it('closes the target stream when the consumer stops reading', async () => {
       const primary = new ScriptedProvider('anthropic');
       const { chain, signal } = setup([primary]);
-      for await (const _part of chain.stream(modelCall(), signal)) break;
+      for await (const _part of chain.stream(supportCall(), signal)) break;
       expect(primary.streamsClosed).toBe(1);
     });
 
     it('throws AllProvidersFailedError when no target can start a stream', async () => {
       const { chain, signal } = setup([disabled('anthropic'), new ScriptedProvider('openai', [{ kind: 'fail', error: httpError('openai', 503) }])]);
-      await expect(collect(chain.stream(modelCall(), signal))).rejects.toBeInstanceOf(AllProvidersFailedError);
+      await expect(collectStream(chain.stream(supportCall(), signal))).rejects.toBeInstanceOf(AllProvidersFailedError);
     });
   });
 });

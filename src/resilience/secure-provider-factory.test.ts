@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogCapture, tempDir } from '../../test/support/gateway-harness.js';
 import { startMockOpenAI, type MockUpstream } from '../../test/support/mock-upstreams.js';
-import { modelCall } from '../../test/support/scripted-provider.js';
+import { supportCall } from '../../test/support/scripted-provider.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { MemoryAuditSink } from '../audit/memory-audit-sink.js';
 import type { Environment } from '../config/interpolate.js';
@@ -153,7 +153,7 @@ describe('SecureProviderFactory', () => {
         {},
         audit,
       );
-      const result = await built.catalog.get('local')!.provider!.complete(modelCall({ model: 'llama' }), new AbortController().signal);
+      const result = await built.catalog.get('local')!.provider!.complete(supportCall({ model: 'llama' }), new AbortController().signal);
       expect(result).toMatchObject({ provider: 'local', attempts: 3 });
       await audit.flush();
       expect(sink.records.map((r) => `${r.event}#${r.attempt}`)).toEqual(['llm_request#1', 'llm_error#1', 'llm_request#2', 'llm_error#2', 'llm_request#3', 'llm_response#3']);
@@ -173,7 +173,7 @@ describe('SecureProviderFactory', () => {
         },
       });
       expect([...built.circuits.keys()].sort()).toEqual(['echo', 'guarded']);
-      await expect(built.catalog.get('plain')!.provider!.complete(modelCall(), new AbortController().signal)).rejects.toMatchObject({ status: 500 });
+      await expect(built.catalog.get('plain')!.provider!.complete(supportCall(), new AbortController().signal)).rejects.toMatchObject({ status: 500 });
       expect(mock.requests).toHaveLength(1);
       await built.close();
     });
@@ -185,7 +185,7 @@ describe('SecureProviderFactory', () => {
         providers: { flaky: { type: 'openai-compatible', base_url: mock.url, max_retries: 0, circuit_breaker: { failure_threshold: 2, reset_timeout: 30 } } },
       });
       const provider = built.catalog.get('flaky')!.provider!;
-      for (let i = 0; i < 3; i++) await provider.complete(modelCall(), new AbortController().signal).catch(() => undefined);
+      for (let i = 0; i < 3; i++) await provider.complete(supportCall(), new AbortController().signal).catch(() => undefined);
       expect(mock.requests).toHaveLength(2);
       expect(seen.filter((e) => e.type === 'circuit.opened')).toEqual([{ type: 'circuit.opened', provider: 'flaky' }]);
       expect(logs.find((l) => l['circuit_to'] === 'open')).toMatchObject({ level: 40, provider: 'flaky', msg: 'circuit of provider flaky opened after 2 consecutive failures; calls fail over for 30 s' });

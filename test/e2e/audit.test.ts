@@ -1,32 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
 import type { StreamPart } from '../../src/providers/provider.js';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
-import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
+import { useMockUpstreams } from '../support/mock-upstreams.js';
 
 const ENV = { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-audit-0000000000', OPENAI_API_KEY: 'sk-TESTKEY-audit-1111111111' };
 const INPUT = 'My parcel number is PARCEL-7731';
 
 describe('the audit log end to end', () => {
-  let anthropic: MockUpstream;
-  let openai: MockUpstream;
+  const { anthropic, openai } = useMockUpstreams();
   let t: TestGateway | undefined;
 
-  beforeAll(async () => {
-    anthropic = await startMockAnthropic();
-    openai = await startMockOpenAI();
-  });
-  afterAll(async () => {
-    await anthropic.close();
-    await openai.close();
-  });
   afterEach(async () => {
     await t?.close();
     t = undefined;
-    anthropic.reset();
-    openai.reset();
   });
 
   async function start(audit: Record<string, unknown> = {}) {
@@ -118,7 +107,7 @@ describe('the audit log end to end', () => {
     expect(new Set(records.map((r) => r.request_id))).toEqual(new Set(ids.concat(['stream-1', 'stream-broken-1', 'stream-stopped-1'])));
   });
 
-  it('records the fields of ARCHITECTURE.md plus agent, version and attempt, and no prompt or answer text', async () => {
+  it('records the fields of ARCHITECTURE.md plus agent, version, user and attempt, and no prompt or answer text', async () => {
     const g = await start();
     await g.post('/v1/agents/support/execute', { input: INPUT }, { 'x-request-id': 'fields-1' });
     await g.gateway.audit!.flush();
@@ -131,6 +120,8 @@ describe('the audit log end to end', () => {
       model: 'claude-sonnet-4-5',
       agent: 'support',
       agent_version: '1.0.0',
+      // No clients configured: the caller is known by its IP (see Authentication in the README).
+      user_id: '127.0.0.1',
       streamed: false,
       event: 'llm_request',
       prompt_length: expect.any(Number),
@@ -146,6 +137,7 @@ describe('the audit log end to end', () => {
       model: 'claude-sonnet-4-5',
       agent: 'support',
       agent_version: '1.0.0',
+      user_id: '127.0.0.1',
       streamed: false,
       event: 'llm_response',
       duration_ms: expect.any(Number),
@@ -155,6 +147,28 @@ describe('the audit log end to end', () => {
     });
     expect(Number.isInteger(request!.timestamp)).toBe(true);
     expect(readFileSync(join(g.dir, 'audit', 'audit.jsonl'), 'utf8')).not.toContain('PARCEL-7731');
+  });
+
+  it('records the authenticated client (and its end user, when trusted) as user_id', async () => {
+    t = await startTestGateway({
+      ossa: {
+        rate_limit: { enabled: false },
+        cache: { enabled: false },
+        security: { audit: { path: 'audit/audit.jsonl' }, clients: [{ id: 'web', key: '${WEB_KEY}' }], trust_user_header: true },
+      },
+      agents: { a: agentManifest('a') },
+      env: { WEB_KEY: 'web-client-key-audit-1' },
+    });
+    const headers = { authorization: 'Bearer web-client-key-audit-1' };
+    expect((await t.post('/v1/agents/a/execute', { input: 'x' }, { ...headers, 'x-request-id': 'who-1' })).status).toBe(200);
+    expect((await t.post('/v1/agents/a/execute', { input: 'y' }, { ...headers, 'x-request-id': 'who-2', 'x-user-id': 'alice' })).status).toBe(200);
+    await t.gateway.audit!.flush();
+    const users = auditRecords(t).map((r) => [r.request_id, r.event, r.user_id]);
+    expect(users).toEqual([
+      ['who-1', 'llm_request', 'web'], ['who-1', 'llm_response', 'web'],
+      ['who-2', 'llm_request', 'web:alice'], ['who-2', 'llm_response', 'web:alice'],
+    ]);
+    expect(readFileSync(join(t.dir, 'audit', 'audit.jsonl'), 'utf8')).not.toContain('web-client-key-audit-1');
   });
 
   it('records prompt and answer text with include_content: true', async () => {

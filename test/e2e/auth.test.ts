@@ -9,6 +9,7 @@ const WEB_KEY = 'ossa-client-WEBKEY-7f3a9c1e5b';
 const BATCH_KEY = 'ossa-client-BATCHKEY-2d8e4f6a0c';
 const ADMIN_KEY = 'ossa-admin-ADMINKEY-9b1c3d5e7f';
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 describe('authentication with configured clients', () => {
   let t: TestGateway;
@@ -104,11 +105,23 @@ describe('authentication with configured clients', () => {
   it('guards the admin routes with an admin key: a client key is not one', async () => {
     const none = await fetch(`${t.url}/v1/cache`, { method: 'DELETE' });
     expect(none.status).toBe(401);
-    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="ossa-gateway"');
-    expect((await fetch(`${t.url}/v1/cache`, { method: 'DELETE', headers: bearer(WEB_KEY) })).status).toBe(401);
+    // Both ways of sending the admin key are offered: a browser answers the Basic one with its login prompt.
+    expect(none.headers.get('www-authenticate')).toBe('Basic realm="ossa-gateway admin", charset="UTF-8", Bearer realm="ossa-gateway admin"');
+    const client = await fetch(`${t.url}/v1/cache`, { method: 'DELETE', headers: bearer(WEB_KEY) });
+    expect(client.status).toBe(401);
+    expect(client.headers.get('www-authenticate')).toContain('Bearer realm="ossa-gateway admin", error="invalid_token"');
     expect((await t.post('/v1/cache/invalidate', { agent: 'faq', input: 'hi' }, bearer(BATCH_KEY))).status).toBe(401);
+    expect((await fetch(`${t.url}/v1/cache`, { method: 'DELETE', headers: basic('operator', WEB_KEY) })).status).toBe(401);
     const admin = await fetch(`${t.url}/v1/cache`, { method: 'DELETE', headers: bearer(ADMIN_KEY) });
     expect(admin.status).toBe(200);
+    expect((await fetch(`${t.url}/v1/cache`, { method: 'DELETE', headers: basic('operator', ADMIN_KEY) })).status).toBe(200);
+    // Every admin route has the same guard: the provider list (internal hosts, key origins) and the status page too.
+    for (const path of ['/v1/providers', '/status.json']) {
+      expect((await t.get(path, bearer(WEB_KEY))).status, path).toBe(401);
+      expect((await t.get(path, bearer(ADMIN_KEY))).status, path).toBe(200);
+    }
+    // A client key travels as Bearer only: the Basic password is for people at a browser's prompt.
+    expect((await t.post('/v1/agents/faq/execute', { input: 'hi' }, basic('web', WEB_KEY))).status).toBe(401);
     // The admin key is not a client key either.
     expect((await t.post('/v1/agents/faq/execute', { input: 'hi' }, bearer(ADMIN_KEY))).status).toBe(401);
   });
@@ -150,6 +163,9 @@ describe('authentication without configured clients (the development default)', 
     const res = await fetch(`${withClients.url}/v1/cache`, { method: 'DELETE', headers: bearer('literal-dev-key') });
     expect(res.status).toBe(403);
     expect(await readJson(res)).toMatchObject({ type: 'urn:ossa-gateway:problem:admin-disabled' });
+    // In dev a plain-text key works, with a warning that names where it is (never the key).
+    expect(withClients.logs.messages()).toContain('security.clients[0].key is written in plain text in the config; use ${VAR}, file:/run/secrets/..., vault:NAME or key_sha256 instead');
+    expect(withClients.logs.raw.join('\n')).not.toContain('literal-dev-key');
     await withClients.close();
     const prod = await startTestGateway({ ossa: { env: 'prod' }, agents: { faq: agentManifest('faq') } });
     expect((await fetch(`${prod.url}/v1/cache`, { method: 'DELETE' })).status).toBe(403);

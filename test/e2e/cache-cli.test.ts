@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileCacheStore } from '../../src/cache/file-cache-store.js';
 import { agentManifest, tempDir } from '../support/gateway-harness.js';
-import { runCli } from '../support/gateway-process.js';
+import { runCli } from '../support/cli-process.js';
 
 const key = (agent: string, n: number) => ({ agent, hash: n.toString(16).padStart(64, '0') });
 

@@ -149,6 +149,21 @@ describe('the cache switched off, or on a store that fails', () => {
     await t.close();
   });
 
+  it('caches answers in the keyless example setup, where echo stands in for a provider without a key', async () => {
+    const t = await startTestGateway({
+      ossa: { providers: { anthropic: { api_key: '${ANTHROPIC_API_KEY}', circuit_breaker: { fallback_providers: ['echo'] } } } },
+      agents: { support: agentManifest('support', { provider: 'anthropic', model: 'claude-sonnet-4-5' }) },
+    });
+    try {
+      const first = await t.post('/v1/agents/support/execute', { input: 'q' });
+      const second = await t.post('/v1/agents/support/execute', { input: 'q' });
+      expect([first.headers.get('x-cache'), second.headers.get('x-cache')]).toEqual(['MISS', 'HIT']);
+      expect(await readJson(second)).toMatchObject({ provider: 'echo', fallback_used: true, cached: true });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('evicts the least recently used entries beyond max_entries, dispatching cache.eviction', async () => {
     const t = await startTestGateway({ ossa: { cache: { max_entries: 2 } }, agents: { support: agentManifest('support') } });
     const evictions: { count: number; reason: string }[] = [];

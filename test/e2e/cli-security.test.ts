@@ -90,7 +90,9 @@ ${extraConfig}`,
       'agents/a.ossa.yaml': agentManifest('a', { provider: 'claude' }),
     });
     const server = await startServe(dir);
-    const post = (id: string) => fetch(`${server.url}/v1/agents/a/execute`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: '{"input":"bye"}' });
+    // Each request asks something new: the response cache (on by default) would answer a repeated
+    // input itself, and this test is about calls that reach the upstream.
+    const post = (id: string) => fetch(`${server.url}/v1/agents/a/execute`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body: JSON.stringify({ input: `bye from ${id}` }) });
 
     writeFileSync(keyFile, 'sk-ant-SIGHUP-second-0000\n');
     server.child.kill('SIGHUP');

@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli as cli } from '../support/cli-process.js';
+import { runCli as cli, startServe } from '../support/cli-process.js';
 import { agentManifest, readJson, tempDir } from '../support/gateway-harness.js';
+import { startMockAnthropic } from '../support/mock-upstreams.js';
 
 describe('the ossa-gateway CLI', () => {
   it('prints help for the tool and for each command', async () => {
@@ -86,24 +87,32 @@ describe('the ossa-gateway CLI', () => {
 
   it('serves until SIGTERM, then exits 0', async () => {
     const dir = tempDir({ 'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n  server:\n    port: 0\n', 'agents/a.ossa.yaml': agentManifest('a') });
-    const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line in: ${output}`)), 10_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /ossa-gateway listening on (http:\/\/[^"]+)"/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
-    const res = await fetch(`${url}/v1/agents/a/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":"ping"}' });
+    const server = await startServe(dir);
+    const res = await fetch(`${server.url}/v1/agents/a/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":"ping"}' });
     expect(await readJson(res)).toMatchObject({ output: '[echo] ping', provider: 'echo' });
-    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.kill('SIGTERM');
-    expect(await exit).toBe(0);
-    expect(output).toMatch(/shutdown complete/);
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.output()).toMatch(/shutdown complete/);
+  });
+
+  it('exits 1 once server.shutdown_timeout has passed with a request still in flight, its audit record written', async () => {
+    const upstream = await startMockAnthropic();
+    upstream.mode = { kind: 'hang' };
+    try {
+      const dir = tempDir({
+        'ossa.yaml': `ossa:\n  manifest_paths: [agents]\n  server: { port: 0, shutdown_timeout: 0.3 }\n  providers:\n    claude: { type: anthropic, api_key: "\${ANTHROPIC_API_KEY}", base_url: "${upstream.url}", model: m, timeout: 60 }\n  security: { audit: { path: audit.jsonl } }\n`,
+        'agents/a.ossa.yaml': agentManifest('a', { provider: 'claude' }),
+      });
+      const server = await startServe(dir, { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-shutdown-0000' });
+      const pending = fetch(`${server.url}/v1/agents/a/execute`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'stuck-1' }, body: '{"input":"hangs"}' }).catch((error: unknown) => error);
+      await upstream.until(() => upstream.requests.length === 1);
+      // The upstream never answers and its timeout is a minute: only the shutdown timeout can end this.
+      expect(await server.stop('SIGTERM')).toBe(1);
+      expect(server.output()).toMatch(/shutdown timed out; exiting with requests still in flight/);
+      expect(await pending).toBeInstanceOf(Error);
+      const records = readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string; request_id: string });
+      expect(records.map((r) => [r.event, r.request_id])).toEqual([['llm_request', 'stuck-1']]);
+    } finally {
+      await upstream.close();
+    }
   });
 });

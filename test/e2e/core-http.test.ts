@@ -1,18 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useMockUpstreams } from '../support/mock-upstreams.js';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 
 const ANTHROPIC_KEY = 'sk-ant-TESTKEY-core-0000000000';
 const OPENAI_KEY = 'sk-TESTKEY-core-1111111111';
 
 describe('serving agents over HTTP (core pipeline, real upstream wire formats)', () => {
-  let anthropic: MockUpstream;
-  let openai: MockUpstream;
+  const { anthropic, openai } = useMockUpstreams();
   let t: TestGateway;
 
   beforeAll(async () => {
-    anthropic = await startMockAnthropic();
-    openai = await startMockOpenAI();
     t = await startTestGateway({
       ossa: {
         server: { body_limit: 4096 },
@@ -35,12 +32,6 @@ describe('serving agents over HTTP (core pipeline, real upstream wire formats)',
   });
   afterAll(async () => {
     await t.close();
-    await anthropic.close();
-    await openai.close();
-  });
-  afterEach(() => {
-    anthropic.reset();
-    openai.reset();
   });
 
   it('executes an agent through the Anthropic Messages API and answers an AgentResponse', async () => {

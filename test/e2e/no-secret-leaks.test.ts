@@ -97,7 +97,7 @@ describe('no secret anywhere: keys stay out of logs, audit records, error bodies
     await (async () => {
       for await (const _part of prepared.route.provider.stream(prepared.call, new AbortController().signal));
     })().catch((error: unknown) => bodies.push(String(error), JSON.stringify(error)));
-    for (const path of ['/v1/providers', '/readyz', '/v1/agents', '/v1/agents/vaulted', '/healthz', '/metrics']) {
+    for (const path of ['/v1/providers', '/readyz', '/v1/agents', '/v1/agents/vaulted', '/healthz', '/metrics', '/status.json', '/status']) {
       const res = await t.get(path);
       bodies.push(`${path} ${res.status} ${await res.text()}`);
     }

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentManifest, tempDir } from '../support/gateway-harness.js';
-import { spawnGateway, type GatewayProcess } from '../support/gateway-process.js';
+import { ROOT, startServe, type ServeProcess } from '../support/cli-process.js';
 import { testKeyPrefix } from '../support/test-redis.js';
 import { ThrowawayRedis } from '../support/throwaway-redis.js';
 
@@ -18,8 +18,8 @@ interface Outcome {
 describe('Redis killed in the middle of load, then restarted', () => {
   let redis: ThrowawayRedis;
   let dir: string;
-  let failOpen: GatewayProcess;
-  let failClosed: GatewayProcess;
+  let failOpen: ServeProcess;
+  let failClosed: ServeProcess;
   const prefix = testKeyPrefix();
 
   const config = (mode: { failOpen: boolean; cache: 'redis' | 'memory' }): string => `ossa:
@@ -42,7 +42,7 @@ describe('Redis killed in the middle of load, then restarted', () => {
     dir = tempDir({ 'agents/support.ossa.yaml': agentManifest('support') });
     writeFileSync(join(dir, 'open.yaml'), config({ failOpen: true, cache: 'redis' }));
     writeFileSync(join(dir, 'closed.yaml'), config({ failOpen: false, cache: 'memory' }));
-    [failOpen, failClosed] = await Promise.all([spawnGateway(join(dir, 'open.yaml')), spawnGateway(join(dir, 'closed.yaml'))]);
+    [failOpen, failClosed] = await Promise.all([startServe(ROOT, {}, ['--config', join(dir, 'open.yaml')]), startServe(ROOT, {}, ['--config', join(dir, 'closed.yaml')])]);
   });
 
   afterAll(async () => {
@@ -51,7 +51,7 @@ describe('Redis killed in the middle of load, then restarted', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const call = async (gateway: GatewayProcess, input: string): Promise<Outcome> => {
+  const call = async (gateway: ServeProcess, input: string): Promise<Outcome> => {
     const started = performance.now();
     const res = await gateway.post('/v1/agents/support/execute', { input }, { 'x-user-id': `user-${input.length % 5}` });
     const body = await res.text();

@@ -1,30 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayEventMap, GatewayEventType } from '../../src/executor/events.js';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
-import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
+import { useMockUpstreams } from '../support/mock-upstreams.js';
 import { waitFor } from '../support/wait-for.js';
 
 const ENV = { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-resilience-000000', OPENAI_API_KEY: 'sk-TESTKEY-resilience-111111' };
 
 describe('provider resilience end to end (mock upstreams failing on command)', () => {
-  let anthropic: MockUpstream;
-  let openai: MockUpstream;
+  const { anthropic, openai } = useMockUpstreams();
   let t: TestGateway | undefined;
   let time: number;
 
-  beforeAll(async () => {
-    anthropic = await startMockAnthropic();
-    openai = await startMockOpenAI();
-  });
-  afterAll(async () => {
-    await anthropic.close();
-    await openai.close();
-  });
   afterEach(async () => {
     await t?.close();
     t = undefined;
-    anthropic.reset();
-    openai.reset();
   });
 
   /** A gateway whose `claude` provider falls back to `gpt`; its clock is `time`, moved by the tests. */

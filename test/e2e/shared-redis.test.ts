@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentManifest, tempDir } from '../support/gateway-harness.js';
-import { runCli, spawnGateway, type GatewayProcess } from '../support/gateway-process.js';
+import { ROOT, runCli, startServe, type ServeProcess } from '../support/cli-process.js';
 import { connectTestRedis, TEST_REDIS_URL, type TestRedis } from '../support/test-redis.js';
 
 const GLOBAL_LIMIT = 30;
@@ -13,13 +13,13 @@ describe('several gateway processes on one Redis', () => {
   let redis: TestRedis;
   let dir: string;
   let config: string;
-  let gateways: GatewayProcess[];
+  let gateways: ServeProcess[];
   const env = { ADMIN_KEY };
   let admitted = 0;
   let rejected = 0;
 
   /** Sends through one process, counting what the shared global bucket let through. */
-  const ask = async (gateway: GatewayProcess, input: string, user = 'someone'): Promise<Response> => {
+  const ask = async (gateway: ServeProcess, input: string, user = 'someone'): Promise<Response> => {
     const res = await gateway.post('/v1/agents/support/execute', { input }, { 'x-user-id': user });
     if (res.status === 200) admitted++;
     else if (res.status === 429) rejected++;
@@ -50,7 +50,7 @@ describe('several gateway processes on one Redis', () => {
   observability: { log_level: info }
 `,
     );
-    gateways = await Promise.all([spawnGateway(config, env), spawnGateway(config, env)]);
+    gateways = await Promise.all([startServe(ROOT, env, ['--config', config]), startServe(ROOT, env, ['--config', config])]);
   });
 
   afterAll(async () => {
@@ -60,7 +60,7 @@ describe('several gateway processes on one Redis', () => {
   });
 
   it('shares cached responses: cached through one process, a hit on the other', async () => {
-    const [a, b] = gateways as [GatewayProcess, GatewayProcess];
+    const [a, b] = gateways as [ServeProcess, ServeProcess];
     const miss = await ask(a, 'Where is my order?');
     expect(miss.headers.get('x-cache')).toBe('MISS');
     const hit = await ask(b, 'Where is my order?');
@@ -69,7 +69,7 @@ describe('several gateway processes on one Redis', () => {
   });
 
   it('shares invalidations: an agent invalidated through one process is a miss on the other', async () => {
-    const [a, b] = gateways as [GatewayProcess, GatewayProcess];
+    const [a, b] = gateways as [ServeProcess, ServeProcess];
     await ask(a, 'to invalidate');
     expect((await ask(b, 'to invalidate')).headers.get('x-cache')).toBe('HIT');
     const cleared = await fetch(`${b.url}/v1/cache/agents/support`, { method: 'DELETE', headers: admin });
@@ -82,7 +82,7 @@ describe('several gateway processes on one Redis', () => {
   });
 
   it('clears the shared store from the CLI, for every process', async () => {
-    const [a, b] = gateways as [GatewayProcess, GatewayProcess];
+    const [a, b] = gateways as [ServeProcess, ServeProcess];
     await ask(a, 'cli');
     expect((await ask(b, 'cli')).headers.get('x-cache')).toBe('HIT');
     const run = await runCli(['cache:clear', 'support', '--config', config], { env });

@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { agentManifest, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
-import { circuitEvent } from '../support/gateway-events.js';
-import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
+import { useMockUpstreams } from '../support/mock-upstreams.js';
 
 /*
  * The live status page in a real browser: Debian's Chromium, driven by playwright-core (no
@@ -48,28 +47,29 @@ function watchPageErrors(page: Page): string[] {
 }
 
 describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
-  let anthropic: MockUpstream;
-  let openai: MockUpstream;
+  const { anthropic, openai } = useMockUpstreams();
   let t: TestGateway;
   let profile: string;
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    anthropic = await startMockAnthropic();
-    openai = await startMockOpenAI();
     t = await startTestGateway({
       ossa: {
         providers: {
-          claude: { type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: 2, max_retries: 0, circuit_breaker: { failure_threshold: 5, fallback_providers: ['gpt'] } },
+          // No retries and no fallback: each failing request is one failure the page lists, and the fifth opens the circuit.
+          claude: { type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: 2, max_retries: 0, circuit_breaker: { failure_threshold: 5 } },
           gpt: { type: 'openai', api_key: '${OPENAI_API_KEY}', base_url: openai.url, model: 'gpt-4o' },
           ollama: { type: 'openai-compatible', base_url: 'http://127.0.0.1:9/v1', api_key: '${OLLAMA_KEY}', model: 'llama3.2' },
         },
-        rate_limit: { enabled: false },
-        cache: { enabled: false },
+        // The real front layers: the page's hit rate and rejections come from them.
+        rate_limit: { enabled: true },
+        cache: { enabled: true },
       },
       agents: {
         'customer-support': agentManifest('customer-support', { provider: 'anthropic', model: 'claude-sonnet-4-5' }),
         'code-reviewer': agentManifest('code-reviewer', { provider: 'openai', model: 'gpt-4o' }),
+        // One request per minute: a burst of four gets three 429s.
+        faq: agentManifest('faq', { provider: 'echo', model: 'echo' }, '  safety:\n    rate_limiting:\n      requests_per_minute: 1\n      burst_limit: 1\n'),
       },
       env: { ANTHROPIC_API_KEY: ANTHROPIC_KEY, OPENAI_API_KEY: OPENAI_KEY },
     });
@@ -79,16 +79,17 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-    await anthropic?.close();
-    await openai?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  /** Real requests through the gateway: `count` answers from each upstream. */
+  /**
+   * Real requests through the gateway, two at a time: `count` to each upstream's agent. Support
+   * questions repeat every six, so the cache answers some of them (no upstream call).
+   */
   async function traffic(count: number, paceMs = 0): Promise<void> {
     for (let i = 0; i < count; i++) {
       const answers = await Promise.all([
-        t.post('/v1/agents/customer-support/execute', { input: `order ${i}` }),
+        t.post('/v1/agents/customer-support/execute', { input: `order ${i % 6}` }),
         t.post('/v1/agents/code-reviewer/execute', { input: `diff ${i}` }),
       ]);
       for (const res of answers) await res.arrayBuffer();
@@ -96,20 +97,15 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
     }
   }
 
-  /**
-   * The circuit of `claude` opens. The circuit breaker lands from another branch; until then the
-   * test dispatches the breaker's own event. After the merge this becomes real upstream failures:
-   * `anthropic.fail({ status: 500, times: 5 })` and five requests (failure_threshold: 5).
-   */
-  function openClaudeCircuit(): void {
-    const now = Date.now();
-    t.gateway.events.dispatch(circuitEvent('claude', 'closed', 'open', { failures: 5, time: now, halfOpenAt: now + 30_000 }));
-  }
-
-  /** What the rate limiter and the cache (another branch) report for the same traffic. */
-  function frontLayerEvents(): void {
-    for (let i = 0; i < 14; i++) t.gateway.events.dispatch({ type: 'cache.lookup', agent: 'customer-support', result: i % 3 === 0 ? 'miss' : 'hit' });
-    for (let i = 0; i < 3; i++) t.gateway.events.dispatch({ type: 'rate_limit.decision', agent: 'customer-support', allowed: false, scope: 'user', remaining: { user: 0, global: 9_412 } });
+  /** A burst at the rate-limited agent: one answer, then 429s. */
+  async function burst(count: number): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const res = await t.post('/v1/agents/faq/execute', { input: `faq ${i}` });
+      await res.arrayBuffer();
+      statuses.push(res.status);
+    }
+    return statuses;
   }
 
   it('shows the traffic, then a provider turning open and its errors, live', async () => {
@@ -122,17 +118,18 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
     expect(await page.locator('[data-provider="ollama"]').getAttribute('data-state')).toBe('disabled');
 
     await traffic(16, PACE_MS);
-    frontLayerEvents();
-    // The upstream starts failing: the page must show the errors and the error rate.
-    anthropic.mode = { kind: 'error', status: 500, message: 'overloaded, try again later' };
+    expect(await burst(4)).toEqual([200, 429, 429, 429]);
+    // The upstream starts failing: five failures in a row open claude's circuit, for real.
+    anthropic.fail({ status: 500, times: 5, message: 'overloaded, try again later' });
     for (let i = 0; i < 5; i++) {
       const res = await t.post('/v1/agents/customer-support/execute', { input: 'my confidential question' });
       expect(res.status).toBe(503);
       await res.arrayBuffer();
       if (PACE_MS > 0) await new Promise((resolve) => setTimeout(resolve, PACE_MS));
     }
-    openClaudeCircuit();
-    await traffic(3).catch(() => undefined);
+    expect(t.gateway.circuits.get('claude')!.state).toBe('open');
+    // Repeated questions are still answered from the cache while the circuit is open.
+    await traffic(3);
 
     await page.locator('[data-provider="claude"][data-state="open"]').waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-provider="claude"] .badge').textContent()).toBe('open');
@@ -144,8 +141,12 @@ describe.skipIf(!HAS_CHROMIUM)('the live status page in Chromium', () => {
     await expect.poll(async () => (await page.locator('#error-rate').textContent()) ?? '', { timeout: 5_000 }).toMatch(/^\d+(\.\d)?%$/);
     expect(await page.locator('#error-rate').textContent()).not.toBe('0%');
     expect(await page.locator('#p95').textContent()).toMatch(/ms|s$/);
-    expect(await page.locator('#hit-rate').textContent()).toMatch(/%$/);
+    // Misses: support's 6 distinct questions, 16 reviews, one faq answer, the 5 failed questions
+    // (errors are never stored). Hits: support's 10 repeats, then 3 support and 3 review repeats.
+    await expect.poll(async () => page.locator('#hit-sub').textContent(), { timeout: 5_000 }).toBe('16 hits, 28 misses');
+    expect(await page.locator('#hit-rate').textContent()).toBe('36%');
     expect(await page.locator('#rejections').textContent()).toBe('3');
+    expect(await page.locator('#rejections-sub').textContent()).toBe('user 0 \u00b7 global 0 \u00b7 agent 3');
     expect(await page.locator('#tile-errors').getAttribute('class')).toMatch(/bad|warn/);
 
     const html = await page.content();

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
-import { circuitEvent } from '../support/gateway-events.js';
 import { startMockAnthropic, type MockUpstream } from '../support/mock-upstreams.js';
 
 const ANTHROPIC_KEY = 'sk-ant-TESTKEY-status-DDDDDDDDDD';
@@ -20,7 +19,11 @@ describe('GET /status and /status.json', () => {
     anthropic = await startMockAnthropic();
     t = await startTestGateway({
       ossa: {
-        providers: { claude: { type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: 2 }, gpt: { type: 'openai', api_key: '${OPENAI_API_KEY}' } },
+        providers: {
+          // One failure opens the circuit: the page's "open" comes from the real breaker.
+          claude: { type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: 2, max_retries: 0, circuit_breaker: { failure_threshold: 1 } },
+          gpt: { type: 'openai', api_key: '${OPENAI_API_KEY}' },
+        },
         rate_limit: { enabled: false },
         cache: { enabled: false },
       },
@@ -57,27 +60,31 @@ describe('GET /status and /status.json', () => {
     for (let i = 0; i < 3; i++) expect((await t.post('/v1/agents/support/execute', { input: `hello ${i}` })).status).toBe(200);
     anthropic.fail({ status: 401, message: `invalid x-api-key ${ANTHROPIC_KEY}` });
     expect((await t.post('/v1/agents/support/execute', { input: 'my secret question' }, { 'x-request-id': 'status-err-1' })).status).toBe(502);
-    t.gateway.events.dispatch(circuitEvent('claude', 'closed', 'open', { failures: 5, time: Date.now(), halfOpenAt: Date.now() + 30_000 }));
+    // A refusal (401) says nothing about the upstream's health; a 500 does, and opens the circuit.
+    anthropic.fail({ status: 500 });
+    expect((await t.post('/v1/agents/support/execute', { input: 'another secret question' }, { 'x-request-id': 'status-err-2' })).status).toBe(503);
 
     const res = await t.get('/status.json');
     expect(res.headers.get('cache-control')).toBe('no-store');
     const text = await res.text();
     const s = JSON.parse(text);
-    expect(s.traffic.requests).toBe(4);
-    expect(s.traffic.errors).toBe(1);
-    expect(s.traffic.error_rate).toBe(0.25);
+    expect(s.traffic.requests).toBe(5);
+    expect(s.traffic.errors).toBe(2);
+    expect(s.traffic.error_rate).toBe(0.4);
     expect(s.traffic.p50_ms).toBeGreaterThan(0);
     expect(s.traffic.p95_ms).toBeGreaterThanOrEqual(s.traffic.p50_ms);
     expect(s.traffic.overhead_p95_ms).toBeGreaterThan(0);
     expect(s.providers).toEqual([
-      expect.objectContaining({ name: 'claude', type: 'anthropic', state: 'open', served: 3, failed: 1, detail: 'opened after 5 consecutive failures' }),
+      expect.objectContaining({ name: 'claude', type: 'anthropic', state: 'open', served: 3, failed: 2, upstream_errors: 2, detail: 'opened after 1 consecutive failure' }),
       expect.objectContaining({ name: 'gpt', state: 'disabled', detail: 'no API key: OPENAI_API_KEY is not set' }),
       expect.objectContaining({ name: 'echo', state: 'closed' }),
     ]);
-    expect(s.recent_errors[0]).toMatchObject({ source: 'execution', request_id: 'status-err-1', agent: 'support', provider: 'claude', status: 401, kind: 'http' });
+    expect(s.recent_errors.map((e: { request_id: string; status: number }) => [e.request_id, e.status])).toEqual([['status-err-2', 500], ['status-err-1', 401]]);
+    expect(s.recent_errors[1]).toMatchObject({ source: 'execution', agent: 'support', provider: 'claude', kind: 'http' });
+    expect(s.providers[0].half_open_at).toBe(t.gateway.circuits.get('claude')!.toJSON().half_open_at);
     expect(text).not.toContain(ANTHROPIC_KEY);
     expect(text).not.toContain('TESTKEY');
-    expect(text).not.toContain('my secret question');
+    expect(text).not.toContain('secret question');
   });
 
   it('does not count its own polling, health checks or scrapes as traffic', async () => {
@@ -122,18 +129,50 @@ describe('status page protection when clients are configured', () => {
     });
   }
 
-  it('answers 401 to everyone when no admin key resolves, and says why in the log', async () => {
-    const locked = await startTestGateway({
+  it('refuses to start when an admin key does not resolve, naming the key path and never a value', async () => {
+    const attempt = startTestGateway({
       ossa: { security: { clients: [{ id: 'app', key: '${CLIENT_KEY}' }], admin_keys: ['${MISSING_ADMIN_KEY}'] } },
       agents: { a: agentManifest('a') },
       env: { CLIENT_KEY },
     });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'SourceError',
+      issues: [expect.objectContaining({ path: 'security.admin_keys[0]', message: 'cannot be resolved: MISSING_ADMIN_KEY is not set' })],
+    });
+    expect(String(await attempt.catch((error: unknown) => error))).not.toContain(CLIENT_KEY);
+  });
+});
+
+describe('who may open the status page (one admin guard for every admin route)', () => {
+  const paths = ['/status', '/status.json'] as const;
+  const open = async (ossa: Record<string, unknown>, env: Record<string, string> = {}) => startTestGateway({ ossa, agents: { a: agentManifest('a') }, env });
+
+  it('asks for the admin key when admin keys are configured, even without clients', async () => {
+    const t = await open({ security: { admin_keys: ['${ADMIN_KEY}'] } }, { ADMIN_KEY });
     try {
-      expect((await locked.get('/status', { authorization: `Bearer ${CLIENT_KEY}` })).status).toBe(401);
-      expect(locked.logs.find((l) => String(l['msg']).includes('security.admin_keys.0 is ignored: MISSING_ADMIN_KEY is not set'))).toBeDefined();
-      expect(locked.logs.find((l) => String(l['msg']).includes('no admin key resolves'))).toBeDefined();
+      for (const path of paths) {
+        expect((await t.get(path)).status).toBe(401);
+        expect((await t.get(path, { authorization: basic('operator', ADMIN_KEY) })).status).toBe(200);
+      }
+      // The agents stay open: admin keys guard the admin routes only.
+      expect((await t.post('/v1/agents/a/execute', { input: 'x' })).status).toBe(200);
     } finally {
-      await locked.close();
+      await t.close();
+    }
+  });
+
+  it('answers 403 admin-disabled when clients are configured without admin keys, and in prod without any key', async () => {
+    for (const ossa of [{ security: { clients: [{ id: 'app', key: '${CLIENT_KEY}' }] } }, { env: 'prod' }]) {
+      const t = await open(ossa, { CLIENT_KEY });
+      try {
+        for (const path of paths) {
+          const res = await t.get(path, { authorization: `Bearer ${CLIENT_KEY}` });
+          expect(res.status).toBe(403);
+          expect(await readJson(res)).toMatchObject({ type: 'urn:ossa-gateway:problem:admin-disabled', detail: expect.stringMatching(/set security\.admin_keys/) });
+        }
+      } finally {
+        await t.close();
+      }
     }
   });
 });

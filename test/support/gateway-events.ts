@@ -1,27 +1,11 @@
-import type { AgentDefinition } from '../../src/agents/agent-definition.js';
 import type { AgentResponse } from '../../src/executor/agent-response.js';
+import { testAgent } from './agent-definition.js';
 import type { AgentExecutionCompleteEvent, AgentExecutionErrorEvent, CircuitState, CircuitStateEvent } from '../../src/executor/events.js';
 
 /**
- * Builders of real gateway events for tests of subscribers: the events the executor and the
- * layers on other branches (resilience, rate limit, cache) dispatch, with typed defaults.
+ * Builders of real gateway events for unit tests of subscribers (the metrics collector, the
+ * live status): the events the executor and the breaker dispatch, with typed defaults.
  */
-
-/** A complete `AgentDefinition` named `name`. */
-export function agentDefinition(name: string): AgentDefinition {
-  return {
-    name,
-    version: '1.0.0',
-    description: `test agent ${name}`,
-    apiVersion: 'ossa/v0.4.6',
-    systemPrompt: `You are ${name}.`,
-    systemPromptSource: 'spec.role',
-    llm: { fallbackModels: [] },
-    tools: [],
-    contentHash: '0'.repeat(64),
-    source: { file: `${name}.ossa.yaml`, line: 1, document: 0 },
-  };
-}
 
 export function executionComplete(options: {
   agent: string;
@@ -52,7 +36,7 @@ export function executionComplete(options: {
   return {
     type: 'agent.execution.complete',
     requestId: response.request_id,
-    agent: agentDefinition(options.agent),
+    agent: testAgent(options.agent),
     response,
     startTime: time - duration,
     endTime: time,
@@ -66,7 +50,7 @@ export function executionError(options: { agent: string; error: Error; requestId
   return {
     type: 'agent.execution.error',
     requestId: options.requestId ?? 'req-1',
-    agent: agentDefinition(options.agent),
+    agent: testAgent(options.agent),
     error: options.error,
     input: 'the user prompt, never shown',
     context: {},

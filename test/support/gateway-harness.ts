@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { tempDir } from './scratch-dir.js';
+
+export { tempDir } from './scratch-dir.js';
 
 /** Log lines a test can search: every JSON line the gateway wrote, parsed. */
 export class LogCapture {
@@ -31,16 +33,6 @@ export class LogCapture {
   messages(): string[] {
     return this.lines.map((line) => String(line['msg']));
   }
-}
-
-/** A temporary directory holding the given files (`{ 'agents/a.ossa.yaml': '...' }`). */
-export function tempDir(files: Record<string, string> = {}, prefix = 'ossa-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
 }
 
 /** A minimal valid manifest. */

@@ -41,6 +41,7 @@
  * mock.mode = { kind: 'hang' };                    // everything after hangs
  * await mock.close();
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { anthropicDialect } from './mock-anthropic.js';
 import { openAIDialect } from './mock-openai.js';
 import { MockUpstreamServer, type ErrorOptions, type MockBehaviour, type MockDialect } from './mock-upstream-server.js';
@@ -76,4 +77,31 @@ export function startMockAnthropic(): Promise<MockUpstream> {
 /** A mock OpenAI Chat Completions API (`POST /v1/chat/completions`); `url` ends in `/v1`. */
 export function startMockOpenAI(): Promise<MockUpstream> {
   return start(openAIDialect);
+}
+
+/**
+ * A mock Anthropic and a mock OpenAI upstream for the tests of one `describe`: listening
+ * before its `beforeAll` hooks that come later, reset after each test, closed at the end.
+ * Call it first in the `describe`; `url` and `port` are set once the hooks have run.
+ *
+ * @example
+ * describe('...', () => {
+ *   const { anthropic, openai } = useMockUpstreams();
+ *   beforeAll(async () => { t = await startTestGateway({ ossa: { providers: { claude: { base_url: anthropic.url, ... } } } }); });
+ * });
+ */
+export function useMockUpstreams(): { readonly anthropic: MockUpstream; readonly openai: MockUpstream } {
+  const anthropic = new MockUpstream(anthropicDialect);
+  const openai = new MockUpstream(openAIDialect);
+  beforeAll(async () => {
+    await Promise.all([anthropic.listen(), openai.listen()]);
+  });
+  afterEach(() => {
+    anthropic.reset();
+    openai.reset();
+  });
+  afterAll(async () => {
+    await Promise.all([anthropic.close(), openai.close()]);
+  });
+  return { anthropic, openai };
 }

@@ -1,25 +1,34 @@
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../../src/providers/provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
+import { modelCall } from './model-call.js';
 
 /**
  * What a `ScriptedProvider` does with one call:
- *   answer  the text (default `ok from <name>`), as JSON or streamed word by word
+ *   answer  `text` (default: the provider's `answerText`), as JSON or streamed word by word;
+ *           `fallbackUsed` makes it look like a fallback's answer (as a chain reports one)
  *   fail    throws the error (for a stream: before any part)
  *   hang    waits until the call's signal aborts, then throws an `aborted` error
  *   break   (streams) yields `parts` text parts, then throws the error
  */
 export type Step =
-  | { readonly kind: 'answer'; readonly text?: string }
+  | { readonly kind: 'answer'; readonly text?: string; readonly fallbackUsed?: boolean }
   | { readonly kind: 'fail'; readonly error: ProviderError }
   | { readonly kind: 'hang' }
   | { readonly kind: 'break'; readonly parts: number; readonly error: ProviderError };
 
-/** A fake adapter for decorator tests: scripted steps, every call recorded. */
+/**
+ * The in-process provider of unit tests, for decorators (breaker, audit, fallback chain) and
+ * for the layers above the executor (cache, single flight): scripted steps, every call
+ * recorded, and calls that can be held until released.
+ */
 export class ScriptedProvider implements Provider {
   readonly calls: ModelCall[] = [];
   /** Streams whose generator has finished, however it ended (closed by the consumer included). */
   streamsClosed = 0;
+  /** The text of an answer whose step names none; `n` counts calls from 1. */
+  answerText: (call: ModelCall, n: number) => string;
   readonly #steps: Step[];
+  #held: (() => void)[] | undefined;
 
   constructor(
     readonly name: string,
@@ -27,6 +36,7 @@ export class ScriptedProvider implements Provider {
     readonly type: ProviderType = 'anthropic',
   ) {
     this.#steps = [...steps];
+    this.answerText = () => `ok from ${name}`;
   }
 
   /** Queues more steps; once the queue is empty, calls answer. */
@@ -35,13 +45,26 @@ export class ScriptedProvider implements Provider {
     return this;
   }
 
+  /** Makes `complete()` calls wait, from their arrival, until `release()` (or their signal aborts). */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const resume of held) resume();
+  }
+
   async complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult> {
     this.calls.push(call);
+    const n = this.calls.length;
+    if (this.#held) await this.#wait(this.#held, signal);
     const step = this.#steps.shift() ?? { kind: 'answer' };
     switch (step.kind) {
       case 'answer': {
-        const text = step.text ?? `ok from ${this.name}`;
-        return { text, model: call.model, provider: this.name, usage: { inputTokens: 3, outputTokens: 2 }, finishReason: 'stop' };
+        const text = step.text ?? this.answerText(call, n);
+        return { text, model: call.model, provider: this.name, usage: { inputTokens: 3, outputTokens: 2 }, finishReason: 'stop', ...(step.fallbackUsed ? { fallbackUsed: true } : {}) };
       }
       case 'fail':
       case 'break':
@@ -53,11 +76,12 @@ export class ScriptedProvider implements Provider {
 
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
     this.calls.push(call);
+    const n = this.calls.length;
     const step = this.#steps.shift() ?? { kind: 'answer' };
     try {
       if (step.kind === 'fail') throw step.error;
       if (step.kind === 'hang') await hang(this.name, signal);
-      const words = (step.kind === 'answer' ? (step.text ?? `ok from ${this.name}`) : 'one two three four five').split(' ');
+      const words = (step.kind === 'answer' ? (step.text ?? this.answerText(call, n)) : 'one two three four five').split(' ');
       for (const [index, word] of words.entries()) {
         if (step.kind === 'break' && index === step.parts) throw step.error;
         yield { type: 'text', text: index === 0 ? word : ` ${word}` };
@@ -66,6 +90,13 @@ export class ScriptedProvider implements Provider {
     } finally {
       this.streamsClosed++;
     }
+  }
+
+  #wait(held: (() => void)[], signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      held.push(resolve);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
   }
 }
 
@@ -80,9 +111,9 @@ export function httpError(provider: string, status: number, retryAfterMs?: numbe
   });
 }
 
-/** A minimal call, as the executor builds it. */
-export function modelCall(overrides: { deadline?: number; attempt?: number; model?: string } = {}): ModelCall {
-  return {
+/** The call the `support` agent makes, as the executor builds it: one question, user `ada`, two tools. */
+export function supportCall(overrides: { deadline?: number; attempt?: number; model?: string } = {}): ModelCall {
+  return modelCall({
     model: overrides.model ?? 'claude-sonnet-4-5',
     system: 'You are a test agent.',
     messages: [{ role: 'user', content: 'Where is my order?' }],
@@ -96,14 +127,7 @@ export function modelCall(overrides: { deadline?: number; attempt?: number; mode
       ...(overrides.deadline !== undefined ? { deadline: overrides.deadline } : {}),
       ...(overrides.attempt !== undefined ? { attempt: overrides.attempt } : {}),
     },
-  };
-}
-
-/** Reads a whole stream into its parts. */
-export async function collect(parts: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
-  const out: StreamPart[] = [];
-  for await (const part of parts) out.push(part);
-  return out;
+  });
 }
 
 function hang(provider: string, signal: AbortSignal): Promise<never> {

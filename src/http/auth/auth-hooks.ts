@@ -28,8 +28,10 @@ export function requireClient(auth: Authenticator): onRequestAsyncHookHandler {
 }
 
 /**
- * An `onRequest` hook for admin routes (cache invalidation, and the status page and metrics
- * of other layers): 401 without a valid admin key, 403 when admin keys are not configured.
+ * An `onRequest` hook for admin routes (`/status`, `/status.json`, `/v1/providers`, the cache
+ * routes): an admin key as a bearer key or the Basic password (401 with both challenges
+ * otherwise), 403 when no admin key is configured, open in an open dev gateway. See
+ * `Authenticator.authorizeAdmin`.
  *
  * @example
  * app.delete('/v1/cache', { onRequest: requireAdmin(gateway.auth) }, handler);

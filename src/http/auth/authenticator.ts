@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Environment } from '../../config/interpolate.js';
 import type { OssaConfig } from '../../config/ossa-config.js';
 import { formatPath, type SourceIssue } from '../../config/source-issue.js';
@@ -6,6 +7,7 @@ import { resolveSecret, type SecretVaultReader } from '../../secrets/resolve-sec
 import { HttpProblem } from '../problem.js';
 import { AgentAllowList } from './agent-allow-list.js';
 import { KeyRing } from './key-ring.js';
+import { requestCredential } from './request-credential.js';
 
 /** A configured API client (`security.clients[]`), as known after its key was checked. */
 export interface ApiClient {
@@ -21,40 +23,75 @@ export interface Caller {
   readonly client?: ApiClient;
 }
 
+/**
+ * Who may use the admin routes (`/v1/cache...`, `/status`, `/status.json`):
+ * `keys`: one of `security.admin_keys`; `open`: anyone (an open dev gateway: no clients, no
+ * admin keys, `env: dev`); `disabled`: nobody, since no admin key is configured (403).
+ */
+export type AdminPolicy = 'keys' | 'open' | 'disabled';
+
 /** `X-User-Id` values longer than this are refused rather than stored in logs and bucket keys. */
 const MAX_USER_ID_LENGTH = 256;
-const REALM = 'Bearer realm="ossa-gateway"';
+const CLIENT_REALM = 'Bearer realm="ossa-gateway"';
+const METRICS_REALM = 'Bearer realm="ossa-gateway metrics"';
+/**
+ * Admin routes accept the key both ways, and say so: Basic first, the challenge browsers
+ * answer with their login prompt (the status page relies on it), Bearer for API tools.
+ */
+const ADMIN_BASIC = 'Basic realm="ossa-gateway admin", charset="UTF-8"';
+const ADMIN_BEARER = 'Bearer realm="ossa-gateway admin"';
+
+/** Where `fromConfig` resolves references, and where it reports plain-text keys. */
+export interface AuthenticatorSources {
+  /** The config file's name, for startup problems. */
+  readonly source?: string;
+  readonly vault?: SecretVaultReader;
+  /** Warned once per key written in plain text (dev; prod refuses them). */
+  readonly logger?: Logger;
+}
 
 /**
- * Decides who is calling. With `security.clients` configured, every agent request needs
- * `Authorization: Bearer <client key>`: 401 without one or with a wrong one. Without clients
- * (the development default) anyone may call, and the user is the client IP, or `X-User-Id`
- * when `security.trust_user_header` is on. Admin routes need one of `security.admin_keys`;
- * with none configured they are open only in an open dev gateway (no clients, `env: dev`).
- * Keys are held as SHA-256 digests and compared in constant time; no key is ever logged,
- * echoed or kept in plain text after startup.
+ * Decides who is calling, for every credential the gateway accepts:
+ *
+ * - Agent routes: with `security.clients` configured, `Authorization: Bearer <client key>`
+ *   (401 without one or with a wrong one). Without clients (the development default) anyone
+ *   may call, and the user is the client IP, or `X-User-Id` when
+ *   `security.trust_user_header` is on.
+ * - Admin routes (cache invalidation, the status page): one of `security.admin_keys`, as a
+ *   bearer key or as the HTTP Basic password a browser's login prompt sends. With no admin key
+ *   configured they are open only in an open dev gateway (no clients, `env: dev`), else 403.
+ * - `/metrics`: `observability.metrics_token`, when set.
+ *
+ * Every reference is resolved once at startup (an unresolvable one, or a plain-text one in
+ * prod, is a startup problem naming the key path). Keys are then held as SHA-256 digests and
+ * compared in constant time; no key is ever logged, echoed or kept in plain text.
  */
 export class Authenticator {
   constructor(
     private readonly clients: KeyRing<ApiClient>,
     private readonly admins: KeyRing<true>,
-    private readonly settings: { readonly trustUserHeader: boolean; readonly openAdmin: boolean },
+    private readonly scrapers: KeyRing<true>,
+    private readonly settings: { readonly trustUserHeader: boolean; readonly admin: AdminPolicy },
   ) {}
 
-  /** Builds it from `security`, resolving each key reference; unresolvable keys are startup errors. */
-  static fromConfig(config: OssaConfig, env: Environment, options: { readonly source?: string; readonly vault?: SecretVaultReader } = {}): { authenticator: Authenticator; errors: SourceIssue[] } {
+  /** Builds it from `security` and `observability.metrics_token`; unresolvable keys are startup errors. */
+  static fromConfig(config: OssaConfig, env: Environment, options: AuthenticatorSources = {}): { authenticator: Authenticator; errors: SourceIssue[] } {
     const errors: SourceIssue[] = [];
     const file = options.source ?? 'config';
     const { security } = config;
-    const resolve = (reference: string, path: (string | number)[]): string | undefined => {
+    const resolve = (reference: string, path: (string | number)[], alternatives = '${VAR}, file:/run/secrets/..., vault:NAME'): string | undefined => {
+      const at = formatPath(path);
       const resolved = resolveSecret(reference, env, options.vault);
       if (!resolved.ok) {
-        errors.push({ file, path: formatPath(path), message: `cannot be resolved: ${resolved.reason}` });
+        errors.push({ file, path: at, message: `cannot be resolved: ${resolved.reason}` });
         return undefined;
       }
-      if (resolved.literal && config.env === 'prod' && !security.allow_plaintext_keys) {
-        errors.push({ file, path: formatPath(path), message: 'is written in plain text; in prod use ${VAR}, file:/run/secrets/..., vault:NAME or key_sha256' });
-        return undefined;
+      if (resolved.literal) {
+        if (config.env === 'prod' && !security.allow_plaintext_keys) {
+          errors.push({ file, path: at, message: `is written in plain text; in prod use ${alternatives}` });
+          return undefined;
+        }
+        options.logger?.warn({ setting: at }, `${at} is written in plain text in the config; use ${alternatives} instead`);
       }
       return resolved.secret.reveal();
     };
@@ -64,7 +101,7 @@ export class Authenticator {
       const identity: ApiClient = { id: client.id, ...(client.agents ? { agents: new AgentAllowList(client.agents) } : {}) };
       if (client.key_sha256 !== undefined) clients.addDigest(client.key_sha256, identity);
       else if (client.key !== undefined) {
-        const key = resolve(client.key, ['security', 'clients', i, 'key']);
+        const key = resolve(client.key, ['security', 'clients', i, 'key'], '${VAR}, file:/run/secrets/..., vault:NAME or key_sha256');
         if (key !== undefined) clients.addKey(key, identity);
       }
     });
@@ -73,8 +110,15 @@ export class Authenticator {
       const key = resolve(reference, ['security', 'admin_keys', i]);
       if (key !== undefined) admins.addKey(key, true);
     });
-    const openAdmin = admins.size === 0 && security.clients.length === 0 && config.env === 'dev';
-    return { authenticator: new Authenticator(clients, admins, { trustUserHeader: security.trust_user_header, openAdmin }), errors };
+    const scrapers = new KeyRing<true>();
+    const token = config.observability.metrics_token;
+    if (token !== undefined) {
+      const key = resolve(token, ['observability', 'metrics_token']);
+      if (key !== undefined) scrapers.addKey(key, true);
+    }
+    const admin: AdminPolicy =
+      security.admin_keys.length > 0 ? 'keys' : security.clients.length === 0 && config.env === 'dev' ? 'open' : 'disabled';
+    return { authenticator: new Authenticator(clients, admins, scrapers, { trustUserHeader: security.trust_user_header, admin }), errors };
   }
 
   /** True when agent requests need a client key. */
@@ -82,23 +126,54 @@ export class Authenticator {
     return this.clients.size > 0;
   }
 
+  /** Who may use the admin routes. */
+  get adminPolicy(): AdminPolicy {
+    return this.settings.admin;
+  }
+
   /** The caller of an agent request; throws a 401 `HttpProblem` when a client key is needed and not given. */
   identify(request: FastifyRequest): Caller {
     if (!this.requiresClientKey) return { userId: this.userHeader(request) ?? request.ip };
-    const client = this.clients.match(this.bearerToken(request, 'a client API key'));
-    if (!client) throw invalidKey();
+    const presented = requestCredential(request);
+    if (presented?.scheme !== 'bearer') {
+      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'send a client API key as "Authorization: Bearer <key>"', {}, { 'www-authenticate': CLIENT_REALM });
+    }
+    const client = this.clients.match(presented.key);
+    if (!client) throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'the API key is not valid', {}, { 'www-authenticate': `${CLIENT_REALM}, error="invalid_token"` });
     const endUser = this.userHeader(request);
     // Namespaced by client, so one client's users never share (or drain) another's buckets.
     return { userId: endUser === undefined ? client.id : `${client.id}:${endUser}`, client };
   }
 
-  /** Throws a 401 or 403 `HttpProblem` unless the request may use the admin routes. */
+  /**
+   * Throws a 401 (with a Basic and a Bearer challenge) or a 403 `HttpProblem` unless the
+   * request may use the admin routes.
+   */
   authorizeAdmin(request: FastifyRequest): void {
-    if (this.admins.size === 0) {
-      if (this.settings.openAdmin) return;
+    if (this.settings.admin === 'open') return;
+    if (this.settings.admin === 'disabled') {
       throw new HttpProblem(403, 'admin-disabled', 'Admin routes disabled', 'no admin key is configured; set security.admin_keys to use the admin routes');
     }
-    if (this.admins.match(this.bearerToken(request, 'an admin key')) === undefined) throw invalidKey();
+    const presented = requestCredential(request);
+    if (presented === undefined) {
+      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'this route needs an admin key: send "Authorization: Bearer <key>", or the key as the password of HTTP Basic', {}, {
+        'www-authenticate': [ADMIN_BASIC, ADMIN_BEARER],
+      });
+    }
+    if (this.admins.match(presented.key) === undefined) {
+      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'the admin key is not valid', {}, { 'www-authenticate': [ADMIN_BASIC, `${ADMIN_BEARER}, error="invalid_token"`] });
+    }
+  }
+
+  /** Throws a 401 `HttpProblem` unless the request may scrape `/metrics` (open without a `metrics_token`). */
+  authorizeScrape(request: FastifyRequest): void {
+    if (this.scrapers.size === 0) return;
+    const presented = requestCredential(request);
+    if (presented === undefined || this.scrapers.match(presented.key) === undefined) {
+      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'this route needs the metrics token: send Authorization: Bearer <observability.metrics_token>', {}, {
+        'www-authenticate': METRICS_REALM,
+      });
+    }
   }
 
   /** Throws a 403 `HttpProblem` when the caller's client may not use the agent. */
@@ -114,15 +189,6 @@ export class Authenticator {
     return caller?.client?.agents?.allows(agent) ?? true;
   }
 
-  private bearerToken(request: FastifyRequest, what: string): string {
-    const header = request.headers.authorization;
-    const match = header === undefined ? null : /^Bearer[ \t]+(\S.*)$/i.exec(header);
-    if (!match) {
-      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', `send ${what} as "Authorization: Bearer <key>"`, {}, { 'www-authenticate': REALM });
-    }
-    return match[1]!.trim();
-  }
-
   private userHeader(request: FastifyRequest): string | undefined {
     if (!this.settings.trustUserHeader) return undefined;
     const value = request.headers['x-user-id'];
@@ -133,8 +199,4 @@ export class Authenticator {
     }
     return id.trim();
   }
-}
-
-function invalidKey(): HttpProblem {
-  return new HttpProblem(401, 'unauthorized', 'Unauthorized', 'the API key is not valid', {}, { 'www-authenticate': `${REALM}, error="invalid_token"` });
 }

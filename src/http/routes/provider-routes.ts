@@ -1,14 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProviderEntry } from '../../providers/provider-catalog.js';
+import { requireAdmin } from '../auth/auth-hooks.js';
 import type { GatewayServices } from '../gateway-services.js';
 
 /**
  * `GET /v1/providers`: every configured provider with its type, whether it is enabled (and
  * why not), where its key comes from (`env:ANTHROPIC_API_KEY`, never the key), its base URL
- * without credentials, and its circuit breaker's state.
+ * without credentials, and its circuit breaker's state. An admin route: it describes the
+ * deployment (internal hosts, secret file paths), which is the operator's business.
  */
 export function registerProviderRoutes(app: FastifyInstance, gateway: GatewayServices): void {
-  app.get('/v1/providers', async () => ({
+  app.get('/v1/providers', { onRequest: requireAdmin(gateway.auth) }, async () => ({
     providers: [...gateway.catalog.values()].map((entry) => describeProvider(entry, gateway)),
   }));
 }

@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProviderDescription } from '../../observability/status/live-status.js';
+import { requireAdmin } from '../auth/auth-hooks.js';
 import type { GatewayServices } from '../gateway-services.js';
-import { requireAdminKey } from '../require-admin-key.js';
 import { STATUS_PAGE_HEADERS, STATUS_PAGE_HTML } from '../status-page/status-page.js';
 
 /**
  * `GET /status`, the live status page (self-contained HTML), and `GET /status.json`, the data
- * it polls every second. Both need an admin key when `security.clients` is configured.
+ * it polls every second. Admin routes: open in an open dev gateway, else an admin key (a
+ * browser's login prompt sends it as the Basic password), see `Authenticator.authorizeAdmin`.
  */
 export function registerStatusRoutes(app: FastifyInstance, gateway: GatewayServices): void {
-  const guard = requireAdminKey(gateway.observability.adminAccess);
+  const admin = { onRequest: requireAdmin(gateway.auth) };
   const providers = (): ProviderDescription[] =>
     [...gateway.catalog.values()].map((entry) => ({
       name: entry.name,
@@ -17,9 +18,9 @@ export function registerStatusRoutes(app: FastifyInstance, gateway: GatewayServi
       ...(entry.disabledReason !== undefined ? { disabledReason: entry.disabledReason } : {}),
     }));
 
-  app.get('/status', { onRequest: guard }, async (_request, reply) => reply.headers(STATUS_PAGE_HEADERS).send(STATUS_PAGE_HTML));
+  app.get('/status', admin, async (_request, reply) => reply.headers(STATUS_PAGE_HEADERS).send(STATUS_PAGE_HTML));
 
-  app.get('/status.json', { onRequest: guard }, async (_request, reply) => {
+  app.get('/status.json', admin, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     return gateway.observability.status.snapshot(providers());
   });

@@ -26,7 +26,6 @@ export class GatewayMetrics {
   readonly retries: Counter<'provider'>;
   readonly breakerState: Gauge<'provider'>;
   readonly breakerTransitions: Counter<'provider' | 'state'>;
-  readonly breakerFailures: Counter<'provider'>;
   readonly fallbackCalls: Counter<'from' | 'to' | 'reason'>;
   // Rate limit and cache
   readonly rateLimitRejections: Counter<'scope' | 'agent'>;
@@ -59,7 +58,6 @@ export class GatewayMetrics {
     this.retries = new Counter({ name: 'ossa_provider_retries_total', help: 'Retries scheduled after a retryable failure.', labelNames: ['provider'], registers });
     this.breakerState = new Gauge({ name: 'ossa_circuit_breaker_state', help: 'Circuit state: 0 closed, 1 half-open, 2 open.', labelNames: ['provider'], registers });
     this.breakerTransitions = new Counter({ name: 'ossa_circuit_breaker_transitions_total', help: 'Circuit state changes, by the state entered.', labelNames: ['provider', 'state'], registers });
-    this.breakerFailures = new Counter({ name: 'ossa_circuit_breaker_failures_total', help: 'Failed upstream attempts (client aborts excluded).', labelNames: ['provider'], registers });
     this.fallbackCalls = new Counter({ name: 'ossa_circuit_breaker_fallback_calls_total', help: 'Moves along a fallback chain, from one provider to the next.', labelNames: ['from', 'to', 'reason'], registers });
 
     this.rateLimitRejections = new Counter({ name: 'ossa_rate_limit_rejections_total', help: 'Requests rejected by the rate limiter, by the limit that rejected them.', labelNames: ['scope', 'agent'], registers });

@@ -5,7 +5,12 @@ import { parsePrometheus, sampleSum, sampleValue, type PromSample } from '../../
 import { EventDispatcher } from '../../executor/event-dispatcher.js';
 import { ProviderError } from '../../providers/provider-error.js';
 import { LabelGuard } from '../label-guard.js';
-import { MetricsCollector } from './metrics-collector.js';
+import { MetricsCollector, type BreakerReading } from './metrics-collector.js';
+
+/** Breakers that have counted the given failures. */
+function breakers(failures: Record<string, number>): ReadonlyMap<string, BreakerReading> {
+  return new Map(Object.entries(failures).map(([name, countedFailures]) => [name, { countedFailures }]));
+}
 
 describe('MetricsCollector (every event type to Prometheus metrics)', () => {
   let events: EventDispatcher;
@@ -39,7 +44,7 @@ describe('MetricsCollector (every event type to Prometheus metrics)', () => {
     expect(sampleValue(m, 'ossa_agent_execution_errors_total', { agent: 'reviewer', provider: 'none', kind: 'internal' })).toBe(1);
   });
 
-  it('counts upstream attempts: API calls, attempt duration by outcome, breaker failures, retries', async () => {
+  it('counts upstream attempts: API calls, attempt duration by outcome, retries', async () => {
     const attempt = (outcome: 'success' | 'error' | 'aborted', durationMs: number) =>
       events.dispatch({ type: 'provider.attempt', requestId: 'r', agent: 'support', provider: 'claude', model: 'm', attempt: 1, outcome, durationMs, streamed: false });
     attempt('error', 50);
@@ -50,14 +55,13 @@ describe('MetricsCollector (every event type to Prometheus metrics)', () => {
     events.dispatch({ type: 'provider.retry', requestId: 'r', provider: 'claude', attempt: 2, delayMs: 400, reason: 'http 500' });
     const m = await scrape();
     expect(sampleValue(m, 'ossa_security_api_calls_total', { provider: 'claude' })).toBe(4);
-    expect(sampleValue(m, 'ossa_circuit_breaker_failures_total', { provider: 'claude' })).toBe(2);
     expect(sampleValue(m, 'ossa_provider_attempt_duration_seconds_count', { provider: 'claude', outcome: 'error' })).toBe(2);
     expect(sampleValue(m, 'ossa_provider_attempt_duration_seconds_sum', { provider: 'claude', outcome: 'success' })).toBeCloseTo(0.9, 6);
     expect(sampleValue(m, 'ossa_provider_retries_total', { provider: 'claude' })).toBe(2);
   });
 
   it('shows each circuit state as 0 closed, 1 half-open, 2 open, and counts transitions and fallbacks', async () => {
-    collector.initBreakers(['claude', 'gpt']);
+    collector.initBreakers(breakers({ claude: 0, gpt: 0 }));
     events.dispatch(circuitEvent('claude', 'closed', 'open'));
     let m = await scrape();
     expect(sampleValue(m, 'ossa_circuit_breaker_state', { provider: 'claude' })).toBe(2);
@@ -76,8 +80,23 @@ describe('MetricsCollector (every event type to Prometheus metrics)', () => {
 
   it('does not reset a circuit an event already reported when the breakers are initialised late', async () => {
     events.dispatch(circuitEvent('claude', 'closed', 'open'));
-    collector.initBreakers(['claude']);
+    collector.initBreakers(breakers({ claude: 5 }));
     expect(sampleValue(await scrape(), 'ossa_circuit_breaker_state', { provider: 'claude' })).toBe(2);
+  });
+
+  it('reads the failures each breaker counted at scrape time, not every failed attempt', async () => {
+    const counted = { claude: 0, gpt: 0 };
+    collector.initBreakers(new Map(Object.entries(counted).map(([name]) => [name, { get countedFailures() { return counted[name as keyof typeof counted]; } }])));
+    // A 400 is a failed attempt, but says nothing about the upstream's health: no breaker counts it.
+    events.dispatch({ type: 'provider.attempt', requestId: 'r', agent: 'support', provider: 'claude', model: 'm', attempt: 1, outcome: 'error', durationMs: 5, errorKind: 'http', status: 400, streamed: false });
+    let m = await scrape();
+    expect(sampleValue(m, 'ossa_circuit_breaker_failures_total', { provider: 'claude' })).toBe(0);
+    expect(sampleValue(m, 'ossa_circuit_breaker_failures_total', { provider: 'gpt' })).toBe(0);
+    counted.claude = 3;
+    m = await scrape();
+    expect(sampleValue(m, 'ossa_circuit_breaker_failures_total', { provider: 'claude' })).toBe(3);
+    counted.claude = 4;
+    expect(sampleValue(await scrape(), 'ossa_circuit_breaker_failures_total', { provider: 'claude' })).toBe(4);
   });
 
   it('counts rate-limit rejections by scope and agent, remaining tokens of the global and agent buckets, user headroom as a histogram', async () => {
@@ -174,11 +193,18 @@ describe('MetricsCollector (every event type to Prometheus metrics)', () => {
     expect(sampleValue(m, 'ossa_cache_requests_total', { agent: 'support', result: 'hit' })).toBe(3);
   });
 
-  it('exports build info and the default process metrics on its own registry', async () => {
+  it('exports build info and the default process metrics, the latter made once per process and shared', async () => {
     const m = await scrape();
     expect(m.find((s) => s.name === 'ossa_build_info')?.labels['version']).toMatch(/^\d+\.\d+\.\d+/);
     expect(sampleValue(m, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(m.some((s) => s.name === 'nodejs_eventloop_lag_p99_seconds')).toBe(true);
+    expect(m.filter((s) => s.name === 'process_resident_memory_bytes')).toHaveLength(1);
+    // prom-client's GC observer and event-loop monitor cannot be stopped: a second gateway
+    // must not start another pair, and its own registry stays free of them (Registry.merge works).
+    const second = new MetricsCollector({ guard: new LabelGuard([], []) });
+    expect(second.processRegistry).toBe(collector.processRegistry);
+    expect(await second.registry.getSingleMetric('process_resident_memory_bytes')).toBeUndefined();
+    expect(parsePrometheus((await second.scrape()).body).some((s) => s.name === 'nodejs_gc_duration_seconds_count' || s.name === 'process_resident_memory_bytes')).toBe(true);
   });
 
   it('keeps two gateways in one process apart (one registry each)', async () => {

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import type { EventDispatcher } from '../../executor/event-dispatcher.js';
 import type { CircuitState, GatewayEventMap, GatewayEventType } from '../../executor/events.js';
 import '../http-request-event.js';
@@ -6,14 +6,21 @@ import { ProviderError } from '../../providers/provider-error.js';
 import { GATEWAY_VERSION } from '../gateway-version.js';
 import type { LabelGuard } from '../label-guard.js';
 import { GatewayMetrics } from './gateway-metrics.js';
+import { processMetricsRegistry } from './process-metrics.js';
 
 /** The value of `ossa_circuit_breaker_state` for each state. */
 export const CIRCUIT_STATE_VALUE: Readonly<Record<CircuitState, number>> = { closed: 0, 'half-open': 1, open: 2 };
 
+/** What the collector reads from a provider's circuit breaker when it is scraped. */
+export interface BreakerReading {
+  /** Failures the breaker counted so far (retryable ones; see `CircuitBreaker.countedFailures`). */
+  readonly countedFailures: number;
+}
+
 /** What a `MetricsCollector` needs: the label guard, and whether to add Node's process metrics. */
 export interface MetricsCollectorOptions {
   readonly guard: LabelGuard;
-  /** Node process metrics (CPU, memory, event loop, GC). Default on. */
+  /** Node process metrics (CPU, memory, event loop, GC), shared by every gateway of the process. Default on. */
   readonly processMetrics?: boolean;
 }
 
@@ -26,15 +33,19 @@ export interface MetricsCollectorOptions {
  * @example
  * const collector = new MetricsCollector({ guard: new LabelGuard(agents, providers) });
  * collector.subscribe(gateway.events);
- * const text = await collector.registry.metrics();
+ * const { contentType, body } = await collector.scrape(); // this gateway's metrics, then the process's
  */
 export class MetricsCollector {
+  /** This gateway's own metrics (the process metrics are not in it: see `processRegistry`). */
   readonly registry = new Registry();
+  /** Node's process metrics, one registry per process (`processMetricsRegistry()`); absent with `processMetrics: false`. */
+  readonly processRegistry: Registry | undefined;
   readonly metrics: GatewayMetrics;
   private readonly guard: LabelGuard;
   private readonly plaintextKeyProviders = new Set<string>();
   /** Providers whose circuit state an event has set (initialisation must not overwrite it). */
   private readonly circuitsReported = new Set<string>();
+  private breakers: ReadonlyMap<string, BreakerReading> = new Map();
   private dispatcher: EventDispatcher | undefined;
 
   constructor(options: MetricsCollectorOptions) {
@@ -42,8 +53,13 @@ export class MetricsCollector {
     this.metrics = new GatewayMetrics(this.registry);
     this.metrics.buildInfo.set({ version: GATEWAY_VERSION }, 1);
     this.metrics.plaintextKeys.set(0);
-    this.countSubscriberFailures();
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.mirrorCounter('ossa_event_subscriber_failures_total', 'Event subscribers that threw or rejected (the request went on).', [], () => [[{}, this.dispatcher?.failures ?? 0]]);
+    // Read from the breakers themselves: they alone know which failures counted (retryable
+    // ones, of calls made since their last state change), and reading costs nothing per request.
+    this.mirrorCounter('ossa_circuit_breaker_failures_total', 'Failures each circuit breaker counted (retryable upstream failures).', ['provider'], () =>
+      [...this.breakers].map(([name, breaker]) => [{ provider: this.guard.provider(name) }, breaker.countedFailures]),
+    );
+    this.processRegistry = (options.processMetrics ?? true) ? processMetricsRegistry() : undefined;
   }
 
   /** Subscribes to every event type it measures; returns a function that unsubscribes. */
@@ -82,9 +98,13 @@ export class MetricsCollector {
     };
   }
 
-  /** Providers with a circuit breaker: their state gauge reads 0 (closed) from the start instead of being absent. */
-  initBreakers(providers: readonly string[]): void {
-    for (const name of providers) {
+  /**
+   * The providers' circuit breakers, once built: their state gauge reads 0 (closed) from the
+   * start instead of being absent, and their failure counts are read at each scrape.
+   */
+  initBreakers(breakers: ReadonlyMap<string, BreakerReading>): void {
+    this.breakers = breakers;
+    for (const name of breakers.keys()) {
       const provider = this.guard.provider(name);
       if (!this.circuitsReported.has(provider)) this.metrics.breakerState.set({ provider }, 0);
     }
@@ -92,7 +112,8 @@ export class MetricsCollector {
 
   /** The exposition text and its content type, for `GET /metrics`. */
   async scrape(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const [own, process] = await Promise.all([this.registry.metrics(), this.processRegistry?.metrics() ?? '']);
+    return { contentType: this.registry.contentType, body: own + process };
   }
 
   private onComplete(event: GatewayEventMap['agent.execution.complete']): void {
@@ -124,7 +145,6 @@ export class MetricsCollector {
     const provider = this.guard.provider(event.provider);
     this.metrics.apiCalls.inc({ provider });
     this.metrics.attemptDuration.observe({ provider, outcome: event.outcome }, event.durationMs / 1000);
-    if (event.outcome === 'error') this.metrics.breakerFailures.inc({ provider });
   }
 
   private onCircuit(event: GatewayEventMap['circuit.opened']): void {
@@ -152,20 +172,26 @@ export class MetricsCollector {
     }
   }
 
-  /** `ossa_event_subscriber_failures_total`, read from the subscribed dispatcher at scrape time. */
-  private countSubscriberFailures(): void {
-    let reported = 0;
-    // prom-client calls collect() with the metric as `this`; the dispatcher is read through this arrow.
-    const failuresNow = (): number => this.dispatcher?.failures ?? 0;
-    new Counter({
-      name: 'ossa_event_subscriber_failures_total',
-      help: 'Event subscribers that threw or rejected (the request went on).',
+  /**
+   * A counter that mirrors running totals kept elsewhere, read at scrape time: each series
+   * grows by what its total grew since the last scrape (a series appears, at 0, as soon as
+   * its total is known).
+   */
+  private mirrorCounter<L extends string>(name: string, help: string, labelNames: readonly L[], read: () => [Partial<Record<L, string>>, number][]): void {
+    const reported = new Map<string, number>();
+    new Counter<L>({
+      name,
+      help,
+      labelNames,
       registers: [this.registry],
+      // prom-client calls collect() with the metric as `this`.
       collect() {
-        const failures = failuresNow();
-        if (failures > reported) {
-          this.inc(failures - reported);
-          reported = failures;
+        for (const [labels, total] of read()) {
+          const key = JSON.stringify(labels);
+          const before = reported.get(key) ?? 0;
+          if (total < before) continue;
+          this.inc(labels, total - before);
+          reported.set(key, total);
         }
       },
     });

@@ -26,10 +26,11 @@ export function gatewayTracer(): Tracer {
  * the span is a non-recording no-op: a couple of small allocations, no clock reads, no export.
  *
  * @example
- * const decision = await withSpan(SPAN_NAMES.rateLimitCheck, { 'ossa.agent': agent }, (span) => {
- *   const d = limiter.check(key);
- *   span.setAttribute('ossa.rate_limit.allowed', d.allowed);
- *   return d;
+ * const verdict = await withSpan(SPAN_NAMES.rateLimitCheck, { 'ossa.agent': agent }, async (span) => {
+ *   const v = await store.take(buckets);
+ *   // Attributes only when recorded: without an SDK the span is a no-op, and so is this.
+ *   if (span.isRecording()) span.setAttribute('ossa.rate_limit.outcome', v.outcome);
+ *   return v;
  * });
  */
 export function withSpan<T>(

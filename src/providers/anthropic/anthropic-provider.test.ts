@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMockAnthropic, type MockUpstream } from '../../../test/support/mock-upstreams.js';
-import type { ModelCall, StreamPart } from '../provider.js';
+import type { ModelCall } from '../provider.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 import { collectStream, modelCall } from '../../../test/support/model-call.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ModelCall, StreamPart } from '../provider.js';
+import type { ModelCall } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
 import { EchoProvider } from './echo-provider.js';
 import { collectStream, modelCall } from '../../../test/support/model-call.js';
