@@ -9,11 +9,13 @@ export { loadConfigFile, normalizeConfig } from './config/load-config.js';
 export { SourceError, formatIssue, type SourceIssue } from './config/source-issue.js';
 export type { AgentDefinition } from './agents/agent-definition.js';
 export type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
+export type { AgentStreamDelta, AgentStreamDone, AgentStreamEvent, AgentStreamStart } from './executor/agent-stream-event.js';
 export type {
   AgentExecutionCompleteEvent,
   AgentExecutionErrorEvent,
   AgentExecutionStartEvent,
   GatewayEventMap,
+  StreamFirstTokenEvent,
 } from './executor/events.js';
 export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/provider.js';
 export { ProviderError } from './providers/provider-error.js';
