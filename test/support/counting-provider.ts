@@ -50,7 +50,24 @@ export class CountingProvider implements Provider {
     };
   }
 
-  async *stream(): AsyncIterable<StreamPart> {
-    throw new Error('not used');
+  /** Streams fail midway after this many text parts (the next streams only). */
+  breakStreamsAfter: number | undefined;
+  /** Streams whose generator has finished, however it ended. */
+  streamsClosed = 0;
+
+  /** The same answer as `complete`, word by word; held, failed or broken midway as configured. */
+  async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
+    try {
+      const result = await this.complete(call, signal);
+      const words = result.text.match(/\S+\s*/g) ?? [];
+      for (const [index, word] of words.entries()) {
+        if (index === this.breakStreamsAfter) throw new ProviderError('the upstream stream broke', { provider: this.name, kind: 'network', retryable: true });
+        yield { type: 'text', text: word };
+      }
+      const { text: _text, ...finish } = result;
+      yield { type: 'finish', ...finish };
+    } finally {
+      this.streamsClosed++;
+    }
   }
 }
