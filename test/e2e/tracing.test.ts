@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { startInMemoryTracing, type InMemoryTracing } from '../support/in-memory-tracing.js';
 import { startMockAnthropic, type MockUpstream } from '../support/mock-upstreams.js';
+import { waitFor } from '../support/wait-for.js';
 
 const KEY = 'sk-ant-TESTKEY-tracing-0000000000';
 
@@ -85,6 +86,23 @@ describe('traces of a request (in-memory exporter, as a host application would r
     // Nested in time as well as in ancestry.
     expect(chat.duration[0] * 1e9 + chat.duration[1]).toBeLessThanOrEqual(execution.duration[0] * 1e9 + execution.duration[1]);
     expect(JSON.stringify(spans.get('chat claude-sonnet-4-5')!.attributes)).not.toContain('Where is my order');
+  });
+
+  it('traces a streamed request the same way: the execution under the request, each upstream call under the execution', async () => {
+    const res = await t.post('/v1/agents/support/execute', { input: 'Where is my order?', stream: true });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('event: done');
+    // The request's span ends once the response finished, just after the client read the body.
+    const server = await waitFor(() => tracing.spans().find((s) => s.name === 'POST /v1/agents/:name/execute'));
+    const spans = tracing.spans().filter((s) => s.spanContext().traceId === server.spanContext().traceId);
+    const execution = spans.find((s) => s.name === 'invoke_agent support')!;
+    const chat = spans.find((s) => s.name === 'chat claude-sonnet-4-5')!;
+    expect(spans.map((s) => s.name).sort()).toEqual(['POST /v1/agents/:name/execute', 'chat claude-sonnet-4-5', 'invoke_agent support']);
+    expect(execution.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(chat.parentSpanContext?.spanId).toBe(execution.spanContext().spanId);
+    expect(execution.attributes).toMatchObject({ 'ossa.provider': 'claude', 'gen_ai.usage.output_tokens': 5 });
+    expect(chat.attributes).toMatchObject({ 'ossa.streamed': true, 'gen_ai.response.finish_reasons': ['stop'] });
   });
 
   it('continues the trace of a caller that sends a W3C traceparent', async () => {
