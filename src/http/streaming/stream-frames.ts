@@ -49,34 +49,41 @@ export interface StreamFramesOptions {
 
 /**
  * The frames of an opened stream, each produced as its event arrives: `start`, one frame per
- * `delta`, the `done` frame(s). A failure after the stream opened ends it with the format's
- * `error` frame and never with `done`, so a cut answer cannot pass for a complete one. Closing
- * the generator early (the client disconnected) closes the agent stream, which stops the
- * upstream call.
+ * `delta`, the `done` frame(s). `start` goes out in one write with the first delta: both are
+ * known at the same moment (the first upstream part; the agent stream yields its delta right
+ * after `start`, with no wait between), and one packet instead of two puts the first token on
+ * the wire sooner. A failure after the stream opened ends it with the format's `error` frame
+ * and never with `done`, so a cut answer cannot pass for a complete one. Closing the generator
+ * early (the client disconnected) closes the agent stream, which stops the upstream call.
  */
 export async function* streamFrames(opened: OpenedAgentStream, options: StreamFramesOptions): AsyncGenerator<string, void, undefined> {
   const { format } = options;
   const { rest } = opened;
   let ended = false;
+  let start = format.start(opened.start);
   try {
-    yield format.start(opened.start);
     let firstText = true;
     for (let step = await rest.next(); !step.done; step = await rest.next()) {
       const event = step.value;
+      let frame: string;
       if (event.type === 'delta') {
         if (firstText) {
           firstText = false;
           options.onFirstText();
         }
-        yield format.delta(event.text);
+        frame = format.delta(event.text);
       } else if (event.type === 'done') {
-        yield format.done(event.response);
+        frame = format.done(event.response);
+      } else {
+        continue;
       }
+      yield start + frame;
+      start = '';
     }
     ended = true;
   } catch (error) {
     ended = true;
-    if (!options.signal.aborted) yield format.error(options.toProblem(error));
+    if (!options.signal.aborted) yield start + format.error(options.toProblem(error));
   } finally {
     if (!ended) await rest.return?.();
   }
