@@ -32,6 +32,10 @@ export async function streamAgentResponse(
 ): Promise<FastifyReply> {
   const opened = await openAgentStream(events);
   const { start } = opened;
+  // However the response ends, the agent stream is closed (a no-op once it finished): also when
+  // the client left before the first frame was pulled, since a generator that never started
+  // runs no `finally` when it is closed.
+  reply.raw.once('close', () => void opened.rest.return?.().catch(() => undefined));
   const frames = streamFrames(opened, {
     format: options.formatFor(start),
     signal: options.signal,
