@@ -71,6 +71,12 @@ function setup(options: { store?: CacheStore; agents?: Record<string, { cache_tt
   return { cache, provider, clock, logs, seen, statuses, lookups, run, runStream, typesOf, routes, store };
 }
 
+/** A Redis store whose every command times out. */
+function brokenStore(): CacheStore {
+  const timeout = () => Promise.reject(new Error('Command timed out'));
+  return { backend: 'redis', get: timeout, set: timeout, delete: timeout, invalidateAgent: timeout, clear: timeout, close: async () => {} };
+}
+
 describe('CachedAgentExecutor', () => {
   it('answers a repeated request from the cache: cached, its own request id, no upstream call', async () => {
     const { run, provider, statuses, lookups, seen } = setup();
@@ -184,16 +190,7 @@ describe('CachedAgentExecutor', () => {
   });
 
   it('never fails a request because the store fails: runs uncached, warns once per 10 s, dispatches store.error', async () => {
-    const broken: CacheStore = {
-      backend: 'redis',
-      get: () => Promise.reject(new Error('Command timed out')),
-      set: () => Promise.reject(new Error('Command timed out')),
-      delete: () => Promise.reject(new Error('Command timed out')),
-      invalidateAgent: () => Promise.reject(new Error('Command timed out')),
-      clear: () => Promise.reject(new Error('Command timed out')),
-      close: async () => {},
-    };
-    const { run, provider, logs, seen, lookups, statuses, cache } = setup({ store: broken });
+    const { run, provider, logs, seen, lookups, statuses, cache } = setup({ store: brokenStore() });
     for (let i = 0; i < 3; i++) expect((await run('q')).cached).toBe(false);
     expect(provider.calls).toHaveLength(3);
     expect(lookups()).toEqual(['error', 'error', 'error']);
@@ -314,16 +311,7 @@ describe('CachedAgentExecutor', () => {
     });
 
     it('runs uncached when the store fails, without failing the stream', async () => {
-      const broken: CacheStore = {
-        backend: 'redis',
-        get: () => Promise.reject(new Error('Command timed out')),
-        set: () => Promise.reject(new Error('must not be tried after a failed read')),
-        delete: () => Promise.reject(new Error('Command timed out')),
-        invalidateAgent: () => Promise.reject(new Error('Command timed out')),
-        clear: () => Promise.reject(new Error('Command timed out')),
-        close: async () => {},
-      };
-      const { runStream, lookups, seen } = setup({ store: broken });
+      const { runStream, lookups, seen } = setup({ store: brokenStore() });
       expect((await runStream('q')).events.at(-1)).toMatchObject({ type: 'done', response: { cached: false } });
       expect(lookups()).toEqual(['error']);
       expect(seen.filter((e) => e.type === 'store.error').map((e) => (e as { operation: string }).operation)).toEqual(['get']);
