@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -249,6 +250,32 @@ describe('the OpenAI-compatible API, called with the official openai SDK', () =>
     // Sampling hints the manifest settles are accepted, and the answer is the agent's.
     const hinted = await chat({ model: 'support', messages: [{ role: 'user', content: 'hi' }], top_p: 0.5, seed: 7, user: 'end-user-1', n: 1, tools: [], stop: null });
     expect(hinted.status).toBe(200);
+  });
+
+  it('answers any malformed body with a 4xx in OpenAI\'s shape, never a 500', async () => {
+    const statuses = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.anything({ maxDepth: 3 }),
+          fc.record({ model: fc.constantFrom('support', 'billing', ''), messages: fc.array(fc.anything({ maxDepth: 3 }), { maxLength: 4 }) }),
+          fc.record({
+            model: fc.constant('support'),
+            messages: fc.array(fc.record({ role: fc.constantFrom('user', 'assistant', 'system', 'tool', 'x'), content: fc.anything({ maxDepth: 2 }) }), { minLength: 1, maxLength: 3 }),
+          }),
+        ),
+        async (body) => {
+          const res = await chat(body as Record<string, unknown>);
+          statuses.add(res.status);
+          if (res.status === 200) return;
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(await readJson(res)).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: expect.toSatisfy((p) => p === null || typeof p === 'string'), code: null } });
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(statuses.has(400)).toBe(true);
   });
 
   it('answers 401 in OpenAI\'s shape without a key, and never echoes a key back', async () => {
