@@ -1,3 +1,6 @@
+/** `null` allowed besides `type`: OpenAI reads an explicit null as "not set". */
+const nullable = (type: string | string[]) => ({ type: [...(Array.isArray(type) ? type : [type]), 'null'] });
+
 /**
  * JSON Schema of `POST /v1/chat/completions`: every parameter of OpenAI's Chat Completions API
  * is known (an unknown one is a 400, as OpenAI answers it), with the types OpenAI accepts
@@ -5,8 +8,6 @@
  * which names the exact field at fault; which parameters an agent refuses, by
  * `fromOpenAIChatRequest`.
  */
-const nullable = (type: string | string[]) => ({ type: [...(Array.isArray(type) ? type : [type]), 'null'] });
-
 export const chatCompletionBodySchema = {
   type: 'object',
   additionalProperties: false,
@@ -60,6 +61,7 @@ export const chatCompletionBodySchema = {
   },
 } as const;
 
+/** `GET /v1/models/{model}`: the agent name, as long as a manifest name may be. */
 export const modelParamsSchema = {
   type: 'object',
   properties: { model: { type: 'string', maxLength: 253 } },

@@ -3,8 +3,10 @@
  * (the subset it uses), as the official API and its SDKs define them.
  */
 
+/** Why a choice ended, as OpenAI spells it. */
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
+/** Token counts of a completion (`usage`). */
 export interface OpenAIUsage {
   readonly prompt_tokens: number;
   readonly completion_tokens: number;

@@ -16,6 +16,7 @@ export function toOpenAIFinishReason(reason: string): OpenAIFinishReason {
   return FINISH_REASONS[reason as FinishReason] ?? 'stop';
 }
 
+/** An `AgentResponse.usage` as OpenAI's `usage`. */
 export function toOpenAIUsage(usage: AgentResponse['usage']): OpenAIUsage {
   return { prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens, total_tokens: usage.total_tokens };
 }

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 
+/** The content type of every streamed answer (SSE is UTF-8 by definition; said for proxies and old clients). */
 export const EVENT_STREAM_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
 
 /**
