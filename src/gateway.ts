@@ -11,6 +11,7 @@ import { AgentExecutor } from './executor/agent-executor.js';
 import { registerAgentExecutionListener } from './executor/agent-execution-listener.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
 import { resolveAgentRoutes, type AgentRoute } from './executor/agent-route.js';
+import type { AgentStreamEvent } from './executor/agent-stream-event.js';
 import { EventDispatcher } from './executor/event-dispatcher.js';
 import { Authenticator } from './http/auth/authenticator.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
@@ -49,6 +50,8 @@ export interface Gateway extends GatewayServices {
   readonly audit: AuditLog | undefined;
   /** Runs an agent in-process, through the same pipeline as HTTP requests. */
   execute(agent: string, input: string, context?: ExecutionContext, options?: Partial<ExecuteOptions>): Promise<AgentResponse>;
+  /** `execute`, streamed: `start`, `delta`s as the upstream answers, `done` (see `AgentStreamEvent`). */
+  executeStream(agent: string, input: string, context?: ExecutionContext, options?: Partial<ExecuteOptions>): AsyncIterable<AgentStreamEvent>;
   /** The HTTP API as a Fastify plugin bound to this gateway, for `app.register(gateway.plugin, { prefix })`. */
   readonly plugin: FastifyPluginAsync;
   /** The standalone Fastify server (built on first call). */
@@ -214,6 +217,9 @@ function assembleGateway(parts: GatewayParts): Gateway {
     },
     execute(agent, input, context = {}, options = {}) {
       return runner.execute(agent, input, context, { requestId: options.requestId ?? randomUUID(), ...options });
+    },
+    executeStream(agent, input, context = {}, options = {}) {
+      return runner.executeStream(agent, input, context, { requestId: options.requestId ?? randomUUID(), ...options });
     },
     plugin: async (instance) => {
       await instance.register(ossaGatewayPlugin, { gateway });

@@ -9,6 +9,7 @@ export { loadConfigFile, normalizeConfig } from './config/load-config.js';
 export { SourceError, formatIssue, type SourceIssue } from './config/source-issue.js';
 export type { AgentDefinition } from './agents/agent-definition.js';
 export type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
+export type { AgentStreamDelta, AgentStreamDone, AgentStreamEvent, AgentStreamStart } from './executor/agent-stream-event.js';
 export type {
   AgentExecutionCompleteEvent,
   AgentExecutionErrorEvent,

@@ -75,7 +75,7 @@ export class AuditLoggingProvider implements Provider {
           progress.parts++;
           progress.length += part.text.length;
           progress.text?.push(part.text);
-        } else {
+        } else if (part.type === 'finish') {
           ended = true;
           this.#succeeded(call, started, true, { model: part.model, usage: part.usage, finishReason: part.finishReason, length: progress.length, text: progress.text?.join('') });
         }

@@ -8,11 +8,13 @@ import { FakeClock } from '../../test/support/test-redis.js';
 import type { AgentDefinition } from '../agents/agent-definition.js';
 import { AgentExecutor } from '../executor/agent-executor.js';
 import type { CacheStatus, ExecuteOptions } from '../executor/agent-response.js';
+import type { AgentStreamEvent } from '../executor/agent-stream-event.js';
 import type { AgentRoute } from '../executor/agent-route.js';
 import { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { GatewayEvent } from '../executor/events.js';
 import { AgentNotFoundError } from '../executor/execution-errors.js';
 import { createLogger } from '../observability/logger.js';
+import { ProviderError } from '../providers/provider-error.js';
 import { CachedAgentExecutor } from './cached-agent-executor.js';
 import type { CacheStore } from './cache-store.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
@@ -61,7 +63,23 @@ function setup(options: { store?: CacheStore; agents?: Record<string, { cache_tt
     return cache.execute(agent, input, context, { requestId: `req-${++n}`, onCacheStatus: (s) => void statuses.push(s), ...rest });
   };
   const lookups = () => seen.filter((e) => e.type === 'cache.lookup').map((e) => (e as { result: string }).result);
-  return { cache, provider, clock, logs, seen, statuses, lookups, run, routes, store };
+  /** The same request, streamed: every event it yields, or the error it ended with after them. */
+  const runStream = async (input: string, extra: Partial<ExecuteOptions> & { agent?: string; stopAfter?: number } = {}) => {
+    const { agent = 'support', stopAfter, ...rest } = extra;
+    const requestId = `req-${++n}`;
+    const events: AgentStreamEvent[] = [];
+    try {
+      for await (const event of cache.executeStream(agent, input, {}, { requestId, onCacheStatus: (s) => void statuses.push(s), ...rest })) {
+        events.push(event);
+        if (events.length === stopAfter) break;
+      }
+      return { requestId, events };
+    } catch (error) {
+      return { requestId, events, error };
+    }
+  };
+  const typesOf = (requestId: string) => seen.filter((e) => 'requestId' in e && e.requestId === requestId).map((e) => e.type);
+  return { cache, provider, clock, logs, seen, statuses, lookups, run, runStream, typesOf, routes, store };
 }
 
 describe('CachedAgentExecutor', () => {
@@ -230,6 +248,93 @@ describe('CachedAgentExecutor', () => {
     expect(provider.calls).toHaveLength(1);
     expect(cache.keyFor('nocache', 'x', {})).toBeUndefined();
     expect(cache.keyFor('nobody', 'x', {})).toBeUndefined();
+  });
+
+  describe('executeStream', () => {
+    const deltas = (events: readonly AgentStreamEvent[]) => events.filter((e) => e.type === 'delta').map((e) => (e as { text: string }).text);
+
+    it('stores a completed stream as a response, and replays a hit as start, several deltas and done, without an upstream call', async () => {
+      const { runStream, run, provider, statuses, lookups, typesOf } = setup();
+      const live = await runStream('Where is the parcel I ordered on Monday?');
+      expect(live.events.map((e) => e.type)).toEqual(['start', ...Array<string>(10).fill('delta'), 'done']);
+      expect(live.events[0]).toMatchObject({ cached: false });
+      const replay = await runStream('Where is the parcel I ordered on Monday?');
+      expect(replay.events[0]).toEqual({ type: 'start', request_id: replay.requestId, agent: { name: 'support', version: '1.0.0' }, provider: 'scripted', model: 'model-a', cached: true });
+      expect(deltas(replay.events).length).toBeGreaterThanOrEqual(3);
+      expect(deltas(replay.events).join('')).toBe('answer 1: Where is the parcel I ordered on Monday?');
+      expect(replay.events.at(-1)).toMatchObject({ type: 'done', response: { request_id: replay.requestId, cached: true, attempts: 0, output: 'answer 1: Where is the parcel I ordered on Monday?' } });
+      expect(provider.calls).toHaveLength(1);
+      expect(statuses).toEqual(['miss', 'hit']);
+      expect(lookups()).toEqual(['miss', 'hit']);
+      expect(typesOf(replay.requestId)).toEqual(['agent.execution.start', 'agent.execution.complete']);
+      // Stored as any response: the JSON path hits it too.
+      expect(await run('Where is the parcel I ordered on Monday?')).toMatchObject({ cached: true });
+    });
+
+    it('never stores a stream that failed midway, that the consumer left, or that a fallback served', async () => {
+      const { runStream, provider, typesOf, statuses } = setup();
+      provider.script({ kind: 'break', parts: 2, error: new ProviderError('the upstream stream broke', { provider: 'scripted', kind: 'network', retryable: true }) });
+      const broken = await runStream('q');
+      expect(broken.error).toMatchObject({ kind: 'network' });
+      expect(broken.events.map((e) => e.type)).toEqual(['start', 'delta', 'delta']);
+      expect(typesOf(broken.requestId)).toEqual(['agent.execution.start', 'agent.execution.error']);
+      const left = await runStream('q', { stopAfter: 2 });
+      expect(left.events.map((e) => e.type)).toEqual(['start', 'delta']);
+      expect(typesOf(left.requestId)).toEqual(['agent.execution.start', 'agent.execution.error']);
+      expect(provider.streamsClosed).toBe(2);
+      provider.script({ kind: 'answer', fallbackUsed: true });
+      expect((await runStream('q')).events.at(-1)).toMatchObject({ type: 'done', response: { fallback_used: true } });
+      expect((await runStream('q')).events.at(-1)).toMatchObject({ type: 'done', response: { cached: false } });
+      expect((await runStream('q')).events.at(-1)).toMatchObject({ type: 'done', response: { cached: true } });
+      expect(provider.calls).toHaveLength(4);
+      expect(statuses).toEqual(['miss', 'miss', 'miss', 'miss', 'hit']);
+    });
+
+    it('ends a replay the consumer left as an abort', async () => {
+      const { runStream, seen } = setup();
+      await runStream('a longer answer to replay in pieces');
+      const left = await runStream('a longer answer to replay in pieces', { stopAfter: 2 });
+      expect(seen.filter((e) => 'requestId' in e && e.requestId === left.requestId).map((e) => e.type)).toEqual(['agent.execution.start', 'agent.execution.error']);
+      expect(seen.find((e) => e.type === 'agent.execution.error' && e.requestId === left.requestId)).toMatchObject({ error: { kind: 'aborted' } });
+    });
+
+    it('follows bypass, refresh and cache_ttl 0 like execute', async () => {
+      const { runStream, provider, statuses, lookups } = setup();
+      await runStream('q');
+      expect((await runStream('q', { cache: 'bypass' })).events.at(-1)).toMatchObject({ response: { cached: false, output: 'answer 2: q' } });
+      expect((await runStream('q', { cache: 'refresh' })).events.at(-1)).toMatchObject({ response: { cached: false, output: 'answer 3: q' } });
+      expect((await runStream('q')).events.at(-1)).toMatchObject({ response: { cached: true, output: 'answer 3: q' } });
+      await runStream('q', { agent: 'nocache' });
+      expect(provider.calls).toHaveLength(4);
+      expect(statuses).toEqual(['miss', 'bypass', 'miss', 'hit', 'bypass']);
+      expect(lookups()).toEqual(['miss', 'bypass', 'refresh', 'hit', 'disabled']);
+    });
+
+    it('never waits on an identical request in flight, and never makes one wait (streams stay out of single flight)', async () => {
+      const { run, runStream, provider } = setup();
+      provider.hold();
+      const json = run('same');
+      await new Promise((resolve) => setImmediate(resolve));
+      const streamed = runStream('same');
+      await new Promise((resolve) => setImmediate(resolve));
+      // The stream made its own call instead of joining the held one.
+      expect(provider.calls).toHaveLength(2);
+      provider.release();
+      expect((await streamed).events.at(-1)).toMatchObject({ response: { cached: false, output: 'answer 2: same' } });
+      expect(await json).toMatchObject({ cached: false, output: 'answer 1: same' });
+    });
+
+    it('runs uncached when the store fails, without failing the stream', async () => {
+      const { runStream, lookups, seen } = setup({ store: brokenStore() });
+      expect((await runStream('q')).events.at(-1)).toMatchObject({ type: 'done', response: { cached: false } });
+      expect(lookups()).toEqual(['error']);
+      expect(seen.filter((e) => e.type === 'store.error').map((e) => (e as { operation: string }).operation)).toEqual(['get']);
+    });
+
+    it("leaves unknown agents to the executor's own error", async () => {
+      const { runStream } = setup();
+      expect((await runStream('q', { agent: 'nobody' })).error).toBeInstanceOf(AgentNotFoundError);
+    });
   });
 
   it("leaves unknown agents to the executor's own error", async () => {

@@ -3,13 +3,16 @@ import type { Logger } from 'pino';
 import type { AgentOverrides } from '../config/ossa-config.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from '../executor/agent-response.js';
 import type { AgentRoute } from '../executor/agent-route.js';
+import type { AgentStreamEvent } from '../executor/agent-stream-event.js';
 import type { EventDispatcher } from '../executor/event-dispatcher.js';
 import type { CacheLookupEvent } from '../executor/events.js';
 import { AgentNotFoundError } from '../executor/execution-errors.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
 import { markSpanFailed, SPAN_NAMES, withSpan } from '../observability/tracing/with-span.js';
+import { ProviderError } from '../providers/provider-error.js';
 import { cacheKeyFor, type CacheKey } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
+import { replayChunks } from './replay-chunks.js';
 import { isCacheable, parseStoredResponse, serializeResponse, servedFromCache, type StoredResponse } from './stored-response.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -51,6 +54,8 @@ type FlightOutcome = { readonly source: 'store'; readonly stored: StoredResponse
  * Per request, `cache: "bypass"` neither reads nor writes, and `"refresh"` skips the read but
  * stores the fresh answer. Every request served from the cache gets its own
  * `agent.execution.start` and `.complete` events with `cached: true`.
+ *
+ * `executeStream` follows the same rules; see there for how streams meet the cache.
  */
 export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
   private readonly flights = new SingleFlight<FlightOutcome>();
@@ -73,10 +78,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     const route = this.options.routes.get(agentName);
     // Unknown or unrunnable agents: the executor's own 404 and 422.
     if (!route || route.provider === undefined) return inner.execute(agentName, input, context, options);
-    const answer = (result: CacheLookupEvent['result'], status: 'hit' | 'miss' | 'bypass'): void => {
-      this.options.events.dispatch({ type: 'cache.lookup', agent: agentName, result });
-      options.onCacheStatus?.(status);
-    };
+    const answer = this.reporter(agentName, options);
 
     const mode = options.cache ?? 'default';
     if (this.ttlMs(agentName) === 0 || mode === 'bypass') {
@@ -111,6 +113,20 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
     this.dispatchServed(route, input, context, options, startTime, startedAt, response);
     return response;
+  }
+
+  /**
+   * `execute`, streamed. A hit is replayed as a stream at once: `start`, the answer in several
+   * `delta`s (`replayChunks`: pieces of about four tokens, with no delay between them), then
+   * `done` with `cached: true`. A miss streams from the executor as the upstream answers, and
+   * the completed answer is stored like any response (never an answer that failed or stopped
+   * midway, which has no `done`, nor a fallback's). Streams stay out of single flight: a
+   * stream neither waits for an identical request in flight (that would hold its first token
+   * until the other's whole answer is in) nor makes others wait for it; identical requests
+   * that miss at the same moment each call the upstream, and the last to finish is stored.
+   */
+  executeStream(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): AsyncIterable<AgentStreamEvent> {
+    return this.stream(agentName, input, context, options);
   }
 
   /** The key a request would be cached under, or undefined when the agent is unknown or not cached. */
@@ -180,7 +196,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     options: ExecuteOptions,
     answer: (result: CacheLookupEvent['result'], status: 'hit' | 'miss') => void,
   ): Promise<FlightOutcome> {
-    const { stored, storeFailed } = await this.lookup(key);
+    const { stored, failed: storeFailed } = await this.readStore(key);
     if (stored) {
       answer('hit', 'hit');
       return { source: 'store', stored };
@@ -193,23 +209,96 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     return { source: 'upstream', response };
   }
 
+  /** `execute`'s rules for a stream (see `executeStream`). */
+  private async *stream(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): AsyncGenerator<AgentStreamEvent, void, undefined> {
+    const startedAt = performance.now();
+    const startTime = this.now();
+    const { inner } = this.options;
+    const route = this.options.routes.get(agentName);
+    if (!route || route.provider === undefined) return yield* inner.executeStream(agentName, input, context, options);
+    const answer = this.reporter(agentName, options);
+
+    const mode = options.cache ?? 'default';
+    if (this.ttlMs(agentName) === 0 || mode === 'bypass') {
+      answer(mode === 'bypass' ? 'bypass' : 'disabled', 'bypass');
+      return yield* inner.executeStream(agentName, input, context, options);
+    }
+    const key = cacheKeyFor(route, input, context, options);
+    let storeFailed = false;
+    if (mode === 'refresh') answer('refresh', 'miss');
+    else {
+      const read = await this.readStore(key);
+      if (read.stored) {
+        answer('hit', 'hit');
+        return yield* this.replay(route, read.stored, input, context, options, startTime, startedAt);
+      }
+      storeFailed = read.failed;
+      answer(storeFailed ? 'error' : 'miss', 'miss');
+    }
+    for await (const event of inner.executeStream(agentName, input, context, options)) {
+      // A store that just failed would most likely fail again: do not try it twice.
+      if (event.type !== 'done' || storeFailed) {
+        yield event;
+        continue;
+      }
+      // Written while `done` goes out: the end of the answer never waits on the store.
+      const storing = this.set(key, event.response);
+      yield event;
+      await storing;
+    }
+  }
+
+  /** A cached answer as a stream, with the execution events of a request served from the cache. */
+  private async *replay(
+    route: AgentRoute,
+    stored: StoredResponse,
+    input: string,
+    context: ExecutionContext,
+    options: ExecuteOptions,
+    startTime: number,
+    startedAt: number,
+  ): AsyncGenerator<AgentStreamEvent, void, undefined> {
+    const settle = this.openServed(route, input, context, options, startTime, startedAt);
+    let settled = false;
+    try {
+      yield { type: 'start', request_id: options.requestId, agent: stored.agent, provider: stored.provider, model: stored.model, cached: true };
+      for (const text of replayChunks(stored.output)) yield { type: 'delta', text };
+      const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
+      settled = true;
+      settle(response);
+      yield { type: 'done', response };
+    } finally {
+      // The consumer stopped reading midway: an abort, as for a live stream.
+      if (!settled) settle(new ProviderError(`${stored.provider}: the client stopped reading the stream`, { provider: stored.provider, kind: 'aborted', retryable: false }));
+    }
+  }
+
+  /** Reports a lookup: the `cache.lookup` event, and the request's cache status (`X-Cache`). */
+  private reporter(agentName: string, options: ExecuteOptions): (result: CacheLookupEvent['result'], status: 'hit' | 'miss' | 'bypass') => void {
+    return (result, status) => {
+      this.options.events.dispatch({ type: 'cache.lookup', agent: agentName, result });
+      options.onCacheStatus?.(status);
+    };
+  }
+
   /**
-   * Reads the store inside an `ossa.cache.lookup` span (`ossa.cache.result`: hit, miss or
-   * error); a store error is reported and counts as a miss.
+   * The store's entry for `key`, read inside an `ossa.cache.lookup` span (`ossa.cache.result`:
+   * hit, miss or error). A failed read is logged, dispatched and reported as `failed`, never thrown:
+   * the request runs uncached.
    */
-  private lookup(key: CacheKey): Promise<{ stored?: StoredResponse; storeFailed: boolean }> {
+  private readStore(key: CacheKey): Promise<{ readonly stored?: StoredResponse | undefined; readonly failed: boolean }> {
     return withSpan(SPAN_NAMES.cacheLookup, { 'ossa.agent': key.agent, 'ossa.cache.backend': this.backend }, async (span) => {
       try {
         const text = await this.options.store.get(key);
         const stored = text === undefined ? undefined : this.parse(key, text);
         if (span.isRecording()) span.setAttribute('ossa.cache.result', stored ? 'hit' : 'miss');
-        return stored ? { stored, storeFailed: false } : { storeFailed: false };
+        return { stored, failed: false };
       } catch (error) {
         this.storeError('get', error);
         // Not rethrown (the request runs uncached), so the span is marked here.
         markSpanFailed(span, error);
         if (span.isRecording()) span.setAttribute('ossa.cache.result', 'error');
-        return { storeFailed: true };
+        return { failed: true };
       }
     });
   }
@@ -237,12 +326,19 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
 
   /** The execution events of a request the executor did not run itself (served from the cache, or a shared call's failure). */
   private dispatchServed(route: AgentRoute, input: string, context: ExecutionContext, options: ExecuteOptions, startTime: number, startedAt: number, outcome: AgentResponse | unknown): void {
+    this.openServed(route, input, context, options, startTime, startedAt)(outcome);
+  }
+
+  /** Dispatches the start event of such a request now; the returned function dispatches its completion or error. */
+  private openServed(route: AgentRoute, input: string, context: ExecutionContext, options: ExecuteOptions, startTime: number, startedAt: number): (outcome: AgentResponse | unknown) => void {
     const { events } = this.options;
     const base = { requestId: options.requestId, agent: route.agent, ...(options.userId !== undefined ? { userId: options.userId } : {}), startTime };
     events.dispatch({ type: 'agent.execution.start', ...base, input, context });
-    const duration = round(performance.now() - startedAt);
-    if (isResponse(outcome)) events.dispatch({ type: 'agent.execution.complete', ...base, response: outcome, endTime: this.now(), duration });
-    else events.dispatch({ type: 'agent.execution.error', ...base, input, context, error: outcome instanceof Error ? outcome : new Error(String(outcome)), errorTime: this.now(), duration });
+    return (outcome) => {
+      const duration = round(performance.now() - startedAt);
+      if (isResponse(outcome)) events.dispatch({ type: 'agent.execution.complete', ...base, response: outcome, endTime: this.now(), duration });
+      else events.dispatch({ type: 'agent.execution.error', ...base, input, context, error: outcome instanceof Error ? outcome : new Error(String(outcome)), errorTime: this.now(), duration });
+    };
   }
 }
 

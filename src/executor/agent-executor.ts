@@ -6,8 +6,10 @@ import { withSpan } from '../observability/tracing/with-span.js';
 import type { ModelCall, ModelResult } from '../providers/provider.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './agent-response.js';
 import type { AgentRoute } from './agent-route.js';
+import type { AgentStreamEvent } from './agent-stream-event.js';
 import type { EventDispatcher } from './event-dispatcher.js';
 import { AgentNotExecutableError, AgentNotFoundError } from './execution-errors.js';
+import { streamExecution } from './stream-execution.js';
 
 export interface AgentExecutorDependencies {
   readonly routes: ReadonlyMap<string, AgentRoute>;
@@ -47,6 +49,15 @@ export class AgentExecutor implements AgentRunner {
       recordAgentResponse(span, response);
       return response;
     });
+  }
+
+  /**
+   * Runs the agent with its provider streaming: `start` once the first upstream part is known,
+   * a `delta` per text part as it arrives, `done` with the response; the same events as
+   * `execute`, once each (see `streamExecution`). Lazy: nothing happens before the first `next()`.
+   */
+  executeStream(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): AsyncIterable<AgentStreamEvent> {
+    return streamExecution(this, agentName, input, context, options);
   }
 
   private async run(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse> {

@@ -1,3 +1,5 @@
+import type { AgentStreamEvent } from './agent-stream-event.js';
+
 /** What `POST /v1/agents/{name}/execute` answers, and what `AgentExecutor.execute` returns. */
 export interface AgentResponse {
   request_id: string;
@@ -40,4 +42,10 @@ export interface ExecuteOptions {
 /** Anything that can run an agent: `AgentExecutor`, and decorators such as `CachedAgentExecutor`. */
 export interface AgentRunner {
   execute(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse>;
+  /**
+   * The same execution, answered as it is generated: `start`, `delta`s, `done` (see
+   * `AgentStreamEvent`). Nothing runs until the first `next()`; a consumer that stops reading
+   * (`return()`) stops the upstream call.
+   */
+  executeStream(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): AsyncIterable<AgentStreamEvent>;
 }

@@ -8,6 +8,7 @@ import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { openAIRoutes } from './openai/openai-routes.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
@@ -41,6 +42,7 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   await app.register(async (clients) => {
     clients.addHook('onRequest', requireClient(gateway.auth));
     registerAgentRoutes(clients, gateway);
+    await clients.register(openAIRoutes, { gateway });
   });
   registerCacheRoutes(app, gateway);
   registerProviderRoutes(app, gateway);

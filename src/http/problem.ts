@@ -34,16 +34,21 @@ export class HttpProblem extends Error {
   }
 }
 
-export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
-  const body: Problem = {
+/** The problem document of `problem`, for the request at `url` (also the body of a stream's `error` event). */
+export function problemDocument(problem: HttpProblem, url: string, requestId: string): Problem {
+  return {
     type: problemType(problem.slug),
     title: problem.title,
     status: problem.status,
     detail: problem.detail,
-    instance: reply.request.url.split('?')[0],
-    request_id: String(reply.request.id),
+    instance: url.split('?')[0],
+    request_id: requestId,
     ...problem.extensions,
   };
+}
+
+export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  const body = problemDocument(problem, reply.request.url, String(reply.request.id));
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, typeof value === 'string' ? value : [...value]);
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

@@ -13,7 +13,9 @@ export interface Provider {
   complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult>;
   /**
    * The same request, answered as it is generated: zero or more `text` parts, then exactly
-   * one `finish` part. Throws a `ProviderError` from the iterator on failure.
+   * one `finish` part. Throws a `ProviderError` from the iterator on failure. A provider that
+   * chooses among others (the fallback chain) sends one `start` part first, naming the one that
+   * answers; adapters do not.
    */
   stream(call: ModelCall, signal: AbortSignal): AsyncIterable<StreamPart>;
 }
@@ -76,6 +78,12 @@ export interface ModelResult {
 }
 
 export type StreamPart =
+  /**
+   * Who answers: sent once, before any other part, by the fallback chain when it commits to
+   * a target (after that target produced its first part), so a consumer can name the serving
+   * provider before the answer is complete. Optional: adapters and decorators never send it.
+   */
+  | { readonly type: 'start'; readonly provider: string; readonly model: string; readonly fallbackUsed: boolean }
   | { readonly type: 'text'; readonly text: string }
   | {
       readonly type: 'finish';

@@ -144,6 +144,17 @@ describe('FallbackChainProvider', () => {
       expect(parts.at(-1)).toMatchObject({ type: 'finish', provider: 'openai', fallbackUsed: true, attempts: 1 });
     });
 
+    it('names the target it committed to in a start part, once that target produced its first part', async () => {
+      const primary = new ScriptedProvider('anthropic', [{ kind: 'fail', error: httpError('anthropic', 503) }]);
+      const { chain, signal } = setup([primary, new ScriptedProvider('openai')]);
+      const parts = await collectStream(chain.stream(supportCall(), signal));
+      expect(parts[0]).toEqual({ type: 'start', provider: 'openai', model: 'openai-model', fallbackUsed: true });
+      expect(parts.filter((p) => p.type === 'start')).toHaveLength(1);
+      expect(parts[1]).toEqual({ type: 'text', text: 'ok' });
+      const direct = await collectStream(setup([new ScriptedProvider('anthropic')]).chain.stream(supportCall(), signal));
+      expect(direct[0]).toEqual({ type: 'start', provider: 'anthropic', model: 'anthropic-model', fallbackUsed: false });
+    });
+
     it('does not fall back after the first part: the failure reaches the consumer', async () => {
       const secondary = new ScriptedProvider('openai');
       const { chain, signal } = setup([new ScriptedProvider('anthropic', [{ kind: 'break', parts: 1, error: httpError('anthropic', 500) }]), secondary]);

@@ -34,7 +34,8 @@ export interface FallbackChainOptions {
  *
  * The chain moves on after any failure except an abort, and stops once the call's deadline
  * has passed. When no target answers it throws an `AllProvidersFailedError` listing each one
- * and why. `stream()` falls back only until the first part reaches the consumer.
+ * and why. `stream()` falls back only until the first part reaches the consumer; once a
+ * target produced a part, it sends a `start` part naming that target, then the target's parts.
  *
  * @example
  * const chain = new FallbackChainProvider(
@@ -95,6 +96,7 @@ export class FallbackChainProvider implements Provider {
       const before = run.attempts;
       let finished = false;
       try {
+        yield { type: 'start', provider: target.name, model: target.model, fallbackUsed: index > 0 };
         for (let next = head; !next.done; next = await parts.next()) {
           const part = next.value;
           yield part.type === 'finish' ? { ...part, attempts: before + (part.attempts ?? 1), fallbackUsed: index > 0 } : part;

@@ -22,6 +22,37 @@ describe('the library API', () => {
     await gateway.close();
   });
 
+  it('streams an agent in-process: start, the answer in deltas, done', async () => {
+    const { createGateway } = await import('../../src/index.js');
+    const dir = tempDir({ 'agents/helper.ossa.yaml': agentManifest('helper') });
+    const gateway = await createGateway({ config: { manifest_paths: [join(dir, 'agents')] }, env: {}, logger: createLogger({ level: 'silent' }) });
+    const events = [];
+    for await (const event of gateway.executeStream('helper', 'hello there world', {}, { requestId: 'lib-1' })) events.push(event);
+    expect(events[0]).toEqual({ type: 'start', request_id: 'lib-1', agent: { name: 'helper', version: '1.0.0' }, provider: 'echo', model: 'echo', cached: false });
+    expect(events.filter((e) => e.type === 'delta').map((e) => (e.type === 'delta' ? e.text : '')).join('')).toBe('[echo] hello there world');
+    expect(events.at(-1)).toMatchObject({ type: 'done', response: { request_id: 'lib-1', output: '[echo] hello there world', provider: 'echo' } });
+    await gateway.close();
+  });
+
+  it('mounts the OpenAI-compatible routes under the same prefix, streaming included', async () => {
+    const { createGateway } = await import('../../src/index.js');
+    const dir = tempDir({ 'agents/helper.ossa.yaml': agentManifest('helper') });
+    const gateway = await createGateway({ config: { manifest_paths: [join(dir, 'agents')] }, env: {}, logger: createLogger({ level: 'silent' }) });
+    const host = Fastify();
+    await host.register(gateway.plugin, { prefix: '/ai' });
+    const json = await host.inject({ method: 'POST', url: '/ai/v1/chat/completions', payload: { model: 'helper', messages: [{ role: 'user', content: 'hi' }] } });
+    expect(json.json()).toMatchObject({ object: 'chat.completion', model: 'helper', choices: [{ message: { content: '[echo] hi' } }] });
+    const streamed = await host.inject({ method: 'POST', url: '/ai/v1/chat/completions', payload: { model: 'helper', messages: [{ role: 'user', content: 'hi' }], stream: true } });
+    expect(streamed.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(streamed.body.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect((await host.inject({ url: '/ai/v1/models' })).json()).toMatchObject({ object: 'list', data: [{ id: 'helper', object: 'model' }] });
+    const unknown = await host.inject({ method: 'POST', url: '/ai/v1/chat/completions', payload: { model: 'nobody', messages: [{ role: 'user', content: 'hi' }] } });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: { code: 'model_not_found' } });
+    await host.close();
+    await gateway.close();
+  });
+
   it('mounts the HTTP API in an existing Fastify app under a prefix, leaving its other routes alone', async () => {
     const { createGateway } = await import('../../src/index.js');
     const dir = tempDir({ 'agents/helper.ossa.yaml': agentManifest('helper') });

@@ -97,7 +97,23 @@ describe('no secret anywhere: keys stay out of logs, audit records, error bodies
     await (async () => {
       for await (const _part of prepared.route.provider.stream(prepared.call, new AbortController().signal));
     })().catch((error: unknown) => bodies.push(String(error), JSON.stringify(error)));
-    for (const path of ['/v1/providers', '/readyz', '/v1/agents', '/v1/agents/vaulted', '/healthz', '/metrics', '/status.json', '/status']) {
+    // Streamed, natively and through the OpenAI-compatible route: failures before the stream opens and inside it.
+    const post = async (path: string, body: Record<string, unknown>): Promise<number> => {
+      const res = await t.post(path, body);
+      bodies.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`);
+      return res.status;
+    };
+    anthropic.fail({ status: 401, message: echoKey });
+    expect(await post('/v1/agents/vaulted/execute', { input: 'stream please', stream: true })).toBe(502);
+    anthropic.script({ kind: 'stream-error', afterDeltas: 1 });
+    expect(await post('/v1/agents/vaulted/execute', { input: 'stream please', stream: true })).toBe(200);
+    expect(bodies.at(-1)).toContain('event: error');
+    anthropic.fail({ status: 401, message: echoKey });
+    expect(await post('/v1/chat/completions', { model: 'vaulted', messages: [{ role: 'user', content: 'hi' }], stream: true })).toBe(502);
+    anthropic.script({ kind: 'truncate', afterDeltas: 1 });
+    expect(await post('/v1/chat/completions', { model: 'vaulted', messages: [{ role: 'user', content: 'hi' }], stream: true })).toBe(200);
+    expect(bodies.at(-1)).toContain('"error"');
+    for (const path of ['/v1/providers', '/readyz', '/v1/agents', '/v1/agents/vaulted', '/healthz', '/metrics', '/status.json', '/status', '/v1/models']) {
       const res = await t.get(path);
       bodies.push(`${path} ${res.status} ${await res.text()}`);
     }

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { startInMemoryTracing, type InMemoryTracing } from '../support/in-memory-tracing.js';
 import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
+import { waitFor } from '../support/wait-for.js';
 
 const KEY = 'sk-ant-TESTKEY-tracing-0000000000';
 
@@ -173,6 +174,28 @@ describe('traces of a request (in-memory exporter, as a host application would r
       await chain.close();
       await openai.close();
     }
+  });
+
+  it('traces a streamed request the same way: the execution under the request, each upstream call under the execution', async () => {
+    // A question of its own: a repeated one would be replayed from the cache, with no execution.
+    const res = await t.post('/v1/agents/support/execute', { input: 'Where is my streamed order?', stream: true });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('event: done');
+    // The request's span ends once the response finished, just after the client read the body.
+    const server = await waitFor(() => tracing.spans().find((s) => s.name === 'POST /v1/agents/:name/execute'));
+    // The execution's span ends once the upstream stream is read to its end, which may be just after.
+    await waitFor(() => tracing.spans().find((s) => s.name === 'invoke_agent support'));
+    expect(treeOf(tracing.spans(), server.spanContext().traceId)).toBe(
+      ['POST /v1/agents/:name/execute', '  ossa.rate_limit.check', '  ossa.cache.lookup', '  invoke_agent support', '    chat claude-sonnet-4-5'].join('\n'),
+    );
+    const spans = tracing.spans().filter((s) => s.spanContext().traceId === server.spanContext().traceId);
+    const execution = spans.find((s) => s.name === 'invoke_agent support')!;
+    const chat = spans.find((s) => s.name === 'chat claude-sonnet-4-5')!;
+    expect(execution.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    expect(chat.parentSpanContext?.spanId).toBe(execution.spanContext().spanId);
+    expect(execution.attributes).toMatchObject({ 'ossa.provider': 'claude', 'gen_ai.usage.output_tokens': 6 });
+    expect(chat.attributes).toMatchObject({ 'ossa.streamed': true, 'gen_ai.response.finish_reasons': ['stop'] });
   });
 
   it('continues the trace of a caller that sends a W3C traceparent', async () => {

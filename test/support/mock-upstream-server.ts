@@ -18,6 +18,10 @@ export interface RecordedRequest {
   readonly behaviour: MockBehaviour['kind'];
   /** True once the client closed the connection before the mock finished answering. */
   aborted: boolean;
+  /** True once the mock wrote its whole answer. */
+  finished: boolean;
+  /** True while the answer is held by `pauseAfterDeltas`, until `resume()`. */
+  paused: boolean;
 }
 
 /** The deterministic answer; by default the dialect's echo of the request. */
@@ -32,6 +36,8 @@ export interface ReplyOptions {
   readonly usage?: { readonly input: number; readonly output: number } | false;
   /** Pause between SSE frames. */
   readonly chunkDelayMs?: number;
+  /** (Streams) send the head and this many text deltas, then hold the rest until `resume()`. */
+  readonly pauseAfterDeltas?: number;
 }
 
 /** Options of an HTTP error answer, in the provider's real error shape. */
@@ -86,6 +92,7 @@ export class MockUpstreamServer {
   readonly #queue: MockBehaviour[] = [];
   readonly #sockets = new Set<Socket>();
   readonly #waiters = new Set<() => void>();
+  readonly #held = new Set<() => void>();
   readonly #server = createServer((req, res) => void this.#handle(req, res).catch(() => res.destroy()));
   readonly #dialect: MockDialect;
   #connections = 0;
@@ -137,6 +144,12 @@ export class MockUpstreamServer {
     });
   }
 
+  /** Lets every answer held by `pauseAfterDeltas` go on. */
+  resume(): void {
+    for (const release of [...this.#held]) release();
+    this.#held.clear();
+  }
+
   /** Forgets requests and scripted behaviours, and sets `mode` back to replying. */
   reset(): void {
     this.requests.length = 0;
@@ -147,8 +160,21 @@ export class MockUpstreamServer {
   /** Destroys every open socket and stops listening. */
   async close(): Promise<void> {
     this.#shuttingDown = true;
+    this.resume();
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** Resolves on `resume()` (or when the mock closes). */
+  #hold(record: RecordedRequest): Promise<void> {
+    record.paused = true;
+    this.#changed();
+    return new Promise((resolve) => {
+      this.#held.add(() => {
+        record.paused = false;
+        resolve();
+      });
+    });
   }
 
   #changed(): void {
@@ -166,10 +192,16 @@ export class MockUpstreamServer {
       connection: connectionIds.get(req.socket) ?? 0,
       behaviour: behaviour.kind,
       aborted: false,
+      finished: false,
+      paused: false,
     };
     let closing = false;
     res.on('close', () => {
       if (!res.writableFinished && !closing && !this.#shuttingDown) record.aborted = true;
+      this.#changed();
+    });
+    res.on('finish', () => {
+      record.finished = true;
       this.#changed();
     });
     this.requests.push(record);
@@ -188,9 +220,14 @@ export class MockUpstreamServer {
     const dialect = this.#dialect;
     const streaming = isRecord(record.body) && record.body.stream === true;
     switch (behaviour.kind) {
-      case 'reply':
+      case 'reply': {
         if (!streaming) return reply.json(200, dialect.replyJson(record, behaviour));
-        return reply.frames(flatten(dialect.replyFrames(record, behaviour)), behaviour.chunkDelayMs);
+        const frames = dialect.replyFrames(record, behaviour);
+        if (behaviour.pauseAfterDeltas === undefined) return reply.frames(flatten(frames), behaviour.chunkDelayMs);
+        // Hold after the head and N deltas, until the test says resume().
+        const at = frames.head.length + behaviour.pauseAfterDeltas;
+        return reply.frames(flatten(frames), behaviour.chunkDelayMs, 'end', { at, hold: () => this.#hold(record) });
+      }
       case 'error': {
         const headers: Record<string, string> = { ...behaviour.headers };
         if (behaviour.retryAfter !== undefined) headers['retry-after'] = behaviour.retryAfter;
@@ -276,12 +313,16 @@ class Replier {
     this.markClosing();
   }
 
-  /** Sends SSE frames with `delayMs` between them, then ends the response (or cuts the socket). */
-  async frames(frames: readonly string[], delayMs = 0, ending: 'end' | 'destroy' = 'end'): Promise<void> {
+  /**
+   * Sends SSE frames with `delayMs` between them, then ends the response (or cuts the socket);
+   * with `pause`, waits on `pause.hold()` before frame number `pause.at` (or until the client leaves).
+   */
+  async frames(frames: readonly string[], delayMs = 0, ending: 'end' | 'destroy' = 'end', pause?: { at: number; hold: () => Promise<void> }): Promise<void> {
     this.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     this.res.flushHeaders();
     for (const [index, frame] of frames.entries()) {
       if (index > 0 && delayMs > 0) await this.sleep(delayMs);
+      if (pause && index === pause.at) await Promise.race([pause.hold(), new Promise((resolve) => this.res.once('close', resolve))]);
       if (this.gone) return;
       await new Promise<void>((resolve) => this.res.write(frame, () => resolve()));
     }

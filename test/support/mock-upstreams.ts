@@ -8,19 +8,23 @@
  *   mock.port
  *   mock.requests       every request received: { method, path, headers, body (parsed JSON),
  *                       connection (socket serial: equal = keep-alive reuse), behaviour,
- *                       aborted (the client closed before the mock finished answering) }
+ *                       aborted (the client closed before the mock finished answering),
+ *                       finished (the mock wrote its whole answer), paused (held, see below) }
  *   mock.mode = {...}   standing behaviour for requests with nothing scripted
  *   mock.script(b1, b2) the next requests get these behaviours, in order; then `mode` again
  *   mock.fail({ status: 500, times: 3, retryAfter: '2' })  shorthand: script `times` errors
  *   mock.until(() => mock.requests[0]?.aborted === true)   resolves when the predicate holds
+ *   mock.resume()       lets answers held by `pauseAfterDeltas` go on
  *   mock.openSockets    sockets open right now
  *   mock.reset()        forget requests and script, mode back to { kind: 'reply' }
  *   await mock.close()  destroys every open socket, stops listening
  *
  * Behaviours (`MockBehaviour`; every kind takes `delayMs`, a pause before anything is sent):
- *   { kind: 'reply', text?, model?, finish?, usage?: {input, output} | false, chunkDelayMs? }
+ *   { kind: 'reply', text?, model?, finish?, usage?: {input, output} | false, chunkDelayMs?, pauseAfterDeltas? }
  *       the default: JSON or SSE (when the body says `stream: true`) answering
- *       `echo: <last user message>`, usage = words of the prompt / of the answer
+ *       `echo: <last user message>`, usage = words of the prompt / of the answer;
+ *       `pauseAfterDeltas: N` sends a stream's start and N text deltas, then holds the rest
+ *       until `mock.resume()` (the request is `paused` meanwhile)
  *   { kind: 'error', status, type?, code?, message?: string | (req) => string, retryAfter?, retryAfterMs?, headers? }
  *       that status with the vendor's error body (types default per status: 429
  *       rate_limit_error, 529 overloaded_error, ...)

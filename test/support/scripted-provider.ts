@@ -86,7 +86,8 @@ export class ScriptedProvider implements Provider {
         if (step.kind === 'break' && index === step.parts) throw step.error;
         yield { type: 'text', text: index === 0 ? word : ` ${word}` };
       }
-      yield { type: 'finish', model: call.model, provider: this.name, usage: { inputTokens: 3, outputTokens: words.length }, finishReason: 'stop' };
+      const fallbackUsed = step.kind === 'answer' && step.fallbackUsed === true;
+      yield { type: 'finish', model: call.model, provider: this.name, usage: { inputTokens: 3, outputTokens: words.length }, finishReason: 'stop', ...(fallbackUsed ? { fallbackUsed: true } : {}) };
     } finally {
       this.streamsClosed++;
     }

@@ -1,14 +1,20 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AgentRoute } from '../../executor/agent-route.js';
-import type { CacheMode, ExecutionContext } from '../../executor/agent-response.js';
+import type { CacheMode, ExecuteOptions, ExecutionContext } from '../../executor/agent-response.js';
+import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { agentGuard, agentNotFound } from '../agent-guard.js';
+import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '../schemas.js';
+import { agentSseFormat } from '../streaming/agent-sse-format.js';
+import { wantsEventStream } from '../streaming/event-stream-reply.js';
+import { streamAgentResponse } from '../streaming/stream-agent-response.js';
 
 interface ExecuteBody {
   input: string;
   context?: ExecutionContext;
   cache?: CacheMode;
+  stream?: boolean;
 }
 
 /** `GET /v1/agents`, `GET /v1/agents/{name}`, `POST /v1/agents/{name}/execute`. */
@@ -32,30 +38,24 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
     },
     async (request, reply) => {
       const { name } = request.params;
+      const { input, context = {} } = request.body;
       const signal = abortOnDisconnect(request, reply);
       const userId = request.ossaCaller?.userId;
-      return gateway.runner.execute(name, request.body.input, request.body.context ?? {}, {
+      const options: ExecuteOptions = {
         requestId: String(request.id),
         signal,
         ...(userId !== undefined ? { userId } : {}),
         ...(request.body.cache !== undefined ? { cache: request.body.cache } : {}),
         onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
+      };
+      if (!wantsEventStream(request.body.stream, request.headers.accept)) return gateway.runner.execute(name, input, context, options);
+      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(name, input, context, options), {
+        signal,
+        formatFor: () => agentSseFormat(request.url, String(request.id)),
+        toProblem: (error) => toHttpProblem(error),
       });
     },
   );
-}
-
-/**
- * An `AbortSignal` that fires when the client goes away before we answer, so the upstream
- * call and any pending retry stop instead of spending tokens nobody will read.
- */
-export function abortOnDisconnect(request: FastifyRequest, reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
-  });
-  request.raw.once('aborted', () => controller.abort(new Error('client disconnected')));
-  return controller.signal;
 }
 
 function summarize(route: AgentRoute): Record<string, unknown> {

@@ -121,7 +121,7 @@ describe('AnthropicProvider', () => {
   it('streams with pauses between events', async () => {
     mock.script({ kind: 'reply', text: 'slow and steady', chunkDelayMs: 20, finish: 'stop_sequence' });
     const parts = await collect(provider.stream(call(), AbortSignal.timeout(5_000)));
-    expect(parts.map((part) => (part.type === 'text' ? part.text : `<${part.finishReason}>`)).join('')).toBe('slow and steady<stop>');
+    expect(parts.map((part) => (part.type === 'finish' ? `<${part.finishReason}>` : part.type === 'text' ? part.text : '')).join('')).toBe('slow and steady<stop>');
   });
 
   it('skips ping, unknown events and non-text deltas in a stream', async () => {

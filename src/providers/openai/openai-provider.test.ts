@@ -119,7 +119,7 @@ describe('OpenAIProvider', () => {
   it('streams with pauses between chunks', async () => {
     mock.script({ kind: 'reply', text: 'one two three', chunkDelayMs: 20, finish: 'length' });
     const parts = await collect(provider.stream(call(), AbortSignal.timeout(5_000)));
-    expect(parts.map((part) => (part.type === 'text' ? part.text : `<${part.finishReason}>`)).join('')).toBe('one two three<length>');
+    expect(parts.map((part) => (part.type === 'finish' ? `<${part.finishReason}>` : part.type === 'text' ? part.text : '')).join('')).toBe('one two three<length>');
   });
 
   it('takes usage sent beside finish_reason (vLLM, older servers) and skips empty deltas', async () => {

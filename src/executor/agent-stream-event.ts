@@ -1,0 +1,37 @@
+import type { AgentResponse } from './agent-response.js';
+
+/**
+ * The answer is on its way: who answers it. The first event of every stream, sent once the
+ * first upstream part is known (or the cache found the answer), so the provider it names is
+ * the one that actually serves, after any retry or fallback.
+ */
+export interface AgentStreamStart {
+  readonly type: 'start';
+  readonly request_id: string;
+  readonly agent: AgentResponse['agent'];
+  /** The configured provider answering (a fallback's name after a fallback). */
+  readonly provider: string;
+  /** The model asked of it (the upstream may report a more specific one in `done`). */
+  readonly model: string;
+  readonly cached: boolean;
+}
+
+/** A piece of the answer, in order; joined, the deltas are the whole output. */
+export interface AgentStreamDelta {
+  readonly type: 'delta';
+  readonly text: string;
+}
+
+/** The answer is complete: the response as `execute` would have returned it (its `output` is the joined deltas). */
+export interface AgentStreamDone {
+  readonly type: 'done';
+  readonly response: AgentResponse;
+}
+
+/**
+ * What `executeStream` yields: one `start`, zero or more `delta`s, one `done`. A failure is
+ * thrown from the iterator instead of `done`: before `start` when nothing was produced (so
+ * the caller can still answer with an error status), after it when the upstream failed
+ * midway.
+ */
+export type AgentStreamEvent = AgentStreamStart | AgentStreamDelta | AgentStreamDone;

@@ -1,0 +1,92 @@
+import { context as otelContext, trace } from '@opentelemetry/api';
+import { agentAttributes, agentSpanName, recordAgentResponse } from '../observability/tracing/genai-attributes.js';
+import { gatewayTracer, markSpanFailed } from '../observability/tracing/with-span.js';
+import type { StreamPart } from '../providers/provider.js';
+import { ProviderError } from '../providers/provider-error.js';
+import type { AgentExecutor } from './agent-executor.js';
+import type { ExecuteOptions, ExecutionContext } from './agent-response.js';
+import type { AgentStreamEvent } from './agent-stream-event.js';
+
+/** The pieces of `AgentExecutor` a streamed execution shares with `execute`. */
+export type ExecutionSteps = Pick<AgentExecutor, 'prepare' | 'complete' | 'fail'>;
+
+type FinishPart = Extract<StreamPart, { type: 'finish' }>;
+
+/**
+ * One streamed execution: the same start, complete and error events as `execute`, each
+ * dispatched exactly once, with the agent's provider (the fallback chain) asked to `stream()`.
+ *
+ * - `start` is yielded once the first upstream part is known, naming the provider that
+ *   serves; a failure before it (every provider failed) is thrown with nothing yielded.
+ * - Each text part becomes a `delta` at once: nothing is buffered here.
+ * - `done` carries the response `execute` would have returned, after the completion event.
+ * - An upstream failure midway is thrown after the deltas already yielded, with the error
+ *   event dispatched.
+ * - A consumer that stops reading (`return()`, the HTTP client hung up) closes the upstream
+ *   stream and ends the execution as aborted: the error event with a `ProviderError` of kind
+ *   `aborted`, as for a client that disconnects from `execute`.
+ *
+ * Upstream `chat` spans are children of the execution's `invoke_agent` span: the generator
+ * resumes in its consumer's context, so each upstream step runs inside the span explicitly.
+ */
+export async function* streamExecution(
+  steps: ExecutionSteps,
+  agentName: string,
+  input: string,
+  context: ExecutionContext,
+  options: ExecuteOptions,
+): AsyncGenerator<AgentStreamEvent, void, undefined> {
+  const prepared = steps.prepare(agentName, input, context, options);
+  const { route, call } = prepared;
+  const signal = options.signal ?? new AbortController().signal;
+  const span = gatewayTracer().startSpan(agentSpanName(agentName), { attributes: agentAttributes(agentName, options.requestId) });
+  const inSpan = trace.setSpan(otelContext.active(), span);
+  const parts = otelContext.with(inSpan, () => route.provider.stream(call, signal)[Symbol.asyncIterator]());
+  const next = (): Promise<IteratorResult<StreamPart, unknown>> => otelContext.with(inSpan, () => parts.next());
+
+  let serving = route.usable[0] ?? route.primary;
+  let outcome: 'open' | 'settled' = 'open';
+  const failed = (error: unknown): void => {
+    outcome = 'settled';
+    steps.fail(prepared, error, input, context, options);
+    markSpanFailed(span, error);
+  };
+  try {
+    let step = await next();
+    if (!step.done && step.value.type === 'start') {
+      serving = { provider: step.value.provider, model: step.value.model };
+      step = await next();
+    }
+    yield { type: 'start', request_id: options.requestId, agent: { name: route.agent.name, version: route.agent.version }, provider: serving.provider, model: serving.model, cached: false };
+
+    const text: string[] = [];
+    let finish: FinishPart | undefined;
+    for (; !step.done; step = await next()) {
+      const part = step.value;
+      if (part.type === 'text' && part.text !== '') {
+        text.push(part.text);
+        yield { type: 'delta', text: part.text };
+      } else if (part.type === 'finish') {
+        finish = part;
+      }
+      // Read on after the finish part, to the end: the layers below settle there (the
+      // breaker counts a success only for a stream read to its end).
+    }
+    if (!finish) throw new ProviderError(`${serving.provider}: the stream ended without a finish part`, { provider: serving.provider, kind: 'invalid_response', retryable: true });
+    const { type: _finish, ...result } = finish;
+    const response = steps.complete(prepared, { ...result, text: text.join('') }, options);
+    outcome = 'settled';
+    recordAgentResponse(span, response);
+    yield { type: 'done', response };
+  } catch (error) {
+    if (outcome === 'open') failed(error);
+    throw error;
+  } finally {
+    if (outcome === 'open') {
+      // The consumer stopped reading before the end: the client went away.
+      failed(new ProviderError(`${serving.provider}: the client stopped reading the stream`, { provider: serving.provider, kind: 'aborted', retryable: false }));
+      await parts.return?.();
+    }
+    span.end();
+  }
+}

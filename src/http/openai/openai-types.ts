@@ -1,0 +1,64 @@
+/*
+ * The OpenAI Chat Completions and Models wire shapes the compatible endpoint reads and writes
+ * (the subset it uses), as the official API and its SDKs define them.
+ */
+
+/** Why a choice ended, as OpenAI spells it. */
+export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+/** Token counts of a completion (`usage`). */
+export interface OpenAIUsage {
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
+  readonly total_tokens: number;
+}
+
+/** `POST /v1/chat/completions` answered without streaming. */
+export interface OpenAIChatCompletion {
+  readonly id: string;
+  readonly object: 'chat.completion';
+  readonly created: number;
+  readonly model: string;
+  readonly choices: readonly {
+    readonly index: number;
+    readonly message: { readonly role: 'assistant'; readonly content: string; readonly refusal: null };
+    readonly logprobs: null;
+    readonly finish_reason: OpenAIFinishReason;
+  }[];
+  readonly usage: OpenAIUsage;
+}
+
+/** One `data:` chunk of a streamed completion. */
+export interface OpenAIChatCompletionChunk {
+  readonly id: string;
+  readonly object: 'chat.completion.chunk';
+  readonly created: number;
+  readonly model: string;
+  readonly choices: readonly {
+    readonly index: number;
+    readonly delta: { readonly role?: 'assistant'; readonly content?: string };
+    readonly logprobs: null;
+    readonly finish_reason: OpenAIFinishReason | null;
+  }[];
+  /** With `stream_options.include_usage`: null on every chunk but the last, which has no choices. */
+  readonly usage?: OpenAIUsage | null;
+}
+
+/** An entry of `GET /v1/models`. */
+export interface OpenAIModel {
+  readonly id: string;
+  readonly object: 'model';
+  /** Unix seconds. */
+  readonly created: number;
+  readonly owned_by: string;
+}
+
+/** Every error the OpenAI API answers, and the last chunk of a stream that failed. */
+export interface OpenAIErrorBody {
+  readonly error: {
+    readonly message: string;
+    readonly type: string;
+    readonly param: string | null;
+    readonly code: string | null;
+  };
+}
