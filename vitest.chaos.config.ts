@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The reliability suite (`npm run test:chaos`): faults under load, hostile input, the soak and
+ * shutdown. Kept out of `npm test` because it runs for minutes; `.ci/run` runs both. Files run one
+ * at a time: each puts the machine's two cores under load, and two at once would measure each other.
+ */
+export default defineConfig({
+  test: {
+    include: ['test/chaos/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/file-cleanup-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});
