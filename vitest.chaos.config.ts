@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ChaosSequencer } from './test/support/chaos-sequencer.js';
 
 /**
  * The reliability suite (`npm run test:chaos`): faults under load, hostile input, the soak and
@@ -8,11 +9,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/chaos/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/chaos-setup.ts'],
     setupFiles: ['test/support/file-cleanup-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     pool: 'forks',
     fileParallelism: false,
+    sequence: { sequencer: ChaosSequencer },
   },
 });
