@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { decorateCaller, requireClient } from './auth/auth-hooks.js';
 import { handleError } from './error-handler.js';
 import type { GatewayServices } from './gateway-services.js';
+import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
@@ -58,24 +59,30 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     // Our own onResponse line replaces Fastify's two per request; every line carries request_id.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: requestIdFor,
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: server.body_limit,
     trustProxy: server.trust_proxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: an async hook costs Fastify a promise and a thenable wrap per request
+  // (the three below were ~2 % of a cache miss's CPU), and none of them waits for anything.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, _payload, done) => {
     // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
     if (gateway.shuttingDown) reply.header('connection', 'close');
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       { method: request.method, url: request.url.split('?')[0], status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 1000) / 1000 },
       'request completed',
     );
+    done();
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`)),

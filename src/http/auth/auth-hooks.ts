@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
 import type { Authenticator, Caller } from './authenticator.js';
 
 declare module 'fastify' {
@@ -21,9 +21,11 @@ export function decorateCaller(app: FastifyInstance): void {
  * configured), else sets `request.ossaCaller`. Runs before the body is read, so an
  * unauthenticated client cannot make the gateway parse anything.
  */
-export function requireClient(auth: Authenticator): onRequestAsyncHookHandler {
-  return async (request) => {
+export function requireClient(auth: Authenticator): onRequestHookHandler {
+  // Callback style: no promise per request (a 401 is thrown, and Fastify answers it the same way).
+  return (request, _reply, done) => {
     request.ossaCaller = auth.identify(request);
+    done();
   };
 }
 
