@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ExecuteOptions, ExecutionContext } from '../executor/agent-response.js';
 import type { AgentRoute } from '../executor/agent-route.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -44,7 +44,8 @@ export function cacheKeyFor(
     field('provider', target.provider) +
     field('temperature', options.temperature ?? route.temperature) +
     `"v":${KEY_VERSION}}`;
-  return { agent: route.agent.name, hash: createHash('sha256').update(text).digest('hex') };
+  // One-shot crypto.hash: no Hash object per request (createHash was ~2 % of a cache hit's CPU).
+  return { agent: route.agent.name, hash: hash('sha256', text, 'hex') };
 }
 
 /** One member of the canonical object, with its comma; nothing for `undefined` (as `canonicalJson` omits it). */
