@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { displayRedisUrl } from '../redis/redis-connection.js';
+import { displayRedisUrl } from '../redis/display-redis-url.js';
 import type { Gateway } from '../gateway.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 import { gatewayForCli } from './gateway-for-cli.js';

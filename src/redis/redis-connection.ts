@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RedisConfig } from '../config/ossa-config.js';
 import type { ReadinessCheck } from '../http/gateway-services.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
+import { displayRedisUrl } from './display-redis-url.js';
 
 /** `redis.*` from the config, and where to log. */
 export interface RedisConnectionOptions {
@@ -118,14 +119,4 @@ export class RedisConnection {
   }
 }
 
-/** The URL without user name or password. */
-export function displayRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return 'redis (unparseable url)';
-  }
-}
+export { displayRedisUrl };
