@@ -97,7 +97,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     const flightId = `${key.agent}\u0000${key.hash}`;
     const joining = this.flights.has(flightId);
     let outcome: FlightOutcome;
-    const fly = () => this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, route, input, context, { ...options, signal }, answer));
+    const fly = () => this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, route, input, context, () => ({ ...options, signal: signal() }), answer));
     try {
       // A caller that joins another's call waits for it in a lookup span of its own: its trace
       // shows where the time went, though the execution is in the other request's trace.
@@ -194,7 +194,8 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     route: AgentRoute,
     input: string,
     context: ExecutionContext,
-    options: ExecuteOptions,
+    /** The options of the upstream call, with the flight's signal: made on a miss only. */
+    optionsForCall: () => ExecuteOptions,
     answer: (result: CacheLookupEvent['result'], status: 'hit' | 'miss') => void,
   ): Promise<FlightOutcome> {
     const { stored, failed: storeFailed } = await this.readStore(key);
@@ -204,7 +205,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     }
     answer(storeFailed ? 'error' : 'miss', 'miss');
     // After the lookup's span has ended: the execution is its sibling under the request, not its child.
-    const response = await this.options.inner.execute(route.agent.name, input, context, options);
+    const response = await this.options.inner.execute(route.agent.name, input, context, optionsForCall());
     // A store that just failed would most likely fail again: do not make the answer wait on it twice.
     if (!storeFailed) await this.set(key, response);
     return { source: 'upstream', response };

@@ -53,7 +53,7 @@ describe('SingleFlight', () => {
     const first = new AbortController();
     const second = new AbortController();
     const a = flights.run('k', first.signal, (signal) => {
-      callSignal = signal;
+      callSignal = signal();
       return gate.promise;
     });
     const b = flights.run('k', second.signal, () => gate.promise);
@@ -66,14 +66,30 @@ describe('SingleFlight', () => {
 
     const lonely = new AbortController();
     let lonelySignal: AbortSignal | undefined;
+    let askLater: (() => AbortSignal) | undefined;
     const c = flights.run('k2', lonely.signal, (signal) => {
-      lonelySignal = signal;
+      lonelySignal = signal();
+      askLater = signal;
       return new Promise<string>(() => undefined);
     });
     await Promise.resolve();
     lonely.abort(new Error('gone'));
     await expect(c).rejects.toThrow('gone');
     expect(lonelySignal!.aborted).toBe(true);
+    expect(askLater!().aborted).toBe(true);
+
+    // A call that asks for its signal only after every caller left gets it already aborted.
+    const late = new AbortController();
+    let lateSignal: (() => AbortSignal) | undefined;
+    const d = flights.run('k3', late.signal, (signal) => {
+      lateSignal = signal;
+      return new Promise<string>(() => undefined);
+    });
+    await Promise.resolve();
+    late.abort(new Error('left early'));
+    await expect(d).rejects.toThrow('left early');
+    expect(lateSignal!().aborted).toBe(true);
+    expect(lateSignal!().reason).toEqual(new Error('left early'));
     // The cancelled call is not joined by the next caller.
     expect(await flights.run('k2', undefined, async () => 'fresh')).toEqual({ value: 'fresh', joined: false });
   });
