@@ -147,7 +147,7 @@ describe('fuzzing the HTTP API of `ossa-gateway serve`', () => {
           expectWellFormed(target, method, answer, `${method} ${target.slice(0, 200)} ${JSON.stringify(headers)} ${withBody ? short(payload.text) : ''}`);
           if (id !== undefined && KEEP_ID.test(id)) expect(answer.requestId).toBe(id);
         }),
-      { numRuns: 1200 },
+      { numRuns: 1000 },
     );
     await expectAlive();
   });
@@ -159,7 +159,7 @@ describe('fuzzing the HTTP API of `ossa-gateway serve`', () => {
         const answer = await fetchAnswer('POST', target, auth, payload.text);
         expectWellFormed(target, 'POST', answer, `POST ${target} ${short(payload.text)}`);
       }),
-      { numRuns: 900 },
+      { numRuns: 700 },
     );
     await expectAlive();
   });
