@@ -105,6 +105,12 @@ describe('loading an OSSA manifest', () => {
     expect(result.skipped).toEqual([{ file: 'multi.yaml', document: 1, reason: 'kind Workflow is not Agent' }]);
   });
 
+  it('refuses an alias that contains itself instead of overflowing the stack (found by fuzzing)', () => {
+    const result = loadManifestText('apiVersion: ossa/v0.4.6\nkind: Agent\nmetadata: {name: a}\nspec:\n  role: x\nx: &a [*a]\n', 'loop.yaml');
+    expect(result.agents).toEqual([]);
+    expect(result.errors).toEqual([{ file: 'loop.yaml', line: 1, column: 1, message: 'cannot expand the document: an alias refers to a node that contains it (&a [*a])' }]);
+  });
+
   it('refuses a YAML alias bomb quickly instead of expanding it', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);

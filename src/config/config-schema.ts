@@ -30,6 +30,8 @@ const mapping = (properties: Record<string, SchemaObject>, required: string[] = 
 /** A nested mapping that is filled with its own defaults when absent. */
 const section = (properties: Record<string, SchemaObject>): SchemaObject => withDefault(mapping(properties), {});
 const names: SchemaObject = { type: 'array', items: text, uniqueItems: true };
+/** A key or a reference to one: a mistake in it is reported without quoting the value. */
+const secretText: SchemaObject = { ...text, secret: true };
 
 const bucket = mapping({ limit: integer(1), interval: duration }, ['limit', 'interval']);
 
@@ -46,7 +48,7 @@ const circuitBreaker = section({
 
 const provider = mapping({
   type: { type: 'string', enum: [...PROVIDER_TYPES] },
-  api_key: text,
+  api_key: secretText,
   base_url: text,
   model: text,
   timeout: withDefault(positive, 30),
@@ -59,8 +61,9 @@ const provider = mapping({
 const client = mapping(
   {
     id: text,
-    key: text,
-    key_sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', expected: '64 hexadecimal characters (a SHA-256 digest)' },
+    key: secretText,
+    // A key pasted here instead of its digest is a key all the same.
+    key_sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', expected: '64 hexadecimal characters (a SHA-256 digest)', secret: true },
     rate_limit: mapping({ user: bucket }),
     agents: names,
   },
@@ -125,7 +128,7 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     allow_plaintext_keys: withDefault(flag, false),
     enforce_https: flag,
     clients: withDefault({ type: 'array', items: client }, []),
-    admin_keys: withDefault({ type: 'array', items: text }, []),
+    admin_keys: withDefault({ type: 'array', items: secretText }, []),
     trust_user_header: withDefault(flag, false),
     secrets: section({
       vault_dir: withDefault(text, 'config/secrets'),
@@ -135,7 +138,7 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
   observability: section({
     log_level: withDefault({ type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, 'info'),
     metrics: withDefault(flag, true),
-    metrics_token: text,
+    metrics_token: secretText,
     otlp_endpoint: text,
     service_name: withDefault(text, 'ossa-gateway'),
   }),

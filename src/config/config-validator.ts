@@ -20,6 +20,8 @@ function validator(): ValidateFunction {
     verbose: true,
   });
   ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+  // Marks a value that may be a key: error messages describe it without quoting it.
+  ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
   ajv.addFormat('duration', { type: 'string', validate: (value: string) => (durationMs(value) ?? 0) > 0 });
   ajv.addFormat('byte-size', { type: 'string', validate: (value: string) => (byteSize(value) ?? 0) >= 1 });
   compiled = ajv.compile(OSSA_CONFIG_SCHEMA);

@@ -718,3 +718,25 @@ describe('loadConfig', () => {
     expect(loaded.config.server.port).toBe(0);
   });
 });
+
+// Found by test/chaos/fuzz-config-manifests.test.ts.
+describe('hostile config files', () => {
+  it('refuses an alias that contains itself at a position, instead of overflowing the stack', () => {
+    expect(issueLines(() => parseConfigText('ossa:\n  default_provider: echo\n  x: &a [*a]\n', 'ossa.yaml', {}), 'ossa.yaml')).toEqual([
+      '1:1: cannot expand the document: an alias refers to a node that contains it (&a [*a])',
+    ]);
+  });
+
+  it('never quotes a key in a message: a key pasted into key_sha256, a list or a key where the other belongs', () => {
+    const key = 'ossa-client-PASTEDKEY-1234567890';
+    const error = sourceError(() =>
+      parseConfigText(`ossa:\n  security:\n    clients: [{id: web, key_sha256: ${key}}, {id: b, key: [${key}]}]\n    admin_keys: ${key}\n`, 'ossa.yaml', {}),
+    );
+    expect(error.message).not.toContain('PASTEDKEY');
+    expect(error.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      'security.clients[0].key_sha256: expected 64 hexadecimal characters (a SHA-256 digest), got a string of 32 characters (not shown: it may be a key)',
+      'security.clients[1].key: expected a non-empty string, got a list',
+      'security.admin_keys: expected a list, got a string of 32 characters (not shown: it may be a key)',
+    ]);
+  });
+});

@@ -77,13 +77,25 @@ function toProblem(error: ErrorObject, data: unknown): ConfigProblem {
       const items = Array.isArray(error.data) ? error.data : [];
       // Point at the later of the two equal entries, whichever order ajv names them in.
       const [first, second] = [Math.min(i, j), Math.max(i, j)];
-      return { path: [...path, second], message: `duplicate entry ${showValue(items[second])} (already at [${first}])` };
+      const entry = isSecret(parentSchema) ? 'entry' : `entry ${showValue(items[second])}`;
+      return { path: [...path, second], message: `duplicate ${entry} (already at [${first}])` };
     }
     default: {
       const expected = describeSchema(parentSchema);
+      if (isSecret(parentSchema)) return { path, message: `expected ${expected}, got ${describeSecret(error.data)}` };
       return { path, message: `expected ${expected}, got ${showValue(error.data)}`, ...hintFor(parentSchema, error.data) };
     }
   }
+}
+
+/** Values at keys marked `secret` in the schema may be keys: never quoted in a message. */
+function isSecret(schema: SchemaObject): boolean {
+  // `admin_keys: <key>` (a key where the list belongs) is as secret as each entry.
+  return schema['secret'] === true || (typeof schema.items === 'object' && (schema.items as SchemaObject)['secret'] === true);
+}
+
+function describeSecret(value: unknown): string {
+  return typeof value === 'string' ? `a string of ${value.length} characters (not shown: it may be a key)` : showValue(value);
 }
 
 function hintFor(schema: SchemaObject, value: unknown): { hint?: string } {

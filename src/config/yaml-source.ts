@@ -12,6 +12,32 @@ export interface SourcePosition {
 /** Aliases a document may expand before we call it a YAML bomb (the `yaml` package's guard). */
 const MAX_ALIAS_COUNT = 100;
 
+/** Whether `root` reaches itself through its own children; iterative, so a deep tree cannot overflow the stack. */
+export function containsItself(root: unknown): boolean {
+  const onPath = new Set<object>();
+  const finished = new Set<object>();
+  const stack: { node: object; children: unknown[]; next: number }[] = [];
+  const enter = (value: unknown): boolean => {
+    if (typeof value !== 'object' || value === null || finished.has(value)) return false;
+    if (onPath.has(value)) return true;
+    onPath.add(value);
+    stack.push({ node: value, children: Object.values(value), next: 0 });
+    return false;
+  };
+  if (enter(root)) return true;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.children.length) {
+      if (enter(top.children[top.next++])) return true;
+    } else {
+      stack.pop();
+      onPath.delete(top.node);
+      finished.add(top.node);
+    }
+  }
+  return false;
+}
+
 /**
  * One YAML (or JSON: a YAML subset) document that remembers where each key came from, so a
  * problem found after parsing is still reported at file:line:column.
@@ -46,8 +72,9 @@ export class SourceDocument {
 
   /** Plain JS value. Throws a positioned issue (not a hang) for alias bombs. */
   toJS(): unknown {
+    let value: unknown;
     try {
-      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
       throw new SourceIssueError({
         file: this.file,
@@ -55,6 +82,12 @@ export class SourceDocument {
         message: `cannot expand the document: ${(error as Error).message}`,
       });
     }
+    // `&a [*a]` is legal YAML and becomes a value that contains itself: every walk over the
+    // tree (validation, placeholders, hashing) would recurse until the stack overflows.
+    if (containsItself(value)) {
+      throw new SourceIssueError({ file: this.file, ...this.start, message: 'cannot expand the document: an alias refers to a node that contains it (&a [*a])' });
+    }
+    return value;
   }
 
   /**

@@ -3,6 +3,7 @@ import { suggest } from '../config/did-you-mean.js';
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { AllProvidersFailedError } from '../resilience/all-providers-failed-error.js';
+import { MAX_JSON_DEPTH } from './json-depth.js';
 import { HttpProblem, sendProblem } from './problem.js';
 
 interface ValidationIssue {
@@ -38,6 +39,10 @@ export function toHttpProblem(error: unknown, agentNames: () => readonly string[
       return new HttpProblem(413, 'payload-too-large', 'Payload too large', 'the request body is larger than server.body_limit allows');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'send the request body as application/json');
+    case 'FST_ERR_BAD_URL':
+      return new HttpProblem(400, 'bad-url', 'Bad URL', 'the URL path does not decode (a malformed %-escape)');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HttpProblem(414, 'uri-too-long', 'URI too long', 'a path segment is longer than 100 characters');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpProblem(400, 'invalid-request', 'Invalid request', 'Content-Length does not match the body');
     default:
@@ -76,6 +81,8 @@ function describeValidationIssue(issue: ValidationIssue, context: string): { fie
       return { field: base, message: `${base} must be ${article(String(issue.params['type']))}` };
     case 'enum':
       return { field: base, message: `${base} must be one of ${(issue.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'maxDepth':
+      return { field: base, message: `${base} is nested more than ${MAX_JSON_DEPTH} levels deep` };
     default:
       return { field: base, message: `${base} ${issue.message ?? 'is invalid'}` };
   }

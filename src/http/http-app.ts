@@ -1,7 +1,9 @@
 import Ajv from 'ajv';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { decorateCaller, requireClient } from './auth/auth-hooks.js';
+import { answerClientError } from './client-error.js';
 import { handleError } from './error-handler.js';
+import { nestedDeeperThan } from './json-depth.js';
 import type { GatewayServices } from './gateway-services.js';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { HttpProblem, sendProblem } from './problem.js';
@@ -21,6 +23,8 @@ import { registerRequestObservability } from './request-observability.js';
  */
 function createValidatorCompiler() {
   const ajv = new Ajv.default({ removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true, strict: false });
+  // `maxDepth: n` bounds how deep free-form JSON nests (see json-depth.ts).
+  ajv.addKeyword({ keyword: 'maxDepth', type: ['object', 'array'], schemaType: 'number', errors: false, validate: (max: number, data: unknown) => !nestedDeeperThan(data, max) });
   return ({ schema }: { schema: object }) => ajv.compile(schema);
 }
 
@@ -64,6 +68,9 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     trustProxy: server.trust_proxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    clientErrorHandler: answerClientError,
+    // A URL that does not decode, or an overlong path segment: problem+json, not Fastify's own JSON.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply, () => []),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   // Callback-style hooks: an async hook costs Fastify a promise and a thenable wrap per request

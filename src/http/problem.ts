@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 /** An RFC 9457 problem document, with the request id so a user can quote it to an operator. */
 export interface Problem {
@@ -49,6 +50,8 @@ export function problemDocument(problem: HttpProblem, url: string, requestId: st
 
 export function sendProblem(reply: FastifyReply, problem: HttpProblem): FastifyReply {
   const body = problemDocument(problem, reply.request.url, String(reply.request.id));
+  // Also for errors raised before the onRequest hook set it (a URL that does not decode).
+  reply.header(REQUEST_ID_HEADER, String(reply.request.id));
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, typeof value === 'string' ? value : [...value]);
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

@@ -1,3 +1,5 @@
+import { MAX_JSON_DEPTH } from './json-depth.js';
+
 /** JSON Schemas of the HTTP API: validation of requests, fast serialization of responses. */
 
 export const agentNameParamsSchema = {
@@ -12,7 +14,7 @@ export const executeBodySchema = {
   required: ['input'],
   properties: {
     input: { type: 'string' },
-    context: { type: 'object' },
+    context: { type: 'object', maxDepth: MAX_JSON_DEPTH },
     cache: { type: 'string', enum: ['default', 'bypass', 'refresh'] },
     stream: { type: 'boolean' },
   },

@@ -4,13 +4,14 @@ import { AgentNotFoundError } from '../../executor/execution-errors.js';
 import { requireAdmin } from '../auth/auth-hooks.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { HttpProblem } from '../problem.js';
+import { MAX_JSON_DEPTH } from '../json-depth.js';
 import { agentNameParamsSchema } from '../schemas.js';
 
 const invalidateBodySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['agent', 'input'],
-  properties: { agent: { type: 'string', maxLength: 253 }, input: { type: 'string' }, context: { type: 'object' } },
+  properties: { agent: { type: 'string', maxLength: 253 }, input: { type: 'string' }, context: { type: 'object', maxDepth: MAX_JSON_DEPTH } },
 } as const;
 
 interface InvalidateBody {
