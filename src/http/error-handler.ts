@@ -100,7 +100,10 @@ function safeMessage(message: string | undefined): string {
 /** The Fastify error handler: logs what is ours to fix, answers problem+json always. */
 export function handleError(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply, agentNames: () => readonly string[]): FastifyReply {
   const problem = toHttpProblem(error, agentNames);
-  if (problem.status >= 500 && !(error instanceof ProviderError)) {
+  // Only a bug is logged here: a deliberate 5xx (the rate limiter refusing while Redis is down,
+  // a provider failure) is logged once by whoever decided it. Logging each of those too wrote
+  // an error line with a stack per 503 during an outage (the chaos suite's fail-closed run).
+  if (problem.slug === 'internal-error') {
     request.log.error({ err: error }, 'unhandled error');
   }
   return sendProblem(reply, problem);

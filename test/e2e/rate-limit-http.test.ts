@@ -128,6 +128,8 @@ describe('a rate-limit store that cannot be reached', () => {
       }
       const warnings = t.logs.lines.filter((l) => l['level'] === 'warn' && String(l['msg']).startsWith('rate limit store (redis) failed'));
       expect(warnings).toHaveLength(1);
+      // The refusal is deliberate, not a bug: no error line (with a stack) per 503.
+      expect(t.logs.lines.filter((l) => l['level'] === 'error' || l['level'] === 50)).toEqual([]);
       await t.close();
     }
   });

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentStreamEvent, AgentStreamStart } from '../../executor/agent-stream-event.js';
-import { ProviderError } from '../../providers/provider-error.js';
 import type { GatewayServices } from '../gateway-services.js';
 import type { HttpProblem } from '../problem.js';
 import { sendEventStream } from './event-stream-reply.js';
@@ -41,8 +40,8 @@ export async function streamAgentResponse(
     signal: options.signal,
     toProblem: (error) => {
       const problem = options.toProblem(error);
-      // Provider failures are the executor's to log; anything else here is a bug.
-      if (problem.status >= 500 && !(error instanceof ProviderError)) request.log.error({ err: error }, 'unhandled error in an open stream');
+      // Provider failures are the executor's to log, deliberate problems their decider's; only a bug is logged here.
+      if (problem.slug === 'internal-error') request.log.error({ err: error }, 'unhandled error in an open stream');
       return problem;
     },
     onFirstText: () =>
