@@ -60,12 +60,16 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     genReqId: requestIdFor,
     bodyLimit: server.body_limit,
     trustProxy: server.trust_proxy,
-    return503OnClosing: true,
+    // Refused by our onRequest hook instead: Fastify's own 503 is plain JSON, without a request id.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // A request that arrives on a kept-alive connection after SIGTERM: a whole answer a load
+    // balancer can retry elsewhere (the onSend hook below closes the connection).
+    if (gateway.shuttingDown) return sendProblem(reply.header('retry-after', '1'), new HttpProblem(503, 'shutting-down', 'Shutting down', 'this gateway is shutting down; retry on another instance'));
   });
   app.addHook('onSend', async (_request, reply) => {
     // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
