@@ -41,7 +41,7 @@ interface ShutdownRun {
   /** Upstream calls the gateway had open when SIGTERM was sent: requests it had accepted and not answered. */
   readonly inFlightAtSigterm: number;
   /** Milliseconds into the load when SIGTERM was sent. */
-  readonly signalledAt: number;
+  readonly sigtermAtMs: number;
   /** Ids the gateway accepted: it logged an answer for them or called an upstream for them. */
   readonly accepted: Set<string>;
 }
@@ -74,7 +74,7 @@ describe('SIGTERM under load', () => {
     // Let the queue build: at 200/s with answers of 0.4 to 0.9 s, ~130 upstream calls are open
     // once the gateway keeps up (on a busy machine it takes longer to get there).
     await waitFor(() => openUpstreamCalls() >= 100, 15_000);
-    const signalledAfter = load.elapsed();
+    const sigtermAtMs = load.elapsed();
     const inFlightAtSigterm = openUpstreamCalls();
     const clientsWaitingAtSigterm = load.inFlight;
     const exited = new Promise<number | null>((resolve) => server.child.once('close', resolve));
@@ -82,7 +82,7 @@ describe('SIGTERM under load', () => {
     server.child.kill('SIGTERM');
     const exitCode = await exited;
     const exitMs = performance.now() - signalledAt;
-    await waitFor(() => load.elapsed() > signalledAfter + AFTER_SIGTERM_MS, 10_000);
+    await waitFor(() => load.elapsed() > sigtermAtMs + AFTER_SIGTERM_MS, 10_000);
     await load.stop();
 
     const audit = readAuditFile(join(dir, AUDIT_FILE));
@@ -92,7 +92,7 @@ describe('SIGTERM under load', () => {
     saveChaosArtifact(`shutdown-${name}.audit.jsonl`, audit.text);
     saveChaosArtifact(`shutdown-${name}.error-bodies.txt`, load.outcomes.filter((o) => o.body !== undefined).map((o) => `${o.id} ${String(o.status)} ${o.body ?? ''}`).join('\n'));
     saveChaosArtifact(`shutdown-${name}.summary.json`, JSON.stringify({ inFlightAtSigterm, clientsWaitingAtSigterm, exitCode, exitMs: Math.round(exitMs), sent: load.sent, byResult: countBy(load.outcomes, resultOf), auditRecords: audit.records.length }, null, 2));
-    return { server, load, audit, exitCode, exitMs, inFlightAtSigterm, accepted, signalledAt: signalledAfter };
+    return { server, load, audit, exitCode, exitMs, inFlightAtSigterm, accepted, sigtermAtMs };
   }
 
   it('finishes every accepted request, flushes its audit records and exits 0 within shutdown_timeout', async () => {
@@ -118,7 +118,7 @@ describe('SIGTERM under load', () => {
     const notAccepted = outcomes.filter((o) => !run.accepted.has(o.id));
     expect(notAccepted.filter((o) => o.status !== undefined).map(describeOutcome)).toEqual([]);
     // Once the process is gone, connecting is refused.
-    expect(notAccepted.filter((o) => o.sentAt > run.signalledAt + run.exitMs && o.error !== 'ECONNREFUSED').map(describeOutcome)).toEqual([]);
+    expect(notAccepted.filter((o) => o.sentAt > run.sigtermAtMs + run.exitMs && o.error !== 'ECONNREFUSED').map(describeOutcome)).toEqual([]);
     expect(notAccepted.filter((o) => o.error === 'ECONNREFUSED').length).toBeGreaterThan(0);
 
     // Every 2xx has its audit pair, and the file ends on a whole record.

@@ -73,6 +73,11 @@ export class OpenLoopLoad {
     return this.#pending.size;
   }
 
+  /** Sockets open from this load to the gateway right now. */
+  get openConnections(): number {
+    return Object.values(this.#dispatcher.stats).reduce((sum, pool) => sum + Number(pool.connected), 0);
+  }
+
   get sent(): number {
     return this.#sent;
   }
