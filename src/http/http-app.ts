@@ -66,7 +66,8 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: server.body_limit,
     trustProxy: server.trust_proxy,
-    return503OnClosing: true,
+    // Refused by our onRequest hook instead: Fastify's own 503 is plain JSON, without a request id.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
     // A URL that does not decode, or an overlong path segment: problem+json, not Fastify's own JSON.
@@ -77,6 +78,13 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
   // (the three below were ~2 % of a cache miss's CPU), and none of them waits for anything.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // A request that arrives on a kept-alive connection after SIGTERM: a whole answer a load
+    // balancer can retry elsewhere (the onSend hook below closes the connection). A callback
+    // hook that answers does not call done().
+    if (gateway.shuttingDown) {
+      sendProblem(reply.header('retry-after', '1'), new HttpProblem(503, 'shutting-down', 'Shutting down', 'this gateway is shutting down; retry on another instance'));
+      return;
+    }
     done();
   });
   app.addHook('onSend', (_request, reply, _payload, done) => {
