@@ -105,6 +105,11 @@ describe('loading an OSSA manifest', () => {
     expect(result.skipped).toEqual([{ file: 'multi.yaml', document: 1, reason: 'kind Workflow is not Agent' }]);
   });
 
+  it('skips a document whose kind is a mapping that cannot be printed, instead of throwing (found by fuzzing)', () => {
+    const result = loadManifestText('apiVersion: ossa/v0.4.6\nkind: {toString: ""}\nmetadata: {name: a}\n', 'odd.yaml');
+    expect(result.skipped).toEqual([{ file: 'odd.yaml', document: 0, reason: 'kind a mapping is not Agent' }]);
+  });
+
   it('refuses an alias that contains itself instead of overflowing the stack (found by fuzzing)', () => {
     const result = loadManifestText('apiVersion: ossa/v0.4.6\nkind: Agent\nmetadata: {name: a}\nspec:\n  role: x\nx: &a [*a]\n', 'loop.yaml');
     expect(result.agents).toEqual([]);

@@ -47,8 +47,10 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
   if (!isRecord(doc)) {
     return { errors: [{ file: source.file, ...source.start, message: `expected an OSSA manifest (a mapping), got ${describeType(doc)}` }], warnings };
   }
-  if (doc['kind'] !== 'Agent') {
-    return { skipped: `kind ${doc['kind'] === undefined ? '(none)' : String(doc['kind'])} is not Agent`, errors: [], warnings };
+  const kind = doc['kind'];
+  if (kind !== 'Agent') {
+    // Not String(kind): a mapping such as {toString: ""} cannot be converted (a TypeError).
+    return { skipped: `kind ${kind === undefined ? '(none)' : typeof kind === 'string' ? kind : describeType(kind)} is not Agent`, errors: [], warnings };
   }
 
   const apiVersion = checkApiVersion(doc['apiVersion']);
