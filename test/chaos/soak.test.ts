@@ -70,7 +70,7 @@ function otherHandles(p: CurvePoint): number {
 
 /**
  * The mix: one in twenty from the `capped` client (its 429s keep the refusal path under load),
- * one in ten streamed, one in ten asking one of 50 questions again (cache hits); every other
+ * one in ten streamed, one in ten asking one of 5 questions again (cache hits); every other
  * question is new, so most requests reach an upstream. Half for each agent (and upstream).
  */
 function soakRequest(n: number): LoadRequest {
