@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsById, readAuditFile } from '../support/audit-file.js';
 import { saveChaosArtifact } from '../support/chaos-artifacts.js';
+import { UNDER_NPM_TEST } from '../support/chaos-only.js';
 import { startServe } from '../support/cli-process.js';
 import { AUDIT_FILE, fullPipelineFiles, PIPELINE_AGENTS, PIPELINE_AUTH } from '../support/full-pipeline-config.js';
 import { sampleGatewayResources, type ResourceSample } from '../support/gateway-resources.js';
@@ -26,13 +27,17 @@ const CAPPED_PER_MINUTE = 60;
 /** Small enough that the response cache is full, evicting, 25 s into the run: before the warm-up ends. */
 const CACHE_ENTRIES = 2_000;
 
-// Bounds (documented in docs/RELIABILITY.md), judged on the samples after the warm-up. RSS
-// growth is the least-squares slope projected over that window, as a fraction of the value at
-// its start: a leak of 10% of the process's memory over the window fails. The heap is judged by
-// its floor (the lowest sample of each minute, i.e. after a major GC): its sawtooth is ~30 MB
-// high with a period of a minute or two, so its slope over 4 minutes says little.
-const MAX_RSS_GROWTH = 0.1;
+// Bounds (documented in docs/RELIABILITY.md), judged on the samples after the warm-up. Growth
+// is the least-squares slope projected over that window, as a fraction of the value at its
+// start. RSS is judged in two parts, because its biggest part, V8's committed heap, is sized by
+// the GC's heuristics and steps up after busy spells (a cache, not a leak):
+// - native memory (RSS minus V8's committed heap: buffers, sockets, malloc): < 10% growth;
+// - the live heap, by its floor (the lowest sample of each minute, i.e. after a major GC; its
+//   sawtooth is ~30 MB high with a period of a minute or two, so its slope says little): < 20%;
+// - and RSS as a whole, as a backstop: < 25%.
+const MAX_NATIVE_GROWTH = 0.1;
 const MAX_HEAP_FLOOR_GROWTH = 0.2;
+const MAX_RSS_GROWTH = 0.25;
 /**
  * Handles other than the sockets of the load's connections and of the gateway's upstream
  * connections: those come and go with the concurrency of an open loop (50 to 250 here), the
@@ -66,7 +71,7 @@ function otherHandles(p: CurvePoint): number {
 
 /**
  * The mix: one in twenty from the `capped` client (its 429s keep the refusal path under load),
- * one in ten streamed, one in ten asking one of 50 questions again (cache hits); every other
+ * one in ten streamed, one in ten asking one of 5 questions again (cache hits); every other
  * question is new, so most requests reach an upstream. Half for each agent (and upstream).
  */
 function soakRequest(n: number): LoadRequest {
@@ -78,7 +83,7 @@ function soakRequest(n: number): LoadRequest {
   return { path, body: { input: `soak question ${n}` }, headers: PIPELINE_AUTH.load, tag: 'json' };
 }
 
-describe(`soak: ${SECONDS} s at ${RATE} requests/s through the whole pipeline`, () => {
+describe.skipIf(UNDER_NPM_TEST)(`soak: ${SECONDS} s at ${RATE} requests/s through the whole pipeline`, () => {
   let anthropic: MockUpstream;
   let openai: MockUpstream;
 
@@ -152,6 +157,7 @@ describe(`soak: ${SECONDS} s at ${RATE} requests/s through the whole pipeline`, 
     expect(server.output().split('\n').filter((line) => /"level":"(error|fatal)"/.test(line))).toEqual([]);
 
     // Flat after the warm-up.
+    expect(summary.nativeGrowth).toBeLessThan(MAX_NATIVE_GROWTH);
     expect(summary.rssGrowth).toBeLessThan(MAX_RSS_GROWTH);
     expect(summary.heapFloorGrowth).toBeLessThan(MAX_HEAP_FLOOR_GROWTH);
     expect(summary.otherHandleGrowth).toBeLessThan(MAX_OTHER_HANDLE_GROWTH);
@@ -165,6 +171,8 @@ interface SoakSummary {
   readonly byCache: Record<string, number>;
   /** Least-squares growth over the post-warm-up window, as a fraction of the value at its start. */
   readonly rssGrowth: number;
+  /** Growth of RSS minus V8's committed heap. */
+  readonly nativeGrowth: number;
   /** The last minute's lowest heap sample over the first minute's (after the warm-up), minus one. */
   readonly heapFloorGrowth: number;
   /** Least-squares growth over the same window of the handles that are not connections (a count). */
@@ -182,6 +190,7 @@ function summarize(outcomes: readonly LoadOutcome[], curve: readonly CurvePoint[
     byStatus: countBy(outcomes, (o) => `${o.tag} ${o.status ?? o.error ?? '?'}`),
     byCache: countBy(outcomes.filter((o) => o.status === 200), (o) => o.headers['x-cache'] ?? 'none'),
     rssGrowth: growth((p) => p.rssBytes) / after[0]!.rssBytes,
+    nativeGrowth: growth(nativeBytes) / nativeBytes(after[0]!),
     heapFloorGrowth: heapFloor(after.filter((p) => p.atSeconds >= after.at(-1)!.atSeconds - 60)) / heapFloor(after.filter((p) => p.atSeconds < after[0]!.atSeconds + 60)) - 1,
     otherHandleGrowth: growth(otherHandles),
     medianLagP99: lags[Math.floor(lags.length / 2)]!,
@@ -189,13 +198,17 @@ function summarize(outcomes: readonly LoadOutcome[], curve: readonly CurvePoint[
   };
 }
 
+function nativeBytes(p: CurvePoint): number {
+  return p.rssBytes - p.heapTotalBytes;
+}
+
 function heapFloor(points: readonly CurvePoint[]): number {
   return Math.min(...points.map((p) => p.heapUsedBytes));
 }
 
 function curveCsv(curve: readonly CurvePoint[]): string {
-  const header = 'seconds,sent,waiting,rss_bytes,heap_used_bytes,active_handles,client_sockets,upstream_sockets,other_handles,active_requests,eventloop_lag_p99_seconds';
-  const row = (p: CurvePoint): (string | number)[] => [p.atSeconds, p.sent, p.waiting, p.rssBytes, p.heapUsedBytes, p.activeHandles, p.clientSockets, p.upstreamSockets, otherHandles(p), p.activeRequests, p.lagP99Seconds];
+  const header = 'seconds,sent,waiting,rss_bytes,heap_total_bytes,heap_used_bytes,active_handles,client_sockets,upstream_sockets,other_handles,active_requests,eventloop_lag_p99_seconds';
+  const row = (p: CurvePoint): (string | number)[] => [p.atSeconds, p.sent, p.waiting, p.rssBytes, p.heapTotalBytes, p.heapUsedBytes, p.activeHandles, p.clientSockets, p.upstreamSockets, otherHandles(p), p.activeRequests, p.lagP99Seconds];
   return [header, ...curve.map((p) => row(p).join(','))].join('\n');
 }
 
@@ -207,13 +220,13 @@ function summaryMarkdown(summary: SoakSummary, curve: readonly CurvePoint[]): st
   return [
     `soak: ${SECONDS} s at ${RATE} requests/s, warm-up ${WARM_UP_SECONDS} s`,
     '',
-    '| time | sent | waiting | RSS MiB | heap used MiB | active handles (client sockets + upstream sockets + other) | active requests | event-loop lag p99 ms |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map((p) => `| ${p.atSeconds} s | ${p.sent} | ${p.waiting} | ${mb(p.rssBytes)} | ${mb(p.heapUsedBytes)} | ${p.activeHandles} (${p.clientSockets} + ${p.upstreamSockets} + ${otherHandles(p)}) | ${p.activeRequests} | ${(p.lagP99Seconds * 1000).toFixed(1)} |`),
+    '| time | sent | waiting | RSS MiB | V8 heap committed MiB | heap used MiB | active handles (client sockets + upstream sockets + other) | active requests | event-loop lag p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((p) => `| ${p.atSeconds} s | ${p.sent} | ${p.waiting} | ${mb(p.rssBytes)} | ${mb(p.heapTotalBytes)} | ${mb(p.heapUsedBytes)} | ${p.activeHandles} (${p.clientSockets} + ${p.upstreamSockets} + ${otherHandles(p)}) | ${p.activeRequests} | ${(p.lagP99Seconds * 1000).toFixed(1)} |`),
     '',
     `answers (client tag, status): ${JSON.stringify(summary.byStatus)}`,
     `cache (200s by X-Cache): ${JSON.stringify(summary.byCache)}`,
-    `after warm-up, least-squares growth over the window: RSS ${(summary.rssGrowth * 100).toFixed(2)} %, heap floor (first to last minute) ${(summary.heapFloorGrowth * 100).toFixed(2)} %, handles other than connections ${summary.otherHandleGrowth.toFixed(1)}`,
+    `after warm-up, least-squares growth over the window: RSS ${(summary.rssGrowth * 100).toFixed(2)} %, native (RSS - V8 heap committed) ${(summary.nativeGrowth * 100).toFixed(2)} %, heap floor (first to last minute) ${(summary.heapFloorGrowth * 100).toFixed(2)} %, handles other than connections ${summary.otherHandleGrowth.toFixed(1)}`,
     `event-loop lag p99 per 5 s window after warm-up: median ${(summary.medianLagP99 * 1000).toFixed(1)} ms, max ${(summary.maxLagP99 * 1000).toFixed(1)} ms`,
   ].join('\n');
 }

@@ -7,6 +7,8 @@ export interface ResourceSample {
   readonly rssBytes: number;
   /** V8 heap in use (`nodejs_heap_size_used_bytes`). */
   readonly heapUsedBytes: number;
+  /** V8 heap committed (`nodejs_heap_size_total_bytes`): part of RSS, sized by V8's GC heuristics. */
+  readonly heapTotalBytes: number;
   /** Handles and requests libuv keeps alive: sockets, timers, file operations (`nodejs_active_*_total`). */
   readonly activeHandles: number;
   readonly activeRequests: number;
@@ -39,6 +41,7 @@ export async function sampleGatewayResources(pid: number, url: string, headers: 
     sample: {
       rssBytes: Number(rssKb) * 1024,
       heapUsedBytes: metric('nodejs_heap_size_used_bytes'),
+      heapTotalBytes: metric('nodejs_heap_size_total_bytes'),
       activeHandles: metric('nodejs_active_handles_total'),
       activeRequests: metric('nodejs_active_requests_total'),
       lagP99Seconds: metric('nodejs_eventloop_lag_p99_seconds'),

@@ -104,16 +104,6 @@ export class OpenLoopLoad {
     await this.#dispatcher.close();
   }
 
-  /** Stops sending, without waiting for the answers. */
-  pause(): void {
-    clearInterval(this.#timer);
-  }
-
-  /** Sends one request off schedule (tests that need a request at a precise moment). */
-  sendNow(): LoadOutcome {
-    return this.#send(this.#sent++);
-  }
-
   #send(n: number): LoadOutcome {
     const spec = this.options.next(n);
     const outcome: LoadOutcome = {
