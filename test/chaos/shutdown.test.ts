@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsById, readAuditFile, type AuditFile } from '../support/audit-file.js';
 import { saveChaosArtifact } from '../support/chaos-artifacts.js';
-import { UNDER_NPM_TEST } from '../support/chaos-only.js';
 import { startServe, type ServeProcess } from '../support/cli-process.js';
 import { AUDIT_FILE, fullPipelineFiles, PIPELINE_AGENTS, PIPELINE_AUTH } from '../support/full-pipeline-config.js';
 import { startMockAnthropic, startMockOpenAI, type MockBehaviour, type MockUpstream } from '../support/mock-upstreams.js';
@@ -47,7 +46,7 @@ interface ShutdownRun {
   readonly accepted: Set<string>;
 }
 
-describe.skipIf(UNDER_NPM_TEST)('SIGTERM under load', () => {
+describe('SIGTERM under load', () => {
   let anthropic: MockUpstream;
   let openai: MockUpstream;
 

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsById, readAuditFile } from '../support/audit-file.js';
 import { saveChaosArtifact } from '../support/chaos-artifacts.js';
-import { UNDER_NPM_TEST } from '../support/chaos-only.js';
 import { startServe } from '../support/cli-process.js';
 import { AUDIT_FILE, fullPipelineFiles, PIPELINE_AGENTS, PIPELINE_AUTH } from '../support/full-pipeline-config.js';
 import { sampleGatewayResources, type ResourceSample } from '../support/gateway-resources.js';
@@ -83,7 +82,7 @@ function soakRequest(n: number): LoadRequest {
   return { path, body: { input: `soak question ${n}` }, headers: PIPELINE_AUTH.load, tag: 'json' };
 }
 
-describe.skipIf(UNDER_NPM_TEST)(`soak: ${SECONDS} s at ${RATE} requests/s through the whole pipeline`, () => {
+describe(`soak: ${SECONDS} s at ${RATE} requests/s through the whole pipeline`, () => {
   let anthropic: MockUpstream;
   let openai: MockUpstream;
 
