@@ -65,6 +65,11 @@ export interface Gateway extends GatewayServices {
   reloadSecrets(): KeyRotation;
   /** Runs `fn` on `close()`, in reverse order of registration. */
   onClose(fn: () => Promise<void> | void): void;
+  /**
+   * Starts draining before a shutdown: requests are still served, but `/readyz` answers 503 and
+   * every answer closes its connection, so load balancers and keep-alive clients go elsewhere.
+   */
+  drain(): void;
   /** Stops accepting requests, waits for those in flight, flushes and closes every connection. */
   close(): Promise<void>;
 }
@@ -175,6 +180,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
   const { catalog, circuits, audit } = providers;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
+  let drainRequested = false;
   const readinessProbes: ReadinessProbe[] = [
     () => {
       const unavailable = [...routes.values()].filter((r) => r.unavailable !== undefined).map((r) => r.agent.name);
@@ -214,6 +220,12 @@ function assembleGateway(parts: GatewayParts): Gateway {
     ...(cache ? { cache } : {}),
     get shuttingDown() {
       return closing !== undefined;
+    },
+    get draining() {
+      return drainRequested || closing !== undefined;
+    },
+    drain() {
+      drainRequested = true;
     },
     execute(agent, input, context = {}, options = {}) {
       return runner.execute(agent, input, context, { requestId: options.requestId ?? randomUUID(), ...options });

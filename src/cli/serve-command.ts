@@ -40,9 +40,31 @@ re-reads provider keys given as file: or vault: references (key rotation without
 function waitForShutdown(gateway: Gateway, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
+    let drainTimer: NodeJS.Timeout | undefined;
     const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
+      if (stopping) {
+        // A second signal while draining (an impatient Ctrl-C) skips the rest of the delay.
+        if (drainTimer) {
+          clearTimeout(drainTimer);
+          drainTimer = undefined;
+          closeGateway(signal);
+        }
+        return;
+      }
       stopping = true;
+      const delayMs = gateway.config.server.shutdown_delay * 1000;
+      if (delayMs > 0) {
+        gateway.drain();
+        gateway.logger.info({ signal, delay_ms: delayMs }, 'draining: /readyz answers 503, requests still served until the listener closes');
+        drainTimer = setTimeout(() => {
+          drainTimer = undefined;
+          closeGateway(signal);
+        }, delayMs);
+      } else {
+        closeGateway(signal);
+      }
+    };
+    const closeGateway = (signal: NodeJS.Signals): void => {
       const timeoutMs = gateway.config.server.shutdown_timeout * 1000;
       gateway.logger.info({ signal, timeout_ms: timeoutMs }, 'shutting down: finishing in-flight requests');
       const timer = setTimeout(() => {

@@ -85,6 +85,7 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     port: withDefault(port(0), 8080),
     body_limit: withDefault(byteSize, 1_048_576),
     shutdown_timeout: withDefault(positive, 10),
+    shutdown_delay: withDefault({ type: 'number', minimum: 0 }, 0),
     trust_proxy: withDefault(flag, false),
   }),
   redis: section({

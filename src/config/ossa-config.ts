@@ -35,6 +35,12 @@ export interface ServerConfig {
   body_limit: number;
   /** Seconds to finish in-flight requests after SIGTERM. */
   shutdown_timeout: number;
+  /**
+   * Seconds between SIGTERM and closing the listener, spent draining: requests are still served,
+   * `/readyz` answers 503 and every answer closes its connection, so a load balancer moves the
+   * traffic elsewhere before the port stops answering. `shutdown_timeout` starts after it.
+   */
+  shutdown_delay: number;
   /** Trust X-Forwarded-For for the client IP. */
   trust_proxy: boolean;
 }

@@ -38,6 +38,8 @@ export interface GatewayServices {
   readonly readinessProbes: ReadinessProbe[];
   /** True once shutdown began: `/readyz` answers 503 so load balancers drain us. */
   readonly shuttingDown: boolean;
+  /** True from `drain()` (SIGTERM with `server.shutdown_delay`) on: still serving, `/readyz` 503, connections closed after each answer. */
+  readonly draining: boolean;
   /** Every key the HTTP API checks: clients, admins, the metrics token (`requireClient` / `requireAdmin` use it). */
   readonly auth: Authenticator;
   /** Absent when `rate_limit.enabled` is false. */

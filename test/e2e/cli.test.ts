@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli as cli, startServe } from '../support/cli-process.js';
 import { agentManifest, readJson, tempDir } from '../support/gateway-harness.js';
 import { startMockAnthropic } from '../support/mock-upstreams.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('the ossa-gateway CLI', () => {
   it('prints help for the tool and for each command', async () => {
@@ -91,6 +92,25 @@ describe('the ossa-gateway CLI', () => {
     const res = await fetch(`${server.url}/v1/agents/a/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":"ping"}' });
     expect(await readJson(res)).toMatchObject({ output: '[echo] ping', provider: 'echo' });
     expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.output()).toMatch(/shutdown complete/);
+  });
+
+  it('drains for server.shutdown_delay after SIGTERM: /readyz 503, requests still served with Connection: close, then exits 0', async () => {
+    const dir = tempDir({ 'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n  server: { port: 0, shutdown_delay: 1.5 }\n', 'agents/a.ossa.yaml': agentManifest('a') });
+    const server = await startServe(dir);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    const signalledAt = Date.now();
+    const stopped = server.stop('SIGTERM');
+    await waitFor(() => /draining/.test(server.output()));
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'fail', checks: expect.arrayContaining([{ name: 'server', status: 'fail', detail: 'shutting down' }]) });
+    const res = await server.post('/v1/agents/a/execute', { input: 'still here' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('connection')).toBe('close');
+    expect(await readJson(res)).toMatchObject({ output: '[echo] still here' });
+    expect(await stopped).toBe(0);
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(1_400);
     expect(server.output()).toMatch(/shutdown complete/);
   });
 
