@@ -116,6 +116,11 @@ describe('loading an OSSA manifest', () => {
     expect(result.errors).toEqual([{ file: 'loop.yaml', line: 1, column: 1, message: 'cannot expand the document: an alias refers to a node that contains it (&a [*a])' }]);
   });
 
+  it('says a manifest is nested too deeply, at a position, rather than quoting V8 (found by fuzzing)', () => {
+    const result = loadManifestText(`apiVersion: ossa/v0.4.6\nkind: Agent\nmetadata: {name: a}\nspec:\n  role: x\n  tools: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`, 'deep.yaml');
+    expect(result.errors).toEqual([expect.objectContaining({ file: 'deep.yaml', line: 6, message: 'nested too deeply (thousands of levels of [ or {)' })]);
+  });
+
   it('refuses a YAML alias bomb quickly instead of expanding it', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);

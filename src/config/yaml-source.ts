@@ -58,7 +58,7 @@ export class SourceDocument {
         file: this.file,
         line: at?.line,
         column: at?.col,
-        message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+        message: inUserTerms(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')),
       };
     });
   }
@@ -79,7 +79,7 @@ export class SourceDocument {
       throw new SourceIssueError({
         file: this.file,
         ...this.start,
-        message: `cannot expand the document: ${(error as Error).message}`,
+        message: `cannot expand the document: ${inUserTerms((error as Error).message)}`,
       });
     }
     // `&a [*a]` is legal YAML and becomes a value that contains itself: every walk over the
@@ -165,6 +165,11 @@ export class SourceDocument {
     visit(this.doc.contents, []);
     return issues;
   }
+}
+
+/** V8's words for a nesting deeper than its stack ("Maximum call stack size exceeded") say nothing to a user. */
+function inUserTerms(message: string): string {
+  return /maximum call stack size exceeded/i.test(message) ? 'nested too deeply (thousands of levels of [ or {)' : message;
 }
 
 /** An issue thrown where a return value cannot carry it. */
