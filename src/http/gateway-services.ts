@@ -36,9 +36,12 @@ export interface GatewayServices {
   readonly observability: Observability;
   /** Probes `/readyz` runs; later layers (breakers, Redis) add theirs. */
   readonly readinessProbes: ReadinessProbe[];
-  /** True once shutdown began: `/readyz` answers 503 so load balancers drain us. */
+  /** True once `close()` began: a request that still arrives gets a 503 `shutting-down`. */
   readonly shuttingDown: boolean;
-  /** True from `drain()` (SIGTERM with `server.shutdown_delay`) on: still serving, `/readyz` 503, connections closed after each answer. */
+  /**
+   * True from `drain()` (SIGTERM with `server.shutdown_delay`) or `close()` on, so whenever
+   * `shuttingDown` is: `/readyz` answers 503 and every answer closes its connection.
+   */
   readonly draining: boolean;
   /** Every key the HTTP API checks: clients, admins, the metrics token (`requireClient` / `requireAdmin` use it). */
   readonly auth: Authenticator;

@@ -89,7 +89,7 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
   });
   app.addHook('onSend', (_request, reply, _payload, done) => {
     // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
-    if (gateway.draining || gateway.shuttingDown) reply.header('connection', 'close');
+    if (gateway.draining) reply.header('connection', 'close');
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -21,8 +21,8 @@ describe('a request that arrives while the gateway shuts down', () => {
       agents: { a: agentManifest('a', { provider: 'claude' }) },
       env: { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-refusal-0000' },
     });
-    // The same gateway, seen at the moment its close() has begun.
-    const app = await buildHttpApp({ ...t.gateway, shuttingDown: true });
+    // The same gateway, seen at the moment its close() has begun (which also means draining).
+    const app = await buildHttpApp({ ...t.gateway, shuttingDown: true, draining: true });
     try {
       const res = await app.inject({ method: 'POST', url: '/v1/agents/a/execute', headers: { 'content-type': 'application/json', 'x-request-id': 'late-1' }, payload: { input: 'hello' } });
       expect(res.statusCode).toBe(503);

@@ -15,7 +15,7 @@ export function registerHealthRoutes(app: FastifyInstance, gateway: GatewayServi
         checks.push({ name: 'probe', status: 'fail', detail: (error as Error).message });
       }
     }
-    if (gateway.draining || gateway.shuttingDown) checks.push({ name: 'server', status: 'fail', detail: 'shutting down' });
+    if (gateway.draining) checks.push({ name: 'server', status: 'fail', detail: 'shutting down' });
     const status = checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'degraded') ? 'degraded' : 'ok';
     return reply.code(status === 'fail' ? 503 : 200).send({ status, checks });
   });
