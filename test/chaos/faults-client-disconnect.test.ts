@@ -4,9 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
 import { saveChaosArtifact } from '../support/chaos-artifacts.js';
-import { CHAOS_ENV, CHAOS_OBSERVABILITY, CHAOS_SECURITY, clientHeaders, scrapeMetrics } from '../support/chaos-gateway.js';
+import { clientHeaders, scrapeMetrics, startSupportGateway } from '../support/chaos-gateway.js';
 import { percentile } from '../support/concurrent-load.js';
-import { agentManifest, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
+import type { TestGateway } from '../support/gateway-harness.js';
 import { startMockAnthropic, type MockUpstream } from '../support/mock-upstreams.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus-text.js';
 import { waitFor } from '../support/wait-for.js';
@@ -23,17 +23,7 @@ describe('clients that disconnect mid-request, under load (in-process gateway, m
 
   beforeAll(async () => {
     anthropic = await startMockAnthropic();
-    t = await startTestGateway({
-      ossa: {
-        providers: { claude: { type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: 60, max_retries: 2, max_connections: 256 } },
-        rate_limit: { enabled: false },
-        cache: { enabled: false },
-        security: { ...CHAOS_SECURITY, audit: { path: 'audit/audit.jsonl' } },
-        observability: CHAOS_OBSERVABILITY,
-      },
-      agents: { support: agentManifest('support', { provider: 'claude', model: 'claude-sonnet-4-5' }) },
-      env: CHAOS_ENV,
-    });
+    t = await startSupportGateway({ claude: { type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: 60, max_retries: 2, max_connections: 256 } });
   });
   afterAll(async () => {
     saveChaosArtifact('faults-client-disconnect.log', t.logs.raw.join('\n'));

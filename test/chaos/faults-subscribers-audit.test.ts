@@ -2,10 +2,10 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveChaosArtifact } from '../support/chaos-artifacts.js';
-import { CHAOS_ENV, CHAOS_OBSERVABILITY, CHAOS_SECURITY, clientHeaders, scrapeMetrics } from '../support/chaos-gateway.js';
+import { CHAOS_ENV, CHAOS_OBSERVABILITY, CHAOS_SECURITY, clientHeaders, scrapeMetrics, startSupportGateway } from '../support/chaos-gateway.js';
 import { startServe, type ServeProcess } from '../support/cli-process.js';
 import { ConcurrentLoad, countStatuses, latencySummary } from '../support/concurrent-load.js';
-import { agentManifest, startTestGateway, tempDir, type TestGateway } from '../support/gateway-harness.js';
+import { agentManifest, tempDir, type TestGateway } from '../support/gateway-harness.js';
 import { startMockAnthropic, type MockUpstream } from '../support/mock-upstreams.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus-text.js';
 import { waitFor } from '../support/wait-for.js';
@@ -28,11 +28,7 @@ describe('event subscribers that throw, reject or hang, under load (in-process g
 
   beforeAll(async () => {
     anthropic = await startMockAnthropic();
-    t = await startTestGateway({
-      ossa: { providers: providers(anthropic), rate_limit: { enabled: false }, cache: { enabled: false }, security: { ...CHAOS_SECURITY, audit: { path: 'audit/audit.jsonl' } }, observability: CHAOS_OBSERVABILITY },
-      agents: { support },
-      env: CHAOS_ENV,
-    });
+    t = await startSupportGateway(providers(anthropic));
   });
   afterAll(async () => {
     saveChaosArtifact('faults-subscribers.log', t.logs.raw.join('\n'));

@@ -4,9 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
 import type { GatewayEventMap, GatewayEventType } from '../../src/executor/events.js';
 import { saveChaosArtifact } from '../support/chaos-artifacts.js';
-import { CHAOS_ENV, CHAOS_OBSERVABILITY, CHAOS_SECURITY, clientHeaders, scrapeMetrics } from '../support/chaos-gateway.js';
+import { clientHeaders, scrapeMetrics, startSupportGateway } from '../support/chaos-gateway.js';
 import { ConcurrentLoad, countStatuses, latencySummary, type LoadOutcome } from '../support/concurrent-load.js';
-import { agentManifest, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
+import type { TestGateway } from '../support/gateway-harness.js';
 import { useMockUpstreams, type MockBehaviour } from '../support/mock-upstreams.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus-text.js';
 import { waitFor } from '../support/wait-for.js';
@@ -47,22 +47,12 @@ describe('upstream failures under concurrent load (in-process gateway, mock Anth
   async function withGateway(name: string, scenario: (g: TestGateway, load: ConcurrentLoad) => Promise<void>, options: { resetTimeoutS?: number; timeoutS?: number } = {}): Promise<void> {
     const { resetTimeoutS = 30, timeoutS = 10 } = options;
     const baseline = handles();
-    const g = await startTestGateway({
-      ossa: {
-        providers: {
-          claude: {
-            type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: timeoutS, max_retries: 1,
-            circuit_breaker: { failure_threshold: THRESHOLD, reset_timeout: resetTimeoutS, initial_backoff_ms: 10, max_backoff_ms: 50, max_retry_after_ms: 2_000, fallback_providers: ['gpt'] },
-          },
-          gpt: { type: 'openai', api_key: '${OPENAI_API_KEY}', base_url: openai.url, model: 'gpt-4o-mini', timeout: 30, max_retries: 0, circuit_breaker: { failure_threshold: 1_000 } },
-        },
-        rate_limit: { enabled: false },
-        cache: { enabled: false },
-        security: { ...CHAOS_SECURITY, audit: { path: 'audit/audit.jsonl' } },
-        observability: CHAOS_OBSERVABILITY,
+    const g = await startSupportGateway({
+      claude: {
+        type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: timeoutS, max_retries: 1,
+        circuit_breaker: { failure_threshold: THRESHOLD, reset_timeout: resetTimeoutS, initial_backoff_ms: 10, max_backoff_ms: 50, max_retry_after_ms: 2_000, fallback_providers: ['gpt'] },
       },
-      agents: { support: agentManifest('support', { provider: 'claude', model: 'claude-sonnet-4-5' }) },
-      env: CHAOS_ENV,
+      gpt: { type: 'openai', api_key: '${OPENAI_API_KEY}', base_url: openai.url, model: 'gpt-4o-mini', timeout: 30, max_retries: 0, circuit_breaker: { failure_threshold: 1_000 } },
     });
     const load = new ConcurrentLoad(g.url, BURST);
     try {

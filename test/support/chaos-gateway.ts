@@ -1,4 +1,5 @@
 import { CHAOS_SECRETS, saveChaosArtifact } from './chaos-artifacts.js';
+import { agentManifest, startTestGateway, type TestGateway } from './gateway-harness.js';
 
 /**
  * The fault scenarios' common gateway setup: every key comes from `CHAOS_SECRETS` through an
@@ -37,4 +38,23 @@ export async function scrapeMetrics(gatewayUrl: string, artifact: string): Promi
   saveChaosArtifact(artifact, text);
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return text;
+}
+
+/**
+ * An in-process gateway for the fault scenarios: agent `support` on provider `claude` (whose
+ * settings, and any fallback's, are `providers`), with the fake keys, the breaker and an audit
+ * file; rate limiter and cache off, so every request reaches the upstream.
+ */
+export function startSupportGateway(providers: Record<string, unknown>): Promise<TestGateway> {
+  return startTestGateway({
+    ossa: {
+      providers,
+      rate_limit: { enabled: false },
+      cache: { enabled: false },
+      security: { ...CHAOS_SECURITY, audit: { path: 'audit/audit.jsonl' } },
+      observability: CHAOS_OBSERVABILITY,
+    },
+    agents: { support: agentManifest('support', { provider: 'claude', model: 'claude-sonnet-4-5' }) },
+    env: CHAOS_ENV,
+  });
 }
