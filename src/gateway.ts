@@ -12,7 +12,7 @@ import { registerAgentExecutionListener } from './executor/agent-execution-liste
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
 import { resolveAgentRoutes, type AgentRoute } from './executor/agent-route.js';
 import type { AgentStreamEvent } from './executor/agent-stream-event.js';
-import { EventDispatcher } from './executor/event-dispatcher.js';
+import { EventDispatcher } from './events/event-dispatcher.js';
 import { Authenticator } from './http/auth/authenticator.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';

@@ -29,13 +29,13 @@ export type {
   RateLimitDecisionEvent,
   StoreErrorEvent,
   StreamFirstTokenEvent,
-} from './executor/events.js';
+} from './events/gateway-events.js';
 export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/provider.js';
 export { ProviderError } from './providers/provider-error.js';
 export { AllProvidersFailedError, type ProviderTried } from './resilience/all-providers-failed-error.js';
 export { ProviderFailure, type FailoverReason } from './resilience/provider-failure.js';
 export type { Observability } from './observability/observability.js';
-export type { HttpRequestEvent } from './observability/http-request-event.js';
+export type { HttpRequestEvent } from './events/gateway-events.js';
 export type { StatusSnapshot } from './observability/status/status-snapshot.js';
 export { SPAN_NAMES, withSpan } from './observability/tracing/with-span.js';
 export type { ResponseCacheControl } from './cache/cached-agent-executor.js';

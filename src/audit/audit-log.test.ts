@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LogCapture } from '../../test/support/gateway-harness.js';
-import { EventDispatcher } from '../executor/event-dispatcher.js';
-import type { GatewayEventMap } from '../executor/events.js';
+import { EventDispatcher } from '../events/event-dispatcher.js';
+import type { GatewayEventMap } from '../events/gateway-events.js';
 import { AuditLog } from './audit-log.js';
 import type { AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sink.js';

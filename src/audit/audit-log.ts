@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sink.js';
 import { StreamAuditSink } from './stream-audit-sink.js';

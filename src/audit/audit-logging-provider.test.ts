@@ -2,8 +2,8 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { collectStream } from '../../test/support/model-call.js';
 import { httpError, supportCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
-import { EventDispatcher } from '../executor/event-dispatcher.js';
-import type { GatewayEventMap } from '../executor/events.js';
+import { EventDispatcher } from '../events/event-dispatcher.js';
+import type { GatewayEventMap } from '../events/gateway-events.js';
 import type { AuditRecord } from './audit-record.js';
 import { AuditLoggingProvider } from './audit-logging-provider.js';
 

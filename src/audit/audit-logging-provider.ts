@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart, Usage } from '../providers/provider.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { AuditRecorder } from './audit-log.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuditConfig, SecurityConfig } from '../config/ossa-config.js';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { AuditLog } from './audit-log.js';
 import type { AuditSink } from './audit-sink.js';
 import { FileAuditSink } from './file-audit-sink.js';

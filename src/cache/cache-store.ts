@@ -1,4 +1,4 @@
-import type { CacheEvictionEvent } from '../executor/events.js';
+import type { CacheEvictionEvent } from '../events/gateway-events.js';
 import type { CacheKey } from './cache-key.js';
 
 /** Told how many entries left a store before their TTL, and why. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CacheConfig, OssaConfig } from '../config/ossa-config.js';
 import type { AgentRunner } from '../executor/agent-response.js';
 import type { AgentRoute } from '../executor/agent-route.js';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { CachedAgentExecutor } from './cached-agent-executor.js';
 import type { CacheStore, EvictionListener } from './cache-store.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventDispatcher } from './event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { ProviderError } from '../providers/provider-error.js';
 
 /**

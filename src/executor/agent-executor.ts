@@ -7,7 +7,7 @@ import type { ModelCall, ModelResult } from '../providers/provider.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './agent-response.js';
 import type { AgentRoute } from './agent-route.js';
 import type { AgentStreamEvent } from './agent-stream-event.js';
-import type { EventDispatcher } from './event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { AgentNotExecutableError, AgentNotFoundError } from './execution-errors.js';
 import { streamExecution } from './stream-execution.js';
 

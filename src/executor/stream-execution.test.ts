@@ -7,8 +7,8 @@ import { FallbackChainProvider } from '../resilience/fallback-chain-provider.js'
 import { AgentExecutor } from './agent-executor.js';
 import type { AgentStreamEvent } from './agent-stream-event.js';
 import type { AgentRoute } from './agent-route.js';
-import { EventDispatcher } from './event-dispatcher.js';
-import type { GatewayEvent } from './events.js';
+import { EventDispatcher } from '../events/event-dispatcher.js';
+import type { GatewayEvent } from '../events/gateway-events.js';
 import { AgentNotFoundError } from './execution-errors.js';
 
 function setup(provider: Provider, usable = [{ provider: provider.name, model: 'model-a' }]) {

@@ -3,7 +3,7 @@ import type { CachedAgentExecutor } from '../cache/cached-agent-executor.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { AgentExecutor } from '../executor/agent-executor.js';
 import type { AgentRunner } from '../executor/agent-response.js';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { Observability } from '../observability/observability.js';
 import type { ProviderCatalog } from '../providers/provider-catalog.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';

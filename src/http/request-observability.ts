@@ -1,6 +1,5 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import '../observability/http-request-event.js';
 import { gatewayTracer } from '../observability/tracing/with-span.js';
 import type { GatewayServices } from './gateway-services.js';
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { Provider } from '../providers/provider.js';
 import { GATEWAY_VERSION } from './gateway-version.js';
 import { LabelGuard } from './label-guard.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { OssaConfig } from '../config/ossa-config.js';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { MemoryRateLimitStore } from './memory-rate-limit-store.js';
 import type { RateLimitStore } from './rate-limit-store.js';

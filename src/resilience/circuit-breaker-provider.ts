@@ -1,4 +1,4 @@
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { abortableSleep, type Sleep } from './abortable-sleep.js';

@@ -1,4 +1,4 @@
-import type { CircuitState, CircuitStateEvent } from '../executor/events.js';
+import type { CircuitState, CircuitStateEvent } from '../events/gateway-events.js';
 
 /** `closed`, `open` or `half-open` (declared with the `circuit.*` events). */
 export type { CircuitState };

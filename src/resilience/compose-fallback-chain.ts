@@ -1,5 +1,5 @@
 import type { RouteComposer } from '../executor/agent-route.js';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { FallbackChainProvider } from './fallback-chain-provider.js';
 
 /**

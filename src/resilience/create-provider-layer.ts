@@ -5,7 +5,7 @@ import type { Environment } from '../config/interpolate.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { SourceIssue } from '../config/source-issue.js';
 import type { RouteComposer } from '../executor/agent-route.js';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { ProviderCatalog } from '../providers/provider-catalog.js';
 import { openConfiguredVault, type ConfiguredVault } from '../secrets/open-configured-vault.js';
 import type { CircuitBreaker } from './circuit-breaker.js';

@@ -1,4 +1,4 @@
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
 import type { ProviderError } from '../providers/provider-error.js';
 import { AllProvidersFailedError, type ProviderTried } from './all-providers-failed-error.js';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { CircuitBreaker, CircuitTransition } from './circuit-breaker.js';
 
 const EVENT_TYPES = {

@@ -9,8 +9,8 @@ import { AuditLog } from '../audit/audit-log.js';
 import { MemoryAuditSink } from '../audit/memory-audit-sink.js';
 import type { Environment } from '../config/interpolate.js';
 import { normalizeConfig } from '../config/load-config.js';
-import { EventDispatcher } from '../executor/event-dispatcher.js';
-import type { GatewayEventType } from '../executor/events.js';
+import { EventDispatcher } from '../events/event-dispatcher.js';
+import type { GatewayEventType } from '../events/gateway-events.js';
 import { SecureProviderFactory } from './secure-provider-factory.js';
 
 const ANTHROPIC_KEY = 'sk-ant-FACTORYKEY-0123456789';

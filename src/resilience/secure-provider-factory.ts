@@ -5,7 +5,7 @@ import { AuditLoggingProvider } from '../audit/audit-logging-provider.js';
 import type { Environment } from '../config/interpolate.js';
 import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
 import type { SourceIssue } from '../config/source-issue.js';
-import type { EventDispatcher } from '../executor/event-dispatcher.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { createAdapter, type ClosableProvider } from '../providers/create-adapter.js';
 import type { ProviderCatalog, ProviderEntry } from '../providers/provider-catalog.js';
 import type { Provider } from '../providers/provider.js';

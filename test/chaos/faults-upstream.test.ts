@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
-import type { GatewayEventMap, GatewayEventType } from '../../src/executor/events.js';
+import type { GatewayEventMap, GatewayEventType } from '../../src/events/gateway-events.js';
 import { saveChaosArtifact } from '../support/chaos-artifacts.js';
 import { clientHeaders, scrapeMetrics, startSupportGateway } from '../support/chaos-gateway.js';
 import { ConcurrentLoad, countStatuses, latencySummary, type LoadOutcome } from '../support/concurrent-load.js';

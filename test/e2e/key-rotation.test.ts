@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayEventMap } from '../../src/executor/events.js';
+import type { GatewayEventMap } from '../../src/events/gateway-events.js';
 import { SecretsVault } from '../../src/secrets/secrets-vault.js';
 import { generateVaultKeyPair } from '../../src/secrets/vault-crypto.js';
 import { agentManifest, startTestGateway, tempDir, type TestGateway } from '../support/gateway-harness.js';

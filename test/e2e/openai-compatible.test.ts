@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayEvent } from '../../src/executor/events.js';
+import type { GatewayEvent } from '../../src/events/gateway-events.js';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus-text.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RateLimitDecisionEvent } from '../../src/executor/events.js';
+import type { RateLimitDecisionEvent } from '../../src/events/gateway-events.js';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
 import { freePort } from '../support/throwaway-redis.js';

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HttpRequestEvent } from '../../src/observability/http-request-event.js';
+import type { HttpRequestEvent } from '../../src/events/gateway-events.js';
 import { agentManifest, startTestGateway, tempDir, type TestGateway } from '../support/gateway-harness.js';
 import { startMockAnthropic, type MockUpstream } from '../support/mock-upstreams.js';
 import { createGateway } from '../../src/gateway.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GatewayEventMap, GatewayEventType } from '../../src/executor/events.js';
+import type { GatewayEventMap, GatewayEventType } from '../../src/events/gateway-events.js';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { useMockUpstreams } from '../support/mock-upstreams.js';
 import { waitFor } from '../support/wait-for.js';

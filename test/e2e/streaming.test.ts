@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
-import type { GatewayEvent } from '../../src/executor/events.js';
+import type { GatewayEvent } from '../../src/events/gateway-events.js';
 import { agentManifest, readJson, startTestGateway, type TestGateway } from '../support/gateway-harness.js';
 import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus-text.js';

@@ -1,6 +1,6 @@
 import type { AgentResponse } from '../../src/executor/agent-response.js';
 import { testAgent } from './agent-definition.js';
-import type { AgentExecutionCompleteEvent, AgentExecutionErrorEvent, CircuitState, CircuitStateEvent } from '../../src/executor/events.js';
+import type { AgentExecutionCompleteEvent, AgentExecutionErrorEvent, CircuitState, CircuitStateEvent } from '../../src/events/gateway-events.js';
 
 /**
  * Builders of real gateway events for unit tests of subscribers (the metrics collector, the

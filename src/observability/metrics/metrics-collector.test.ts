@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { circuitEvent, executionComplete, executionError } from '../../../test/support/gateway-events.js';
 import { parsePrometheus, sampleSum, sampleValue, type PromSample } from '../../../test/support/prometheus-text.js';
-import { EventDispatcher } from '../../executor/event-dispatcher.js';
+import { EventDispatcher } from '../../events/event-dispatcher.js';
 import { ProviderError } from '../../providers/provider-error.js';
 import { LabelGuard } from '../label-guard.js';
 import { MetricsCollector, type BreakerReading } from './metrics-collector.js';

@@ -1,7 +1,6 @@
 import { Counter, Registry } from 'prom-client';
-import type { EventDispatcher } from '../../executor/event-dispatcher.js';
-import type { CircuitState, GatewayEventMap, GatewayEventType } from '../../executor/events.js';
-import '../http-request-event.js';
+import type { EventDispatcher } from '../../events/event-dispatcher.js';
+import type { CircuitState, GatewayEventMap, GatewayEventType } from '../../events/gateway-events.js';
 import { ProviderError } from '../../providers/provider-error.js';
 import { GATEWAY_VERSION } from '../gateway-version.js';
 import type { LabelGuard } from '../label-guard.js';

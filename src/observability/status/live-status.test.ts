@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { circuitEvent, executionComplete, executionError } from '../../../test/support/gateway-events.js';
-import { EventDispatcher } from '../../executor/event-dispatcher.js';
+import { EventDispatcher } from '../../events/event-dispatcher.js';
 import { ProviderError } from '../../providers/provider-error.js';
-import type { HttpRequestEvent } from '../http-request-event.js';
+import type { HttpRequestEvent } from '../../events/gateway-events.js';
 import { LabelGuard } from '../label-guard.js';
 import { LiveStatus } from './live-status.js';
 

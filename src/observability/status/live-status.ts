@@ -1,7 +1,6 @@
-import type { EventDispatcher } from '../../executor/event-dispatcher.js';
-import type { CircuitState, GatewayEventMap, GatewayEventType } from '../../executor/events.js';
+import type { EventDispatcher } from '../../events/event-dispatcher.js';
+import type { CircuitState, GatewayEventMap, GatewayEventType } from '../../events/gateway-events.js';
 import { ProviderError } from '../../providers/provider-error.js';
-import '../http-request-event.js';
 import type { LabelGuard } from '../label-guard.js';
 import { RollingWindow } from './rolling-window.js';
 import { scrubText } from './scrub-text.js';

@@ -1,4 +1,4 @@
-import type { CircuitState } from '../../executor/events.js';
+import type { CircuitState } from '../../events/gateway-events.js';
 
 /** A provider's row on the status page. */
 export interface ProviderStatus {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { GatewayEventMap, GatewayEventType } from './events.js';
+import type { GatewayEventMap, GatewayEventType } from './gateway-events.js';
 
 export type EventListener<E> = (event: E) => void | Promise<void>;
 

@@ -1,5 +1,5 @@
 import type { AgentDefinition } from '../agents/agent-definition.js';
-import type { AgentResponse, ExecutionContext } from './agent-response.js';
+import type { AgentResponse, ExecutionContext } from '../executor/agent-response.js';
 
 /** Dispatched before the provider is called. Times are epoch milliseconds. */
 export interface AgentExecutionStartEvent {
@@ -37,22 +37,6 @@ export interface AgentExecutionErrorEvent {
   /** Milliseconds. */
   readonly duration: number;
 }
-
-/** Every event the gateway dispatches, by type. Later layers add theirs by declaration merging. */
-export interface GatewayEventMap {
-  'agent.execution.start': AgentExecutionStartEvent;
-  'agent.execution.complete': AgentExecutionCompleteEvent;
-  'agent.execution.error': AgentExecutionErrorEvent;
-}
-
-export type GatewayEventType = keyof GatewayEventMap;
-export type GatewayEvent = GatewayEventMap[GatewayEventType];
-
-// ---------------------------------------------------------------------------------------------
-// Events of the other layers. They are declared here, in one place, so that every subscriber
-// (the metrics collector, the status page, custom handlers) codes against one contract.
-// All are cheap to build and dispatched synchronously; times are epoch milliseconds.
-// ---------------------------------------------------------------------------------------------
 
 /** One real upstream attempt finished (each retry and each fallback is one attempt). */
 export interface ProviderAttemptEvent {
@@ -174,7 +158,37 @@ export interface StreamFirstTokenEvent {
   readonly ttftMs: number;
 }
 
+/**
+ * Dispatched once per HTTP request the gateway's routes answered, after the response was
+ * sent. It feeds the HTTP metrics, the gateway-overhead histogram and the status page's
+ * requests per second, latency and error rate.
+ */
+export interface HttpRequestEvent {
+  readonly type: 'http.request';
+  readonly requestId: string;
+  readonly method: string;
+  /** The route pattern (`/v1/agents/:name/execute`), prefix included: bounded, unlike the URL. */
+  readonly route: string;
+  readonly status: number;
+  /** From the request's arrival to the end of the response, milliseconds. */
+  readonly durationMs: number;
+  /** Agent traffic, as opposed to the operational routes (health, readiness, metrics, status). */
+  readonly traffic: boolean;
+  /** Upstream attempts the request made, the time spent in them, and retry backoff (ms). */
+  readonly upstreamCalls: number;
+  readonly upstreamMs: number;
+  readonly waitedMs: number;
+}
+
+/**
+ * Every event the gateway dispatches, by type: one declaration, in one place, so that every
+ * subscriber (the metrics collector, the status page, custom handlers) codes against one
+ * contract. All are cheap to build and dispatched synchronously; times are epoch milliseconds.
+ */
 export interface GatewayEventMap {
+  'agent.execution.start': AgentExecutionStartEvent;
+  'agent.execution.complete': AgentExecutionCompleteEvent;
+  'agent.execution.error': AgentExecutionErrorEvent;
   'provider.attempt': ProviderAttemptEvent;
   'provider.retry': ProviderRetryEvent;
   'provider.fallback': ProviderFallbackEvent;
@@ -189,4 +203,8 @@ export interface GatewayEventMap {
   'security.key_rotated': KeyRotationEvent;
   'security.plaintext_key': PlaintextKeyEvent;
   'stream.first_token': StreamFirstTokenEvent;
+  'http.request': HttpRequestEvent;
 }
+
+export type GatewayEventType = keyof GatewayEventMap;
+export type GatewayEvent = GatewayEventMap[GatewayEventType];
