@@ -1,4 +1,4 @@
-import type { ChatMessage, ModelCall } from '../providers/provider.js';
+import { contentText, systemText, type ChatMessage, type ModelCall } from '../providers/provider.js';
 
 /** What every audit record carries: who asked, through which provider, which attempt. */
 interface AuditRecordBase {
@@ -96,7 +96,7 @@ export function requestRecord(call: ModelCall, provider: string, streamed: boole
   };
   if (meta.userId !== undefined) record.user_id = meta.userId;
   if (includeContent) {
-    record.system = call.system;
+    record.system = systemText(call.system);
     record.messages = call.messages;
   }
   return record;
@@ -166,7 +166,10 @@ export function errorRecord(call: ModelCall, provider: string, streamed: boolean
 
 /** Characters of what is sent as the prompt: the system prompt and every message. */
 export function promptLength(call: ModelCall): number {
-  let length = call.system.length;
-  for (const message of call.messages) length += message.content.length;
+  let length = typeof call.system === 'string' ? call.system.length : systemText(call.system).length;
+  for (const message of call.messages) {
+    length += typeof message.content === 'string' ? message.content.length : contentText(message.content).length;
+    if (message.role === 'assistant' && message.toolCalls) for (const toolCall of message.toolCalls) length += toolCall.arguments.length;
+  }
   return length;
 }

@@ -89,7 +89,7 @@ export class AgentExecutor implements AgentRunner {
       ...(options.userId !== undefined ? { userId: options.userId } : {}),
       startTime,
     });
-    const prompt = buildPrompt(route.agent.systemPrompt, input, context, options.history);
+    const prompt = buildPrompt(route.agent.systemPrompt, input, context, options.history, options.instructions);
     const call: ModelCall = {
       // The chain sets each target's own model; this is the first usable one's.
       model: route.usable[0]?.model ?? route.primary.model,
@@ -98,11 +98,16 @@ export class AgentExecutor implements AgentRunner {
       temperature: clamp(options.temperature ?? route.temperature, 0, 2),
       // A request may ask for fewer tokens than the manifest allows, never more.
       maxTokens: Math.max(1, Math.min(options.maxTokens ?? route.maxTokens, route.maxTokens)),
+      ...(options.stop !== undefined && options.stop.length > 0 ? { stop: options.stop } : {}),
+      ...(options.tools !== undefined && options.tools.length > 0 ? { tools: options.tools } : {}),
+      ...(options.toolChoice !== undefined ? { toolChoice: options.toolChoice } : {}),
+      ...(options.parallelToolCalls !== undefined ? { parallelToolCalls: options.parallelToolCalls } : {}),
+      ...(options.responseFormat !== undefined ? { responseFormat: options.responseFormat } : {}),
       meta: {
         requestId: options.requestId,
         agent: { name: route.agent.name, version: route.agent.version },
         ...(options.userId !== undefined ? { userId: options.userId } : {}),
-        toolsCount: route.agent.tools.length,
+        toolsCount: route.agent.tools.length + (options.tools?.length ?? 0),
         ...(route.agent.timeoutSeconds !== undefined ? { deadline: startTime + route.agent.timeoutSeconds * 1000 } : {}),
       },
     };
@@ -117,6 +122,7 @@ export class AgentExecutor implements AgentRunner {
       request_id: options.requestId,
       agent: { name: prepared.route.agent.name, version: prepared.route.agent.version },
       output: result.text,
+      ...(result.toolCalls !== undefined && result.toolCalls.length > 0 ? { tool_calls: result.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })) } : {}),
       provider: result.provider,
       model: result.model,
       usage: {

@@ -1,10 +1,20 @@
+import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../providers/provider.js';
 import type { AgentStreamEvent } from './agent-stream-event.js';
+
+/** A tool call in an answer, as the gateway's own API shows it (`arguments`: the model's JSON text). */
+export interface AgentToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
 
 /** What `POST /v1/agents/{name}/execute` answers, and what `AgentExecutor.execute` returns. */
 export interface AgentResponse {
   request_id: string;
   agent: { name: string; version: string | null };
   output: string;
+  /** The tool calls the answer asks the client to make (`finish_reason: "tool_calls"`); absent: none. */
+  tool_calls?: AgentToolCall[];
   /** The provider that answered (after a fallback, the fallback's name). */
   provider: string;
   model: string;
@@ -29,11 +39,24 @@ export interface ExecuteOptions {
   /** Aborted when the client disconnects: stops the upstream call and pending retries. */
   readonly signal?: AbortSignal;
   readonly userId?: string;
-  /** Earlier turns of a conversation (the OpenAI-compatible endpoint); the input is the last. */
-  readonly history?: readonly { readonly role: 'user' | 'assistant'; readonly content: string }[];
+  /**
+   * The conversation before the input, oldest first: user turns (text or parts), assistant
+   * turns with their tool calls, and tool results. With a non-empty `input` the input follows
+   * as the last user message; with an empty `input` and a non-empty history, the history is the
+   * whole conversation (it ends with the user's message or with tool results).
+   */
+  readonly history?: readonly ChatMessage[];
+  /** The client's own system text (OpenAI `system`/`developer` messages), added after the agent's system prompt, verbatim. */
+  readonly instructions?: string;
   /** Per-request overrides, clamped to the manifest's limits by the executor. */
   readonly temperature?: number;
   readonly maxTokens?: number;
+  /** Tools the client offers for this request; the client runs them (the answer's `tool_calls`). */
+  readonly tools?: readonly ToolDefinition[];
+  readonly toolChoice?: ToolChoice;
+  readonly parallelToolCalls?: boolean;
+  readonly responseFormat?: ResponseFormat;
+  readonly stop?: readonly string[];
   readonly cache?: CacheMode;
   /** Told what the response cache did for this request; not called when there is no cache. */
   readonly onCacheStatus?: (status: CacheStatus) => void;

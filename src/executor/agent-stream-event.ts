@@ -22,6 +22,30 @@ export interface AgentStreamDelta {
   readonly text: string;
 }
 
+/**
+ * A tool call the answer asks for begins: `index` is its position among the answer's tool
+ * calls, carried by its later events, so parallel calls stay apart in one stream.
+ */
+export interface AgentStreamToolCallStart {
+  readonly type: 'tool_call_start';
+  readonly index: number;
+  readonly id: string;
+  readonly name: string;
+}
+
+/** More of the arguments of the tool call at `index` (JSON text in pieces). */
+export interface AgentStreamToolCallDelta {
+  readonly type: 'tool_call_delta';
+  readonly index: number;
+  readonly arguments: string;
+}
+
+/** The tool call at `index` is complete; `done`'s `tool_calls` has it whole. */
+export interface AgentStreamToolCallEnd {
+  readonly type: 'tool_call_end';
+  readonly index: number;
+}
+
 /** The answer is complete: the response as `execute` would have returned it (its `output` is the joined deltas). */
 export interface AgentStreamDone {
   readonly type: 'done';
@@ -29,9 +53,9 @@ export interface AgentStreamDone {
 }
 
 /**
- * What `executeStream` yields: one `start`, zero or more `delta`s, one `done`. A failure is
+ * What `executeStream` yields: one `start`, zero or more `delta`s and tool-call events, one `done`. A failure is
  * thrown from the iterator instead of `done`: before `start` when nothing was produced (so
  * the caller can still answer with an error status), after it when the upstream failed
  * midway.
  */
-export type AgentStreamEvent = AgentStreamStart | AgentStreamDelta | AgentStreamDone;
+export type AgentStreamEvent = AgentStreamStart | AgentStreamDelta | AgentStreamToolCallStart | AgentStreamToolCallDelta | AgentStreamToolCallEnd | AgentStreamDone;

@@ -3,6 +3,7 @@ import { agentAttributes, agentSpanName, recordAgentResponse } from '../observab
 import { gatewayTracer, markSpanFailed } from '../observability/tracing/with-span.js';
 import type { StreamPart } from '../providers/provider.js';
 import { ProviderError } from '../providers/provider-error.js';
+import { isToolCallPart, ToolCallAssembler } from '../providers/tool-call-assembler.js';
 import type { AgentExecutor } from './agent-executor.js';
 import type { ExecuteOptions, ExecutionContext } from './agent-response.js';
 import type { AgentStreamEvent } from './agent-stream-event.js';
@@ -18,7 +19,9 @@ type FinishPart = Extract<StreamPart, { type: 'finish' }>;
  *
  * - `start` is yielded once the first upstream part is known, naming the provider that
  *   serves; a failure before it (every provider failed) is thrown with nothing yielded.
- * - Each text part becomes a `delta` at once: nothing is buffered here.
+ * - Each text part becomes a `delta` at once, each tool-call part a `tool_call_start`,
+ *   `tool_call_delta` or `tool_call_end` with its index: nothing is buffered here. `done`'s
+ *   response has the tool calls whole.
  * - `done` carries the response `execute` would have returned, after the completion event.
  * - An upstream failure midway is thrown after the deltas already yielded, with the error
  *   event dispatched.
@@ -60,12 +63,18 @@ export async function* streamExecution(
     yield { type: 'start', request_id: options.requestId, agent: { name: route.agent.name, version: route.agent.version }, provider: serving.provider, model: serving.model, cached: false };
 
     const text: string[] = [];
+    const toolCalls = new ToolCallAssembler();
     let finish: FinishPart | undefined;
     for (; !step.done; step = await next()) {
       const part = step.value;
       if (part.type === 'text' && part.text !== '') {
         text.push(part.text);
         yield { type: 'delta', text: part.text };
+      } else if (isToolCallPart(part)) {
+        if (!toolCalls.add(part)) throw new ProviderError(`${serving.provider}: the stream sent a tool-call part for a call that never started`, { provider: serving.provider, kind: 'invalid_response', retryable: false });
+        if (part.type === 'tool-call-start') yield { type: 'tool_call_start', index: part.index, id: part.id, name: part.name };
+        else if (part.type === 'tool-call-delta') yield { type: 'tool_call_delta', index: part.index, arguments: part.argumentsDelta };
+        else yield { type: 'tool_call_end', index: part.index };
       } else if (part.type === 'finish') {
         finish = part;
       }
@@ -74,7 +83,7 @@ export async function* streamExecution(
     }
     if (!finish) throw new ProviderError(`${serving.provider}: the stream ended without a finish part`, { provider: serving.provider, kind: 'invalid_response', retryable: true });
     const { type: _finish, ...result } = finish;
-    const response = steps.complete(prepared, { ...result, text: text.join('') }, options);
+    const response = steps.complete(prepared, { ...result, text: text.join(''), ...(toolCalls.size > 0 ? { toolCalls: toolCalls.toolCalls() } : {}) }, options);
     outcome = 'settled';
     recordAgentResponse(span, response);
     yield { type: 'done', response };

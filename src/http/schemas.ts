@@ -30,6 +30,10 @@ export const agentResponseSchema = {
       properties: { name: { type: 'string' }, version: { type: ['string', 'null'] } },
     },
     output: { type: 'string' },
+    tool_calls: {
+      type: 'array',
+      items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, arguments: { type: 'string' } } },
+    },
     provider: { type: 'string' },
     model: { type: 'string' },
     usage: {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../providers/provider.js';
+import { contentText, type ChatMessage } from '../../providers/provider.js';
 import { HttpProblem } from '../problem.js';
 
 /** A chat request's messages, as the agent executor takes them. */
@@ -57,7 +57,7 @@ export function fromOpenAIMessages(messages: readonly Record<string, unknown>[])
   });
   const last = turns.pop();
   if (!last || last.role !== 'user') throw invalid('messages', 'the last user or assistant message must be from the user: it is the input the agent answers');
-  return { input: last.content, history: turns, ...(instructions.length > 0 ? { instructions: instructions.join('\n\n') } : {}) };
+  return { input: contentText(last.content), history: turns, ...(instructions.length > 0 ? { instructions: instructions.join('\n\n') } : {}) };
 }
 
 /** The text of a `content`: a string, or the text of an array of parts of the allowed types. */

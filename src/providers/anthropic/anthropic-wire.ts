@@ -1,7 +1,7 @@
 import type { EventSourceMessage } from '../http/sse-decoder.js';
 import { countField, isRecord, parseJson, recordField, stringField } from '../http/json-values.js';
 import { invalidResponse } from '../http/upstream-error.js';
-import type { FinishReason, ModelCall, ModelResult, StreamPart, Usage } from '../provider.js';
+import { contentText, systemText, type FinishReason, type ModelCall, type ModelResult, type StreamPart, type Usage } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
 
 // The Anthropic Messages API wire format (anthropic-version 2023-06-01) and its mapping to
@@ -58,8 +58,8 @@ const RETRYABLE_ERROR_TYPES: readonly string[] = ['overloaded_error', 'api_error
 export function toAnthropicRequest(call: ModelCall, stream: boolean): AnthropicRequest {
   return {
     model: call.model,
-    ...(call.system === '' ? {} : { system: call.system }),
-    messages: call.messages.map((message) => ({ role: message.role, content: message.content })),
+    ...(systemText(call.system) === '' ? {} : { system: systemText(call.system) }),
+    messages: call.messages.map((message) => ({ role: message.role === 'tool' ? ('user' as const) : message.role, content: contentText(message.content) })),
     max_tokens: call.maxTokens,
     temperature: call.temperature,
     ...(stream ? { stream: true as const } : {}),

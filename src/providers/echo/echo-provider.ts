@@ -1,4 +1,4 @@
-import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart, Usage } from '../provider.js';
+import { contentText, systemText, type ModelCall, type ModelResult, type Provider, type ProviderType, type StreamPart, type Usage } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
 
 /** The model name every echo result reports, whatever model the call asked for. */
@@ -92,12 +92,12 @@ export class EchoProvider implements Provider {
 /** The echo answer for a call: `"[echo] " + <last user message>`, or `"[echo]"`. */
 export function echoText(call: ModelCall): string {
   const lastUser = call.messages.findLast((message) => message.role === 'user');
-  return lastUser === undefined ? '[echo]' : `[echo] ${lastUser.content}`;
+  return lastUser === undefined ? '[echo]' : `[echo] ${contentText(lastUser.content)}`;
 }
 
 /** Word counts: input over system prompt and messages, output over `text`. */
 export function echoUsage(call: ModelCall, text: string): Usage {
-  const input = [call.system, ...call.messages.map((message) => message.content)].reduce((sum, part) => sum + countWords(part), 0);
+  const input = [systemText(call.system), ...call.messages.map((message) => contentText(message.content))].reduce((sum, part) => sum + countWords(part), 0);
   return { inputTokens: input, outputTokens: countWords(text) };
 }
 

@@ -1,7 +1,7 @@
 import type { EventSourceMessage } from '../http/sse-decoder.js';
 import { countField, isRecord, parseJson, recordField, stringField } from '../http/json-values.js';
 import { invalidResponse } from '../http/upstream-error.js';
-import type { FinishReason, ModelCall, ModelResult, StreamPart, Usage } from '../provider.js';
+import { contentText, systemText, type FinishReason, type ModelCall, type ModelResult, type StreamPart, type Usage } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
 
 // The OpenAI Chat Completions wire format, spoken also by Ollama, vLLM, Groq, Mistral,
@@ -61,10 +61,11 @@ const CLIENT_ERROR_CODES: readonly string[] = [
 
 /** The common call as a Chat Completions body: the system prompt first (left out when empty). */
 export function toOpenAIRequest(call: ModelCall, stream: boolean): OpenAIRequest {
-  const system: OpenAIMessage[] = call.system === '' ? [] : [{ role: 'system', content: call.system }];
+  const systemPrompt = systemText(call.system);
+  const system: OpenAIMessage[] = systemPrompt === '' ? [] : [{ role: 'system', content: systemPrompt }];
   return {
     model: call.model,
-    messages: [...system, ...call.messages.map((message) => ({ role: message.role, content: message.content }))],
+    messages: [...system, ...call.messages.map((message) => ({ role: message.role === 'tool' ? ('user' as const) : message.role, content: contentText(message.content) }))],
     max_tokens: call.maxTokens,
     temperature: call.temperature,
     // OpenAI reports usage in a stream only when asked, in a last chunk with no choices.
