@@ -144,7 +144,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const redis = await openSharedRedis(config, logger);
   if (redis) closers.push(() => redis.close());
   const rateLimiter = createRateLimiter(config, { events, logger, ...(redis ? { redis } : {}) });
-  const cache = createResponseCache(config, { inner: executor, routes: resolution.routes, events, logger, ...(redis ? { redis } : {}) });
+  const cache = createResponseCache(config, { inner: executor, routes: resolution.routes, events, logger, ...(redis ? { redis } : {}), ...(providers.audit ? { audit: providers.audit } : {}) });
   if (cache) closers.push(() => cache.close());
   return assembleGateway({
     config, logger, events, observability, registry, executor, runner: cache ?? executor, providers, routes: resolution.routes, closers,

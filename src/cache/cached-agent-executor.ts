@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { AgentOverrides } from '../config/ossa-config.js';
+import type { AuditRecorder } from '../audit/audit-log.js';
+import { cacheHitRecord } from '../audit/audit-record.js';
+import type { AgentOverrides, CacheScope } from '../config/ossa-config.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from '../executor/agent-response.js';
 import type { AgentRoute } from '../executor/agent-route.js';
 import type { AgentStreamEvent } from '../executor/agent-stream-event.js';
@@ -10,10 +12,11 @@ import { AgentNotFoundError } from '../executor/execution-errors.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
 import { markSpanFailed, SPAN_NAMES, withSpan } from '../observability/tracing/with-span.js';
 import { ProviderError } from '../providers/provider-error.js';
-import { cacheKeyFor, type CacheKey } from './cache-key.js';
+import { cacheKeyFor, type CacheKey, type CacheKeyOptions } from './cache-key.js';
+import { cachePartition, type CacheRequester } from './cache-partition.js';
 import type { CacheStore } from './cache-store.js';
 import { replayChunks } from './replay-chunks.js';
-import { isCacheable, parseStoredResponse, serializeResponse, servedFromCache, type StoredResponse } from './stored-response.js';
+import { isCacheable, parseStoredEntry, serializeResponse, servedFromCache, type StoredEntry, type StoredResponse } from './stored-response.js';
 import { SingleFlight } from './single-flight.js';
 
 /** What a `CachedAgentExecutor` wraps, where it stores, and for how long. */
@@ -24,8 +27,14 @@ export interface CachedAgentExecutorOptions {
   readonly store: CacheStore;
   /** `cache.response_ttl`, seconds. */
   readonly defaultTtlSeconds: number;
-  /** `agents.<name>.cache_ttl`: seconds, 0 disables caching for that agent. */
+  /** `agents.<name>.cache_ttl`: seconds, 0 disables caching for that agent; `.cache_scope` replaces `scope`. */
   readonly agents?: Readonly<Record<string, AgentOverrides>>;
+  /** `cache.scope`: who shares an entry (default `global`). */
+  readonly scope?: CacheScope;
+  /** Where `cache_hit` records go (`security.audit_logging`); absent: none are written. */
+  readonly audit?: AuditRecorder;
+  /** `security.audit.include_content`: `cache_hit` records carry the answer's text. */
+  readonly auditContent?: boolean;
   readonly events: EventDispatcher;
   readonly logger: Logger;
   /** Epoch milliseconds; injectable for tests. */
@@ -37,12 +46,16 @@ export interface ResponseCacheControl {
   readonly backend: CacheStore['backend'];
   /** Every cached response of the agent is gone, for every process sharing the store. */
   invalidateAgent(agent: string): Promise<void>;
-  /** The cached response to this input and context (with the agent's own settings); true when there was one. */
-  invalidateResponse(agent: string, input: string, context?: ExecutionContext): Promise<boolean>;
+  /**
+   * The cached response to this input and context (with the agent's own settings), in the
+   * partition of `requester` when the agent's cache is scoped by client or user; true when
+   * there was one.
+   */
+  invalidateResponse(agent: string, input: string, context?: ExecutionContext, requester?: CacheRequester): Promise<boolean>;
   clearAll(): Promise<void>;
 }
 
-type FlightOutcome = { readonly source: 'store'; readonly stored: StoredResponse } | { readonly source: 'upstream'; readonly response: AgentResponse };
+type FlightOutcome = { readonly source: 'store'; readonly entry: StoredEntry } | { readonly source: 'upstream'; readonly response: AgentResponse };
 
 /**
  * `CachedAgentExecutor`: an `AgentRunner` that answers from the response cache when it can
@@ -51,9 +64,16 @@ type FlightOutcome = { readonly source: 'store'; readonly stored: StoredResponse
  * cache never fails a request: a store error is logged (at most once per 10 s), dispatched as
  * `store.error`, and the request runs uncached.
  *
+ * Entries are shared within the agent's scope (`cache.scope`, `agents.<name>.cache_scope`):
+ * by everyone (`global`), by the callers of one client (`client`), or by one user (`user`);
+ * the scope is part of the key, so one tenant's entry is neither served to another nor
+ * overwritten by another, and single flight joins only requests of the same scope.
+ *
  * Per request, `cache: "bypass"` neither reads nor writes, and `"refresh"` skips the read but
- * stores the fresh answer. Every request served from the cache gets its own
- * `agent.execution.start` and `.complete` events with `cached: true`.
+ * stores the fresh answer (who may ask for either is the HTTP layer's decision:
+ * `Authenticator.authorizeCacheMode`). Every request served from the cache gets its own
+ * `agent.execution.start` and `.complete` events with `cached: true`, and with an audit log a
+ * `cache_hit` record naming the request whose call made the answer.
  *
  * `executeStream` follows the same rules; see there for how streams meet the cache.
  */
@@ -61,7 +81,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
   private readonly flights = new SingleFlight<FlightOutcome>();
   private readonly trouble: ThrottledWarning;
   private readonly now: () => number;
-  private lastParsed: { readonly text: string; readonly stored: StoredResponse } | undefined;
+  private lastParsed: { readonly text: string; readonly entry: StoredEntry } | undefined;
 
   constructor(private readonly options: CachedAgentExecutorOptions) {
     this.trouble = new ThrottledWarning(options.logger);
@@ -86,7 +106,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
       answer(mode === 'bypass' ? 'bypass' : 'disabled', 'bypass');
       return inner.execute(agentName, input, context, options);
     }
-    const key = cacheKeyFor(route, input, context, options);
+    const key = this.keyOf(route, input, context, options);
     if (mode === 'refresh') {
       answer('refresh', 'miss');
       const response = await inner.execute(agentName, input, context, options);
@@ -110,8 +130,9 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     if (!joining && outcome.source === 'upstream') return outcome.response;
     // Whoever waited on another request's call got its answer without an upstream call of its own.
     if (joining) answer('hit', 'hit');
-    const stored = outcome.source === 'store' ? outcome.stored : outcome.response;
+    const stored = outcome.source === 'store' ? outcome.entry.response : outcome.response;
     const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
+    this.auditHit(route, response, outcome.source === 'store' ? outcome.entry.requestId : outcome.response.request_id, options, false);
     this.dispatchServed(route, input, context, options, startTime, startedAt, response);
     return response;
   }
@@ -130,18 +151,26 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     return this.stream(agentName, input, context, options);
   }
 
-  /** The key a request would be cached under, or undefined when the agent is unknown or not cached. */
-  keyFor(agentName: string, input: string, context: ExecutionContext, options: Pick<ExecuteOptions, 'temperature' | 'maxTokens' | 'history'> = {}): CacheKey | undefined {
+  /**
+   * The key a request would be cached under (in the partition of its `clientId` / `userId`
+   * when the agent's cache is scoped), or undefined when the agent is unknown or not cached.
+   */
+  keyFor(agentName: string, input: string, context: ExecutionContext, options: Omit<CacheKeyOptions, 'scope'> & CacheRequester = {}): CacheKey | undefined {
     const route = this.options.routes.get(agentName);
     if (!route || this.ttlMs(agentName) === 0) return undefined;
-    return cacheKeyFor(route, input, context, options);
+    return this.keyOf(route, input, context, options);
+  }
+
+  /** Who shares an agent's entries: `agents.<name>.cache_scope`, else `cache.scope`. */
+  scopeOf(agent: string): CacheScope {
+    return this.options.agents?.[agent]?.cache_scope ?? this.options.scope ?? 'global';
   }
 
   /** The cached response under `key`; undefined on a miss or a store error (logged, never thrown). */
   async get(key: CacheKey): Promise<StoredResponse | undefined> {
     try {
       const text = await this.options.store.get(key);
-      return text === undefined ? undefined : this.parse(key, text);
+      return text === undefined ? undefined : this.parse(key, text)?.response;
     } catch (error) {
       this.storeError('get', error);
       return undefined;
@@ -166,8 +195,8 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     this.options.logger.info({ agent, store: this.backend }, `cache invalidated for agent ${agent}`);
   }
 
-  async invalidateResponse(agent: string, input: string, context: ExecutionContext = {}): Promise<boolean> {
-    return this.options.store.delete(cacheKeyFor(this.requireRoute(agent), input, context));
+  async invalidateResponse(agent: string, input: string, context: ExecutionContext = {}, requester: CacheRequester = {}): Promise<boolean> {
+    return this.options.store.delete(this.keyOf(this.requireRoute(agent), input, context, requester));
   }
 
   async clearAll(): Promise<void> {
@@ -188,6 +217,20 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     return this.ttlSeconds(agent) * 1000;
   }
 
+  /** The request's key, in the partition its agent's scope gives it. */
+  private keyOf(route: AgentRoute, input: string, context: ExecutionContext, options: Omit<CacheKeyOptions, 'scope'> & CacheRequester): CacheKey {
+    const scope = cachePartition(this.scopeOf(route.agent.name), options);
+    return cacheKeyFor(route, input, context, scope === undefined ? options : { ...options, scope });
+  }
+
+  /** The `cache_hit` audit record of a request served from the cache (with an audit log). */
+  private auditHit(route: AgentRoute, served: AgentResponse, originalRequestId: string | undefined, options: ExecuteOptions, streamed: boolean): void {
+    const { audit } = this.options;
+    if (!audit) return;
+    const hit = { requestId: options.requestId, originalRequestId, agent: served.agent, userId: options.userId, scope: this.scopeOf(route.agent.name), streamed, answer: served };
+    audit.record(cacheHitRecord(hit, this.now(), this.options.auditContent === true));
+  }
+
   /** The one call of a flight: the store, then (on a miss) the executor, storing what it answers. */
   private async lookupOrRun(
     key: CacheKey,
@@ -198,10 +241,10 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     optionsForCall: () => ExecuteOptions,
     answer: (result: CacheLookupEvent['result'], status: 'hit' | 'miss') => void,
   ): Promise<FlightOutcome> {
-    const { stored, failed: storeFailed } = await this.readStore(key);
-    if (stored) {
+    const { entry, failed: storeFailed } = await this.readStore(key);
+    if (entry) {
       answer('hit', 'hit');
-      return { source: 'store', stored };
+      return { source: 'store', entry };
     }
     answer(storeFailed ? 'error' : 'miss', 'miss');
     // After the lookup's span has ended: the execution is its sibling under the request, not its child.
@@ -225,14 +268,14 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
       answer(mode === 'bypass' ? 'bypass' : 'disabled', 'bypass');
       return yield* inner.executeStream(agentName, input, context, options);
     }
-    const key = cacheKeyFor(route, input, context, options);
+    const key = this.keyOf(route, input, context, options);
     let storeFailed = false;
     if (mode === 'refresh') answer('refresh', 'miss');
     else {
       const read = await this.readStore(key);
-      if (read.stored) {
+      if (read.entry) {
         answer('hit', 'hit');
-        return yield* this.replay(route, read.stored, input, context, options, startTime, startedAt);
+        return yield* this.replay(route, read.entry, input, context, options, startTime, startedAt);
       }
       storeFailed = read.failed;
       answer(storeFailed ? 'error' : 'miss', 'miss');
@@ -253,13 +296,14 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
   /** A cached answer as a stream, with the execution events of a request served from the cache. */
   private async *replay(
     route: AgentRoute,
-    stored: StoredResponse,
+    entry: StoredEntry,
     input: string,
     context: ExecutionContext,
     options: ExecuteOptions,
     startTime: number,
     startedAt: number,
   ): AsyncGenerator<AgentStreamEvent, void, undefined> {
+    const stored = entry.response;
     const settle = this.openServed(route, input, context, options, startTime, startedAt);
     let settled = false;
     try {
@@ -267,6 +311,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
       for (const text of replayChunks(stored.output)) yield { type: 'delta', text };
       const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
       settled = true;
+      this.auditHit(route, response, entry.requestId, options, true);
       settle(response);
       yield { type: 'done', response };
     } finally {
@@ -288,13 +333,13 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
    * hit, miss or error). A failed read is logged, dispatched and reported as `failed`, never thrown:
    * the request runs uncached.
    */
-  private readStore(key: CacheKey): Promise<{ readonly stored?: StoredResponse | undefined; readonly failed: boolean }> {
+  private readStore(key: CacheKey): Promise<{ readonly entry?: StoredEntry | undefined; readonly failed: boolean }> {
     return withSpan(SPAN_NAMES.cacheLookup, { 'ossa.agent': key.agent, 'ossa.cache.backend': this.backend }, async (span) => {
       try {
         const text = await this.options.store.get(key);
-        const stored = text === undefined ? undefined : this.parse(key, text);
-        if (span.isRecording()) span.setAttribute('ossa.cache.result', stored ? 'hit' : 'miss');
-        return { stored, failed: false };
+        const entry = text === undefined ? undefined : this.parse(key, text);
+        if (span.isRecording()) span.setAttribute('ossa.cache.result', entry ? 'hit' : 'miss');
+        return { entry, failed: false };
       } catch (error) {
         this.storeError('get', error);
         // Not rethrown (the request runs uncached), so the span is marked here.
@@ -305,16 +350,16 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     });
   }
 
-  private parse(key: CacheKey, text: string): StoredResponse | undefined {
+  private parse(key: CacheKey, text: string): StoredEntry | undefined {
     // The memory store hands back the same string on every hit of an entry, so the last entry
     // read is kept parsed (JSON.parse and the checks were ~2.5 % of a cache hit's CPU). Only
     // the same text is reused; `servedFromCache` copies it, and nothing mutates a response.
     const last = this.lastParsed;
-    if (last !== undefined && last.text === text) return last.stored;
-    const stored = parseStoredResponse(text);
-    if (stored) this.lastParsed = { text, stored };
-    if (!stored) this.trouble.warn({ store: 'cache', backend: this.backend, agent: key.agent }, 'cache entry is unreadable; treating it as a miss');
-    return stored;
+    if (last !== undefined && last.text === text) return last.entry;
+    const entry = parseStoredEntry(text);
+    if (entry) this.lastParsed = { text, entry };
+    else this.trouble.warn({ store: 'cache', backend: this.backend, agent: key.agent }, 'cache entry is unreadable; treating it as a miss');
+    return entry;
   }
 
   private requireRoute(agent: string): AgentRoute {

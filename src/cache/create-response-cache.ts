@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditRecorder } from '../audit/audit-log.js';
 import type { CacheConfig, OssaConfig } from '../config/ossa-config.js';
 import type { AgentRunner } from '../executor/agent-response.js';
 import type { AgentRoute } from '../executor/agent-route.js';
@@ -35,6 +36,8 @@ export interface ResponseCacheDependencies {
   readonly events: EventDispatcher;
   readonly logger: Logger;
   readonly redis?: RedisConnection;
+  /** The audit log, for `cache_hit` records; absent with `security.audit_logging: false`. */
+  readonly audit?: AuditRecorder;
 }
 
 /** The `CachedAgentExecutor` around `inner`, or undefined when `cache.enabled` is false. */
@@ -50,6 +53,8 @@ export function createResponseCache(config: OssaConfig, deps: ResponseCacheDepen
     store,
     defaultTtlSeconds: config.cache.response_ttl,
     agents: config.agents,
+    scope: config.cache.scope,
+    ...(deps.audit ? { audit: deps.audit, auditContent: config.security.audit.include_content } : {}),
     events: deps.events,
     logger: deps.logger,
   });

@@ -38,7 +38,10 @@ export interface ExecuteOptions {
   readonly requestId: string;
   /** Aborted when the client disconnects: stops the upstream call and pending retries. */
   readonly signal?: AbortSignal;
+  /** Who the answer is for (see `Caller.userId`): audit records, the per-user rate limit, the cache's `user` scope. */
   readonly userId?: string;
+  /** The authenticated client (`security.clients[].id`): the cache's `client` scope. Absent without clients and for in-process calls. */
+  readonly clientId?: string;
   /**
    * The conversation before the input, oldest first: user turns (text or parts), assistant
    * turns with their tool calls, and tool results. With a non-empty `input` the input follows
