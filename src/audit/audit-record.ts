@@ -79,36 +79,43 @@ export interface CacheHitRecord extends AuditRecordBase {
 /** One line of the audit log. */
 export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord | CacheHitRecord;
 
-/** What a `cache_hit` record says about the request and the answer it was served. */
+/** What a `cache_hit` record says beyond the answer served. */
 export interface CacheHit {
-  readonly requestId: string;
   readonly originalRequestId: string | undefined;
-  readonly agent: { readonly name: string; readonly version: string | null };
   readonly userId: string | undefined;
   readonly scope: CacheScope;
   readonly streamed: boolean;
-  readonly answer: { readonly provider: string; readonly model: string; readonly output: string; readonly finish_reason: string };
 }
 
-/** The `cache_hit` record of a request served from the cache. */
-export function cacheHitRecord(hit: CacheHit, timestamp: number, includeContent: boolean): CacheHitRecord {
+/** An answer served from the cache, as `AgentResponse` has it (`request_id`: this request's). */
+export interface ServedAnswer {
+  readonly request_id: string;
+  readonly agent: { readonly name: string; readonly version: string | null };
+  readonly provider: string;
+  readonly model: string;
+  readonly output: string;
+  readonly finish_reason: string;
+}
+
+/** The `cache_hit` record of `served`, an answer from the cache. */
+export function cacheHitRecord(served: ServedAnswer, hit: CacheHit, timestamp: number, includeContent: boolean): CacheHitRecord {
   const record: Mutable<CacheHitRecord> = {
     event: 'cache_hit',
     timestamp,
-    request_id: hit.requestId,
+    request_id: served.request_id,
     attempt: 0,
-    agent: hit.agent.name,
-    agent_version: hit.agent.version,
-    provider: hit.answer.provider,
-    model: hit.answer.model,
-    scope: hit.scope,
+    provider: served.provider,
+    model: served.model,
+    agent: served.agent.name,
+    agent_version: served.agent.version,
     streamed: hit.streamed,
-    response_length: hit.answer.output.length,
-    finish_reason: hit.answer.finish_reason,
+    scope: hit.scope,
+    response_length: served.output.length,
+    finish_reason: served.finish_reason,
   };
   if (hit.originalRequestId !== undefined) record.original_request_id = hit.originalRequestId;
   if (hit.userId !== undefined) record.user_id = hit.userId;
-  if (includeContent) record.response = hit.answer.output;
+  if (includeContent) record.response = served.output;
   return record;
 }
 

@@ -46,11 +46,7 @@ export interface ResponseCacheControl {
   readonly backend: CacheStore['backend'];
   /** Every cached response of the agent is gone, for every process sharing the store. */
   invalidateAgent(agent: string): Promise<void>;
-  /**
-   * The cached response to this input and context (with the agent's own settings), in the
-   * partition of `requester` when the agent's cache is scoped by client or user; true when
-   * there was one.
-   */
+  /** The cached response to this input and context (the agent's own settings; `requester`'s when scoped); true when there was one. */
   invalidateResponse(agent: string, input: string, context?: ExecutionContext, requester?: CacheRequester): Promise<boolean>;
   clearAll(): Promise<void>;
 }
@@ -132,7 +128,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     if (joining) answer('hit', 'hit');
     const stored = outcome.source === 'store' ? outcome.entry.response : outcome.response;
     const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
-    this.auditHit(route, response, outcome.source === 'store' ? outcome.entry.requestId : outcome.response.request_id, options, false);
+    this.auditHit(response, outcome.source === 'store' ? outcome.entry.requestId : outcome.response.request_id, options, false);
     this.dispatchServed(route, input, context, options, startTime, startedAt, response);
     return response;
   }
@@ -151,10 +147,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     return this.stream(agentName, input, context, options);
   }
 
-  /**
-   * The key a request would be cached under (in the partition of its `clientId` / `userId`
-   * when the agent's cache is scoped), or undefined when the agent is unknown or not cached.
-   */
+  /** The key a request would be cached under (in its `clientId`'s or `userId`'s partition when scoped); undefined when not cached. */
   keyFor(agentName: string, input: string, context: ExecutionContext, options: Omit<CacheKeyOptions, 'scope'> & CacheRequester = {}): CacheKey | undefined {
     const route = this.options.routes.get(agentName);
     if (!route || this.ttlMs(agentName) === 0) return undefined;
@@ -224,11 +217,9 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
   }
 
   /** The `cache_hit` audit record of a request served from the cache (with an audit log). */
-  private auditHit(route: AgentRoute, served: AgentResponse, originalRequestId: string | undefined, options: ExecuteOptions, streamed: boolean): void {
-    const { audit } = this.options;
-    if (!audit) return;
-    const hit = { requestId: options.requestId, originalRequestId, agent: served.agent, userId: options.userId, scope: this.scopeOf(route.agent.name), streamed, answer: served };
-    audit.record(cacheHitRecord(hit, this.now(), this.options.auditContent === true));
+  private auditHit(served: AgentResponse, originalRequestId: string | undefined, options: ExecuteOptions, streamed: boolean): void {
+    const hit = { originalRequestId, userId: options.userId, scope: this.scopeOf(served.agent.name), streamed };
+    this.options.audit?.record(cacheHitRecord(served, hit, this.now(), this.options.auditContent === true));
   }
 
   /** The one call of a flight: the store, then (on a miss) the executor, storing what it answers. */
@@ -311,7 +302,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
       for (const text of replayChunks(stored.output)) yield { type: 'delta', text };
       const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
       settled = true;
-      this.auditHit(route, response, entry.requestId, options, true);
+      this.auditHit(response, entry.requestId, options, true);
       settle(response);
       yield { type: 'done', response };
     } finally {
