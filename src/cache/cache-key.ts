@@ -10,6 +10,12 @@ export interface CacheKey {
   readonly hash: string;
 }
 
+/** What of a request's options shapes its key, and who may share it (`cachePartition`). */
+export type CacheKeyOptions = Pick<ExecuteOptions, 'temperature' | 'maxTokens' | 'history'> & {
+  /** `cachePartition(scope, requester)`; absent for the `global` scope. */
+  readonly scope?: string | undefined;
+};
+
 /** Bumped when the key's definition changes, so old entries are never read with a new meaning. */
 const KEY_VERSION = 1;
 
@@ -19,18 +25,15 @@ const KEY_VERSION = 1;
  * and model that will answer, the temperature and max tokens asked for, the input, the
  * context, and the conversation history when there is one. Two requests that would send the
  * same call to the same model share a key; anything that could change the answer changes it.
- * The user is not part of the key: equal prompts get equal answers whoever asks.
+ * The `scope` names who may share the entry (a client, a user); without it (`cache.scope:
+ * global`) equal prompts get equal answers whoever asks, and the key's bytes are those of
+ * before scopes existed, so global entries stay valid.
  */
-export function cacheKeyFor(
-  route: AgentRoute,
-  input: string,
-  context: ExecutionContext,
-  options: Pick<ExecuteOptions, 'temperature' | 'maxTokens' | 'history'> = {},
-): CacheKey {
+export function cacheKeyFor(route: AgentRoute, input: string, context: ExecutionContext, options: CacheKeyOptions = {}): CacheKey {
   const target = route.usable[0] ?? route.primary;
   const history = options.history && options.history.length > 0 ? options.history : undefined;
   // canonicalJson(material) for { v, agent, manifest, provider, model, temperature, max_tokens,
-  // input, context, history? }, written out in sorted key order: the same bytes, so the same keys,
+  // input, context, history?, scope? }, written out in sorted key order: the same bytes, so the same keys,
   // without sorting and re-serialising the whole object (~4 % of a cache hit's CPU, measured).
   const text =
     '{' +
@@ -42,6 +45,7 @@ export function cacheKeyFor(
     field('max_tokens', options.maxTokens ?? route.maxTokens) +
     field('model', target.model) +
     field('provider', target.provider) +
+    field('scope', options.scope) +
     field('temperature', options.temperature ?? route.temperature) +
     `"v":${KEY_VERSION}}`;
   // One-shot crypto.hash: no Hash object per request (createHash was ~2 % of a cache hit's CPU).

@@ -22,14 +22,30 @@ export function isCacheable(response: AgentResponse, route: AgentRoute): boolean
   return response.provider === target.provider && route.usable.filter((t) => t.provider === target.provider).length === 1;
 }
 
-/** The text a store keeps for a response: versioned, without the request's own fields. */
+/** A store's entry, read back: the response, and the request whose upstream call made it. */
+export interface StoredEntry {
+  readonly response: StoredResponse;
+  /** The `request_id` of the request that was answered by the provider (`cache_hit` audit records name it); absent in entries written before it was kept. */
+  readonly requestId: string | undefined;
+}
+
+/**
+ * The text a store keeps for a response: versioned, without the request's own fields in the
+ * response, and beside it the original request's id (so an auditor can trace every answer
+ * served from the cache to the call that made it).
+ */
 export function serializeResponse(response: AgentResponse, storedAt: number): string {
-  const { request_id: _id, cached: _cached, duration_ms: _duration, attempts: _attempts, ...stored } = response;
-  return JSON.stringify({ v: FORMAT, stored_at: storedAt, response: stored });
+  const { request_id: requestId, cached: _cached, duration_ms: _duration, attempts: _attempts, ...stored } = response;
+  return JSON.stringify({ v: FORMAT, stored_at: storedAt, request_id: requestId, response: stored });
 }
 
 /** The stored response, or undefined when the text is not an entry this version wrote. */
 export function parseStoredResponse(text: string): StoredResponse | undefined {
+  return parseStoredEntry(text)?.response;
+}
+
+/** The stored response and its original request id, or undefined when the text is not an entry this version wrote. */
+export function parseStoredEntry(text: string): StoredEntry | undefined {
   let entry: unknown;
   try {
     entry = JSON.parse(text);
@@ -50,7 +66,8 @@ export function parseStoredResponse(text: string): StoredResponse | undefined {
   }
   const stored = r as unknown as StoredResponse;
   if (hasOnlyStoredKeys(r)) plainEntries.add(stored);
-  return stored;
+  const requestId = entry['request_id'];
+  return { response: stored, requestId: typeof requestId === 'string' ? requestId : undefined };
 }
 
 /** The keys of an entry this version writes, in the order it writes them (`serializeResponse` of an executor's answer). */

@@ -33,6 +33,8 @@ const names: SchemaObject = { type: 'array', items: text, uniqueItems: true };
 /** A key or a reference to one: a mistake in it is reported without quoting the value. */
 const secretText: SchemaObject = { ...text, secret: true };
 
+const cacheScope: SchemaObject = { type: 'string', enum: ['global', 'client', 'user'] };
+
 const bucket = mapping({ limit: integer(1), interval: duration }, ['limit', 'interval']);
 
 const circuitBreaker = section({
@@ -66,6 +68,8 @@ const client = mapping(
     key_sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', expected: '64 hexadecimal characters (a SHA-256 digest)', secret: true },
     rate_limit: mapping({ user: bucket }),
     agents: names,
+    // May send "cache": "refresh" / "bypass" (and Cache-Control: no-cache / no-store).
+    cache_control: withDefault(flag, false),
   },
   ['id'],
 );
@@ -86,7 +90,11 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     body_limit: withDefault(byteSize, 1_048_576),
     shutdown_timeout: withDefault(positive, 10),
     shutdown_delay: withDefault({ type: 'number', minimum: 0 }, 0),
-    trust_proxy: withDefault(flag, false),
+    // false, a hop count, or the trusted proxies' addresses and CIDRs (checked in config-checks.ts).
+    trust_proxy: withDefault(
+      { type: ['boolean', 'integer', 'array'], minimum: 0, items: text, expected: 'false, a number of proxy hops (e.g. 1), or a list of trusted proxy addresses and CIDRs' },
+      false,
+    ),
   }),
   redis: section({
     url: text,
@@ -108,8 +116,10 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     max_entries: withDefault(integer(1), 10_000),
     max_bytes: withDefault(byteSize, 67_108_864),
     path: withDefault(text, 'var/cache'),
+    // No default here: `client` when security.clients is configured, else `global` (normalize-values.ts).
+    scope: cacheScope,
   }),
-  agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0) }) }, {}),
+  agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0), cache_scope: cacheScope }) }, {}),
   security: section({
     audit_logging: withDefault(flag, true),
     audit: section({

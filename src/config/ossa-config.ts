@@ -41,8 +41,14 @@ export interface ServerConfig {
    * traffic elsewhere before the port stops answering. `shutdown_timeout` starts after it.
    */
   shutdown_delay: number;
-  /** Trust X-Forwarded-For for the client IP. */
-  trust_proxy: boolean;
+  /**
+   * Which `X-Forwarded-For` hops are the gateway's own proxies (Fastify's `trustProxy`): `false`
+   * (none: the client IP is the socket's peer), a number of hops, or the proxies' addresses and
+   * CIDRs (`loopback`, `linklocal`, `uniquelocal` too). The client IP is the nearest address
+   * that is not a trusted proxy. `true` trusts every hop (a client can forge its IP): refused
+   * in prod, warned about in dev.
+   */
+  trust_proxy: boolean | number | string[];
 }
 
 export interface RedisConfig {
@@ -103,11 +109,21 @@ export interface CacheConfig {
   max_bytes: number;
   /** Directory of the file store. */
   path: string;
+  /** Who shares cached answers (see `CacheScope`); after loading, `client` when clients are configured, else `global`. */
+  scope: CacheScope;
 }
+
+/**
+ * Who may be served an answer cached for someone else: `global` (every caller: the best hit
+ * rate), `client` (callers with the same client key), `user` (the same user of the same client).
+ */
+export type CacheScope = 'global' | 'client' | 'user';
 
 export interface AgentOverrides {
   /** Seconds; 0 disables caching for the agent. */
   cache_ttl?: number;
+  /** Replaces `cache.scope` for this agent (a public FAQ agent may share globally while the others do not). */
+  cache_scope?: CacheScope;
 }
 
 export interface ClientConfig {
@@ -117,6 +133,8 @@ export interface ClientConfig {
   rate_limit?: { user?: RateLimitBucketConfig };
   /** Agent names or globs (`support-*`). Absent: every agent. */
   agents?: string[];
+  /** May skip the cache's lookup (`"cache": "refresh" | "bypass"`, `Cache-Control: no-cache | no-store`); otherwise 403. Default false. */
+  cache_control?: boolean;
 }
 
 export interface AuditConfig {

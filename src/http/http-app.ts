@@ -8,6 +8,7 @@ import type { GatewayServices } from './gateway-services.js';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { trustProxyOf } from './trust-proxy.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
@@ -65,7 +66,7 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     genReqId: requestIdFor,
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: server.body_limit,
-    trustProxy: server.trust_proxy,
+    trustProxy: trustProxyOf(server.trust_proxy),
     // Refused by our onRequest hook instead: Fastify's own 503 is plain JSON, without a request id.
     return503OnClosing: false,
     forceCloseConnections: 'idle',

@@ -61,11 +61,11 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
     async (request, reply) => {
       const chat = chats.get(request)!;
       const signal = abortOnDisconnect(request, reply);
-      const userId = callerOf(request).userId;
+      const caller = callerOf(request);
       const options: ExecuteOptions = {
         requestId: String(request.id),
         signal,
-        userId,
+        userId: caller.userId,
         history: chat.history,
         ...(chat.temperature !== undefined ? { temperature: chat.temperature } : {}),
         ...(chat.maxTokens !== undefined ? { maxTokens: chat.maxTokens } : {}),

@@ -34,17 +34,24 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
     '/v1/agents/:name/execute',
     {
       schema: { params: agentNameParamsSchema, body: executeBodySchema, response: { 200: agentResponseSchema } },
-      preHandler: agentGuard<FastifyRequest<{ Params: { name: string } }>>(gateway, (request) => request.params.name),
+      preHandler: [
+        // Before the guard: a request its client may not make spends no rate-limit token.
+        (request: FastifyRequest<{ Body: ExecuteBody }>, _reply, done) => {
+          gateway.auth.authorizeCacheMode(request.ossaCaller, request.body.cache, 'cache');
+          done();
+        },
+        agentGuard<FastifyRequest<{ Params: { name: string } }>>(gateway, (request) => request.params.name),
+      ],
     },
     async (request, reply) => {
       const { name } = request.params;
       const { input, context = {} } = request.body;
+      const caller = request.ossaCaller;
       const signal = abortOnDisconnect(request, reply);
-      const userId = request.ossaCaller?.userId;
       const options: ExecuteOptions = {
         requestId: String(request.id),
         signal,
-        ...(userId !== undefined ? { userId } : {}),
+        ...(caller !== undefined ? { userId: caller.userId } : {}),
         ...(request.body.cache !== undefined ? { cache: request.body.cache } : {}),
         onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
         ...rateLimitOptions(request, reply),

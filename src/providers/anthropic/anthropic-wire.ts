@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from '../http/sse-decoder.js';
-import { countField, isRecord, parseJson, recordField, stringField } from '../http/json-values.js';
+import { countField, isRecord, nameField, parseJson, recordField, stringField } from '../http/json-values.js';
 import { invalidResponse } from '../http/upstream-error.js';
 import { contentText, systemText, type FinishReason, type ModelCall, type ModelResult, type StreamPart, type Usage } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
@@ -104,7 +104,7 @@ export function fromAnthropicMessage(body: unknown, provider: string, call: Mode
     .join('');
   return {
     text,
-    model: stringField(body, 'model') ?? call.model,
+    model: nameField(body, 'model') ?? call.model,
     provider,
     usage: fromAnthropicUsage(recordField(body, 'usage'), { inputTokens: 0, outputTokens: 0 }),
     finishReason: fromAnthropicStopReason(stringField(body, 'stop_reason')),
@@ -163,7 +163,7 @@ export class AnthropicStreamReader {
     switch (event.event ?? stringField(data, 'type')) {
       case 'message_start': {
         const message = recordField(data, 'message');
-        this.#model = stringField(message, 'model') ?? this.#model;
+        this.#model = nameField(message, 'model') ?? this.#model;
         this.#usage = fromAnthropicUsage(recordField(message, 'usage'), this.#usage);
         return undefined;
       }

@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from '../http/sse-decoder.js';
-import { countField, isRecord, parseJson, recordField, stringField } from '../http/json-values.js';
+import { countField, isRecord, nameField, parseJson, recordField, stringField } from '../http/json-values.js';
 import { invalidResponse } from '../http/upstream-error.js';
 import { contentText, systemText, type FinishReason, type ModelCall, type ModelResult, type StreamPart, type Usage } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
@@ -117,7 +117,7 @@ export function fromOpenAICompletion(body: unknown, provider: string, call: Mode
   return {
     // `content` is null when the model only called tools or refused.
     text: stringField(message, 'content') ?? '',
-    model: stringField(body, 'model') ?? call.model,
+    model: nameField(body, 'model') ?? call.model,
     provider,
     usage: fromOpenAIUsage(recordField(body, 'usage'), { inputTokens: 0, outputTokens: 0 }),
     finishReason: fromOpenAIFinishReason(stringField(choice, 'finish_reason')),
@@ -177,7 +177,7 @@ export class OpenAIStreamReader {
     const chunk = parseJson(event.data);
     if (!isRecord(chunk)) throw invalidResponse(this.#provider, 'malformed stream chunk');
     if (chunk.error !== undefined && chunk.error !== null) throw openAIStreamError(this.#provider, chunk);
-    this.#model = stringField(chunk, 'model') ?? this.#model;
+    this.#model = nameField(chunk, 'model') ?? this.#model;
     this.#usage = fromOpenAIUsage(chunk.usage, this.#usage);
     const choice: unknown = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     this.#finishReason = stringField(choice, 'finish_reason') ?? this.#finishReason;
