@@ -10,7 +10,7 @@ import { AgentNotFoundError } from '../executor/execution-errors.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
 import { markSpanFailed, SPAN_NAMES, withSpan } from '../observability/tracing/with-span.js';
 import { ProviderError } from '../providers/provider-error.js';
-import { cacheKeyFor, type CacheKey } from './cache-key.js';
+import { cacheKeyFor, type CacheKey, type CacheKeyOptions } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 import { replayChunks } from './replay-chunks.js';
 import { isCacheable, parseStoredResponse, serializeResponse, servedFromCache, type StoredResponse } from './stored-response.js';
@@ -118,8 +118,8 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
 
   /**
    * `execute`, streamed. A hit is replayed as a stream at once: `start`, the answer in several
-   * `delta`s (`replayChunks`: pieces of about four tokens, with no delay between them), then
-   * `done` with `cached: true`. A miss streams from the executor as the upstream answers, and
+   * `delta`s (`replayChunks`: pieces of about four tokens, with no delay between them), its
+   * tool calls (each one's start, arguments and end), then `done` with `cached: true`. A miss streams from the executor as the upstream answers, and
    * the completed answer is stored like any response (never an answer that failed or stopped
    * midway, which has no `done`, nor a fallback's). Streams stay out of single flight: a
    * stream neither waits for an identical request in flight (that would hold its first token
@@ -131,7 +131,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
   }
 
   /** The key a request would be cached under, or undefined when the agent is unknown or not cached. */
-  keyFor(agentName: string, input: string, context: ExecutionContext, options: Pick<ExecuteOptions, 'temperature' | 'maxTokens' | 'history'> = {}): CacheKey | undefined {
+  keyFor(agentName: string, input: string, context: ExecutionContext, options: CacheKeyOptions = {}): CacheKey | undefined {
     const route = this.options.routes.get(agentName);
     if (!route || this.ttlMs(agentName) === 0) return undefined;
     return cacheKeyFor(route, input, context, options);
@@ -265,6 +265,14 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     try {
       yield { type: 'start', request_id: options.requestId, agent: stored.agent, provider: stored.provider, model: stored.model, cached: true };
       for (const text of replayChunks(stored.output)) yield { type: 'delta', text };
+      // Tool calls as a live stream sends them: each whole call as its start, its arguments, its end.
+      const calls = stored.tool_calls ?? [];
+      for (let index = 0; index < calls.length; index++) {
+        const call = calls[index]!;
+        yield { type: 'tool_call_start', index, id: call.id, name: call.name };
+        if (call.arguments !== '') yield { type: 'tool_call_delta', index, arguments: call.arguments };
+        yield { type: 'tool_call_end', index };
+      }
       const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
       settled = true;
       settle(response);

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { AgentRoute } from '../executor/agent-route.js';
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import type { LimitStatus } from '../rate-limit/rate-limiter.js';
 import { callerOf } from './auth/auth-hooks.js';
@@ -17,14 +18,20 @@ const SCOPE_NAMES = { user: 'your per-user limit', global: "the gateway's global
  *    client cannot probe which agents exist outside its list);
  * 2. 404 for an unknown agent, 422 for one that cannot run (before the limiter: a typo or
  *    an agent without a usable provider spends no token);
- * 3. the rate limiter: `RateLimit-Limit`, `-Remaining` and `-Reset` on the response (the
+ * 3. the route's own checks of the request against the agent (`admit`: a client tool that
+ *    shares a name with a manifest tool), once the caller may know the agent;
+ * 4. the rate limiter: `RateLimit-Limit`, `-Remaining` and `-Reset` on the response (the
  *    bucket closest to running out), 429 with `Retry-After` naming the limit, or 503 when the
  *    store is down and `rate_limit.fail_open` is false. The cache and the executor come after.
  *
  * `agentOf` says where the agent name is: the URL (`/v1/agents/{name}/execute`) or the body
  * (the OpenAI-compatible route's `model`).
  */
-export function agentGuard<R extends FastifyRequest>(gateway: GatewayServices, agentOf: (request: R) => string): preHandlerAsyncHookHandler {
+export function agentGuard<R extends FastifyRequest>(
+  gateway: GatewayServices,
+  agentOf: (request: R) => string,
+  admit?: (request: R, route: AgentRoute) => void,
+): preHandlerAsyncHookHandler {
   return async function guardAgent(this: unknown, request: FastifyRequest, reply: FastifyReply) {
     const name = agentOf(request as R);
     const caller = callerOf(request);
@@ -32,6 +39,7 @@ export function agentGuard<R extends FastifyRequest>(gateway: GatewayServices, a
     const route = gateway.executor.route(name);
     if (!route) throw agentNotFound(gateway, caller, name);
     if (!route.provider) throw new AgentNotExecutableError(name, route.unavailable ?? 'no usable provider');
+    admit?.(request as R, route);
     const limiter = gateway.rateLimiter;
     if (!limiter) return;
     const verdict = await limiter.check({ agent: route.agent, userId: caller.userId, ...(caller.client ? { clientId: caller.client.id } : {}) });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { callerOf } from '../auth/auth-hooks.js';
@@ -6,7 +6,8 @@ import { agentGuard, agentNotFound } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { streamAgentResponse } from '../streaming/stream-agent-response.js';
-import { fromOpenAIChatRequest, type ChatRequest, type OpenAIChatRequestBody } from './openai-chat-request.js';
+import { cacheModeOf } from '../cache-directives.js';
+import { checkChatAgainstAgent, fromOpenAIChatRequest, type ChatRequest, type OpenAIChatRequestBody } from './openai-chat-request.js';
 import { openAIChunkFormat } from './openai-chunk-format.js';
 import { chatCompletionBodySchema, modelParamsSchema } from './openai-schemas.js';
 import { openAICompletionId, toOpenAIChatCompletion } from './to-openai-chat-completion.js';
@@ -15,14 +16,18 @@ import { toOpenAIModel } from './to-openai-model.js';
 
 type ChatRoute = { Body: OpenAIChatRequestBody };
 
+/** OpenAI's API has no context: the client's instructions are `ExecuteOptions.instructions`. */
+const NO_CONTEXT = Object.freeze({});
+
 /**
  * The OpenAI-compatible API, so any OpenAI client (SDKs, LangChain, IDE plugins) can call the
  * agents: `POST /v1/chat/completions` (the request's `model` is an agent's name; JSON, or SSE
  * chunks with `"stream": true`), `GET /v1/models` and `GET /v1/models/{model}` (the agents the
  * client may use). Register it where the client-key hook applies: it runs the same pipeline
  * as `POST /v1/agents/{name}/execute` (auth, the agent guard with its rate limits, cache,
- * breaker, fallback, audit, metrics). Every error, its own validation included, is answered
- * in OpenAI's error shape.
+ * breaker, fallback, audit, metrics). Client tools, tool results, response formats and stop
+ * sequences go to the model; `Cache-Control: no-cache` / `no-store` choose the cache mode.
+ * Every error, its own validation included, is answered in OpenAI's error shape.
  */
 export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway: GatewayServices }): Promise<void> {
   const visibleAgents = (request: FastifyRequest): string[] =>
@@ -54,26 +59,41 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
     {
       schema: { body: chatCompletionBodySchema },
       preHandler: [
-        async (request: FastifyRequest<ChatRoute>) => void chats.set(request, fromOpenAIChatRequest(request.body)),
-        agentGuard<FastifyRequest<ChatRoute>>(gateway, (request) => request.body.model),
+        (request: FastifyRequest<ChatRoute>, _reply: FastifyReply, done: (error?: Error) => void) => {
+          try {
+            chats.set(request, fromOpenAIChatRequest(request.body));
+          } catch (error) {
+            return done(error as Error);
+          }
+          done();
+        },
+        agentGuard<FastifyRequest<ChatRoute>>(gateway, (request) => request.body.model, (request, route) => checkChatAgainstAgent(chats.get(request)!, route.agent)),
       ],
     },
     async (request, reply) => {
       const chat = chats.get(request)!;
       const signal = abortOnDisconnect(request, reply);
       const userId = callerOf(request).userId;
+      const cache = cacheModeOf(request.headers['cache-control']);
       const options: ExecuteOptions = {
         requestId: String(request.id),
         signal,
         userId,
         history: chat.history,
+        ...(chat.instructions !== undefined ? { instructions: chat.instructions } : {}),
         ...(chat.temperature !== undefined ? { temperature: chat.temperature } : {}),
         ...(chat.maxTokens !== undefined ? { maxTokens: chat.maxTokens } : {}),
+        ...(chat.tools.length > 0 ? { tools: chat.tools } : {}),
+        ...(chat.toolChoice !== undefined ? { toolChoice: chat.toolChoice } : {}),
+        ...(chat.parallelToolCalls !== undefined ? { parallelToolCalls: chat.parallelToolCalls } : {}),
+        ...(chat.responseFormat !== undefined ? { responseFormat: chat.responseFormat } : {}),
+        ...(chat.stop !== undefined ? { stop: chat.stop } : {}),
+        ...(cache !== undefined ? { cache } : {}),
         onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
       };
       const created = Math.floor(Date.now() / 1000);
-      if (!chat.stream) return toOpenAIChatCompletion(await gateway.runner.execute(chat.agent, chat.input, chat.context, options), created);
-      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(chat.agent, chat.input, chat.context, options), {
+      if (!chat.stream) return toOpenAIChatCompletion(await gateway.runner.execute(chat.agent, chat.input, NO_CONTEXT, options), created);
+      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(chat.agent, chat.input, NO_CONTEXT, options), {
         signal,
         formatFor: (start) => openAIChunkFormat({ id: openAICompletionId(start.request_id), created, model: chat.agent, includeUsage: chat.includeUsage }),
         toProblem: (error) => toHttpProblem(error),

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentRoute } from '../../executor/agent-route.js';
-import type { CacheMode, ExecuteOptions, ExecutionContext } from '../../executor/agent-response.js';
+import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
+import { cacheModeOf } from '../cache-directives.js';
 import { agentGuard, agentNotFound } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
@@ -9,13 +10,9 @@ import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '.
 import { agentSseFormat } from '../streaming/agent-sse-format.js';
 import { wantsEventStream } from '../streaming/event-stream-reply.js';
 import { streamAgentResponse } from '../streaming/stream-agent-response.js';
+import { checkExecuteAgainstAgent, fromExecuteBody, type ExecuteBody, type ExecuteRequest } from './execute-request.js';
 
-interface ExecuteBody {
-  input: string;
-  context?: ExecutionContext;
-  cache?: CacheMode;
-  stream?: boolean;
-}
+type ExecuteRoute = { Params: { name: string }; Body: ExecuteBody };
 
 /** `GET /v1/agents`, `GET /v1/agents/{name}`, `POST /v1/agents/{name}/execute`. */
 export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServices): void {
@@ -30,26 +27,47 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
     return describe(route);
   });
 
-  app.post<{ Params: { name: string }; Body: ExecuteBody }>(
+  // Read before the guard, so a request the agent cannot honour spends no rate-limit token.
+  const executions = new WeakMap<FastifyRequest, ExecuteRequest>();
+  app.post<ExecuteRoute>(
     '/v1/agents/:name/execute',
     {
       schema: { params: agentNameParamsSchema, body: executeBodySchema, response: { 200: agentResponseSchema } },
-      preHandler: agentGuard<FastifyRequest<{ Params: { name: string } }>>(gateway, (request) => request.params.name),
+      preHandler: [
+        // A callback hook: an async one costs a promise per request, and this waits for nothing.
+        (request: FastifyRequest<ExecuteRoute>, _reply: FastifyReply, done: (error?: Error) => void) => {
+          try {
+            executions.set(request, fromExecuteBody(request.body));
+          } catch (error) {
+            return done(error as Error);
+          }
+          done();
+        },
+        agentGuard<FastifyRequest<ExecuteRoute>>(gateway, (request) => request.params.name, (request, route) => checkExecuteAgainstAgent(executions.get(request)!, route.agent)),
+      ],
     },
     async (request, reply) => {
       const { name } = request.params;
-      const { input, context = {} } = request.body;
+      const run = executions.get(request)!;
       const signal = abortOnDisconnect(request, reply);
       const userId = request.ossaCaller?.userId;
+      const cache = cacheModeOf(request.headers['cache-control'], request.body.cache);
       const options: ExecuteOptions = {
         requestId: String(request.id),
         signal,
         ...(userId !== undefined ? { userId } : {}),
-        ...(request.body.cache !== undefined ? { cache: request.body.cache } : {}),
+        ...(run.history !== undefined ? { history: run.history } : {}),
+        ...(run.instructions !== undefined ? { instructions: run.instructions } : {}),
+        ...(run.tools !== undefined ? { tools: run.tools } : {}),
+        ...(run.toolChoice !== undefined ? { toolChoice: run.toolChoice } : {}),
+        ...(run.parallelToolCalls !== undefined ? { parallelToolCalls: run.parallelToolCalls } : {}),
+        ...(run.responseFormat !== undefined ? { responseFormat: run.responseFormat } : {}),
+        ...(run.stop !== undefined ? { stop: run.stop } : {}),
+        ...(cache !== undefined ? { cache } : {}),
         onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
       };
-      if (!wantsEventStream(request.body.stream, request.headers.accept)) return gateway.runner.execute(name, input, context, options);
-      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(name, input, context, options), {
+      if (!wantsEventStream(request.body.stream, request.headers.accept)) return gateway.runner.execute(name, run.input, run.context, options);
+      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(name, run.input, run.context, options), {
         signal,
         formatFor: () => agentSseFormat(request.url, String(request.id)),
         toProblem: (error) => toHttpProblem(error),
