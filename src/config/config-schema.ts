@@ -87,6 +87,18 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     shutdown_timeout: withDefault(positive, 10),
     shutdown_delay: withDefault({ type: 'number', minimum: 0 }, 0),
     trust_proxy: withDefault(flag, false),
+    cors: mapping(
+      {
+        origins: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^(\\*|https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?)$', expected: 'an origin such as "https://app.example.com", "https://*.example.com" or "*"' },
+        },
+        max_age: withDefault(integer(0, 86_400), 600),
+      },
+      ['origins'],
+    ),
   }),
   redis: section({
     url: text,

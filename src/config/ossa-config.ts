@@ -43,6 +43,16 @@ export interface ServerConfig {
   shutdown_delay: number;
   /** Trust X-Forwarded-For for the client IP. */
   trust_proxy: boolean;
+  /** Cross-origin access for browser apps; absent: off (no CORS headers, preflights are 404). */
+  cors?: CorsConfig;
+}
+
+/** `server.cors`: which web origins may call the gateway from a browser. */
+export interface CorsConfig {
+  /** `https://app.example.com`, `https://*.example.com` (its subdomains) or `*` (any origin). */
+  origins: string[];
+  /** Seconds a browser may cache a preflight's answer (`Access-Control-Max-Age`). */
+  max_age: number;
 }
 
 export interface RedisConfig {
