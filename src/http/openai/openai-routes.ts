@@ -15,6 +15,7 @@ import { sendOpenAIError } from './to-openai-error.js';
 import { toOpenAIModel } from './to-openai-model.js';
 
 type ChatRoute = { Body: OpenAIChatRequestBody };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** OpenAI's API has no context: the client's instructions are `ExecuteOptions.instructions`. */
 const NO_CONTEXT = Object.freeze({});
@@ -75,22 +76,17 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
       const signal = abortOnDisconnect(request, reply);
       const userId = callerOf(request).userId;
       const cache = cacheModeOf(request.headers['cache-control']);
-      const options: ExecuteOptions = {
-        requestId: String(request.id),
-        signal,
-        userId,
-        history: chat.history,
-        ...(chat.instructions !== undefined ? { instructions: chat.instructions } : {}),
-        ...(chat.temperature !== undefined ? { temperature: chat.temperature } : {}),
-        ...(chat.maxTokens !== undefined ? { maxTokens: chat.maxTokens } : {}),
-        ...(chat.tools.length > 0 ? { tools: chat.tools } : {}),
-        ...(chat.toolChoice !== undefined ? { toolChoice: chat.toolChoice } : {}),
-        ...(chat.parallelToolCalls !== undefined ? { parallelToolCalls: chat.parallelToolCalls } : {}),
-        ...(chat.responseFormat !== undefined ? { responseFormat: chat.responseFormat } : {}),
-        ...(chat.stop !== undefined ? { stop: chat.stop } : {}),
-        ...(cache !== undefined ? { cache } : {}),
-        onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
-      };
+      // Assigned field by field: a request without tools pays for no spread of its absent parts.
+      const options: Mutable<ExecuteOptions> = { requestId: String(request.id), signal, userId, history: chat.history, onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()) };
+      if (chat.instructions !== undefined) options.instructions = chat.instructions;
+      if (chat.temperature !== undefined) options.temperature = chat.temperature;
+      if (chat.maxTokens !== undefined) options.maxTokens = chat.maxTokens;
+      if (chat.tools.length > 0) options.tools = chat.tools;
+      if (chat.toolChoice !== undefined) options.toolChoice = chat.toolChoice;
+      if (chat.parallelToolCalls !== undefined) options.parallelToolCalls = chat.parallelToolCalls;
+      if (chat.responseFormat !== undefined) options.responseFormat = chat.responseFormat;
+      if (chat.stop !== undefined) options.stop = chat.stop;
+      if (cache !== undefined) options.cache = cache;
       const created = Math.floor(Date.now() / 1000);
       if (!chat.stream) return toOpenAIChatCompletion(await gateway.runner.execute(chat.agent, chat.input, NO_CONTEXT, options), created);
       return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(chat.agent, chat.input, NO_CONTEXT, options), {

@@ -13,6 +13,7 @@ import { streamAgentResponse } from '../streaming/stream-agent-response.js';
 import { checkExecuteAgainstAgent, fromExecuteBody, type ExecuteBody, type ExecuteRequest } from './execute-request.js';
 
 type ExecuteRoute = { Params: { name: string }; Body: ExecuteBody };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** `GET /v1/agents`, `GET /v1/agents/{name}`, `POST /v1/agents/{name}/execute`. */
 export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServices): void {
@@ -52,20 +53,17 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
       const signal = abortOnDisconnect(request, reply);
       const userId = request.ossaCaller?.userId;
       const cache = cacheModeOf(request.headers['cache-control'], request.body.cache);
-      const options: ExecuteOptions = {
-        requestId: String(request.id),
-        signal,
-        ...(userId !== undefined ? { userId } : {}),
-        ...(run.history !== undefined ? { history: run.history } : {}),
-        ...(run.instructions !== undefined ? { instructions: run.instructions } : {}),
-        ...(run.tools !== undefined ? { tools: run.tools } : {}),
-        ...(run.toolChoice !== undefined ? { toolChoice: run.toolChoice } : {}),
-        ...(run.parallelToolCalls !== undefined ? { parallelToolCalls: run.parallelToolCalls } : {}),
-        ...(run.responseFormat !== undefined ? { responseFormat: run.responseFormat } : {}),
-        ...(run.stop !== undefined ? { stop: run.stop } : {}),
-        ...(cache !== undefined ? { cache } : {}),
-        onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
-      };
+      // Assigned field by field: a request without tools pays for no spread of its absent parts.
+      const options: Mutable<ExecuteOptions> = { requestId: String(request.id), signal, onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()) };
+      if (userId !== undefined) options.userId = userId;
+      if (cache !== undefined) options.cache = cache;
+      if (run.history !== undefined) options.history = run.history;
+      if (run.instructions !== undefined) options.instructions = run.instructions;
+      if (run.tools !== undefined) options.tools = run.tools;
+      if (run.toolChoice !== undefined) options.toolChoice = run.toolChoice;
+      if (run.parallelToolCalls !== undefined) options.parallelToolCalls = run.parallelToolCalls;
+      if (run.responseFormat !== undefined) options.responseFormat = run.responseFormat;
+      if (run.stop !== undefined) options.stop = run.stop;
       if (!wantsEventStream(request.body.stream, request.headers.accept)) return gateway.runner.execute(name, run.input, run.context, options);
       return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(name, run.input, run.context, options), {
         signal,

@@ -52,6 +52,7 @@ export class ToolResultLedger {
   }
 
   private turn(): void {
+    if (this.#pending.size === 0) return;
     const first = this.#pending.entries().next();
     if (first.done) return;
     const [id, { name, path }] = first.value;
