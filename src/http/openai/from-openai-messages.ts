@@ -76,12 +76,12 @@ export function fromOpenAIMessages(messages: readonly Record<string, unknown>[])
   const last = turns.at(-1);
   if (!last || last.role === 'assistant') throw new InvalidFieldError(['messages'], "must end with the user's message or with tool results: it is what the agent answers");
   ledger.end();
-  const conversation = instructions.length > 0 ? { instructions: instructions.join('\n\n') } : {};
+  let input = '';
   if (last.role === 'user' && typeof last.content === 'string' && (last.content !== '' || turns.length === 1)) {
     turns.pop();
-    return { input: last.content, history: turns, ...conversation };
+    input = last.content;
   }
-  return { input: '', history: turns, ...conversation };
+  return instructions.length > 0 ? { input, history: turns, instructions: instructions.join('\n\n') } : { input, history: turns };
 }
 
 /** A user message's content: a string; text parts alone joined into one (as they always were); with images, parts. */

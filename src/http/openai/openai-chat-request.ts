@@ -23,6 +23,8 @@ export interface OpenAIChatRequestBody {
   readonly [param: string]: unknown;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** What the gateway runs for a chat request. */
 export interface ChatRequest {
   /** The agent: the request's `model`. */
@@ -87,21 +89,18 @@ export function fromOpenAIChatRequest(body: OpenAIChatRequestBody): ChatRequest 
     if (toolChoice !== undefined) checkToolChoice(toolChoice, tools, ['tool_choice'], ['tool_choice', 'function', 'name']);
     const responseFormat = fromOpenAIResponseFormat(body.response_format);
     const stop = fromOpenAIStop(body.stop);
-    return {
-      agent: body.model,
-      input: conversation.input,
-      history: conversation.history,
-      ...(conversation.instructions !== undefined ? { instructions: conversation.instructions } : {}),
-      ...(body.temperature !== undefined && body.temperature !== null ? { temperature: body.temperature } : {}),
-      ...(maxTokens !== undefined && maxTokens !== null ? { maxTokens } : {}),
-      tools,
-      ...(toolChoice !== undefined && tools.length > 0 ? { toolChoice } : {}),
-      ...(typeof body.parallel_tool_calls === 'boolean' && tools.length > 0 ? { parallelToolCalls: body.parallel_tool_calls } : {}),
-      ...(responseFormat !== undefined ? { responseFormat } : {}),
-      ...(stop !== undefined ? { stop } : {}),
-      stream,
-      includeUsage: stream && body.stream_options?.include_usage === true,
-    };
+    // Assigned field by field: spreading a literal per optional field cost ~2 µs a request.
+    const chat: Mutable<ChatRequest> = { agent: body.model, input: conversation.input, history: conversation.history, tools, stream, includeUsage: stream && body.stream_options?.include_usage === true };
+    if (conversation.instructions !== undefined) chat.instructions = conversation.instructions;
+    if (body.temperature !== undefined && body.temperature !== null) chat.temperature = body.temperature;
+    if (maxTokens !== undefined && maxTokens !== null) chat.maxTokens = maxTokens;
+    if (tools.length > 0) {
+      if (toolChoice !== undefined) chat.toolChoice = toolChoice;
+      if (typeof body.parallel_tool_calls === 'boolean') chat.parallelToolCalls = body.parallel_tool_calls;
+    }
+    if (responseFormat !== undefined) chat.responseFormat = responseFormat;
+    if (stop !== undefined) chat.stop = stop;
+    return chat;
   } catch (error) {
     throw error instanceof InvalidFieldError ? openAIInvalidField(error) : error;
   }
