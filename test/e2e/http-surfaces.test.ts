@@ -39,6 +39,17 @@ describe('the HTTP surfaces: OpenAI errors everywhere on the OpenAI paths, CORS 
     expect(models.headers.get('allow')).toBe('GET, HEAD');
   });
 
+  it('reads an explicit null as "not set" for every optional chat parameter, as the SDKs send them', async () => {
+    const nulls = Object.fromEntries(
+      ['temperature', 'max_tokens', 'max_completion_tokens', 'stream', 'stream_options', 'n', 'stop', 'tools', 'tool_choice', 'parallel_tool_calls', 'functions', 'function_call', 'response_format',
+        'logprobs', 'top_logprobs', 'modalities', 'audio', 'web_search_options', 'prediction', 'top_p', 'frequency_penalty', 'presence_penalty', 'seed', 'logit_bias', 'user',
+        'safety_identifier', 'prompt_cache_key', 'metadata', 'store', 'service_tier', 'reasoning_effort', 'verbosity'].map((key) => [key, null]),
+    );
+    const res = await t.post('/v1/chat/completions', { model: 'support', messages: [{ role: 'user', content: 'nulls' }, { role: 'assistant', content: 'ok', tool_calls: null, name: null }, { role: 'user', content: 'again' }], ...nulls });
+    expect(res.status).toBe(200);
+    expect((await readJson(res)).choices[0].message).toMatchObject({ role: 'assistant', content: expect.any(String) });
+  });
+
   it('keeps problem+json on the native routes and elsewhere', async () => {
     for (const path of ['/v1/agents/support/nope', '/nothing-here']) {
       const res = await t.get(path);
