@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { callerOf } from '../auth/auth-hooks.js';
-import { agentGuard, agentNotFound } from '../agent-guard.js';
+import { agentGuard, agentNotFound, rateLimitOptions } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { streamAgentResponse } from '../streaming/stream-agent-response.js';
@@ -87,6 +87,9 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
       if (chat.responseFormat !== undefined) options.responseFormat = chat.responseFormat;
       if (chat.stop !== undefined) options.stop = chat.stop;
       if (cache !== undefined) options.cache = cache;
+      const limits = rateLimitOptions(request, reply);
+      options.onRateLimit = limits.onRateLimit;
+      if (limits.clientId !== undefined) options.clientId = limits.clientId;
       const created = Math.floor(Date.now() / 1000);
       if (!chat.stream) return toOpenAIChatCompletion(await gateway.runner.execute(chat.agent, chat.input, NO_CONTEXT, options), created);
       return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(chat.agent, chat.input, NO_CONTEXT, options), {

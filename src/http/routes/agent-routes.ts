@@ -3,7 +3,7 @@ import type { AgentRoute } from '../../executor/agent-route.js';
 import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { cacheModeOf } from '../cache-directives.js';
-import { agentGuard, agentNotFound } from '../agent-guard.js';
+import { agentGuard, agentNotFound, rateLimitOptions } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '../schemas.js';
@@ -64,6 +64,9 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
       if (run.parallelToolCalls !== undefined) options.parallelToolCalls = run.parallelToolCalls;
       if (run.responseFormat !== undefined) options.responseFormat = run.responseFormat;
       if (run.stop !== undefined) options.stop = run.stop;
+      const limits = rateLimitOptions(request, reply);
+      options.onRateLimit = limits.onRateLimit;
+      if (limits.clientId !== undefined) options.clientId = limits.clientId;
       if (!wantsEventStream(request.body.stream, request.headers.accept)) return gateway.runner.execute(name, run.input, run.context, options);
       return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(name, run.input, run.context, options), {
         signal,
