@@ -55,6 +55,7 @@ const provider = mapping({
   max_retries: withDefault(integer(0), 2),
   allow_insecure_http: withDefault(flag, false),
   max_connections: withDefault(integer(1), 64),
+  max_tokens_param: { type: 'string', enum: ['max_tokens', 'max_completion_tokens'] },
   circuit_breaker: circuitBreaker,
 });
 

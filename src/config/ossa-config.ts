@@ -74,6 +74,11 @@ export interface ProviderConfig {
   allow_insecure_http: boolean;
   /** Upstream connections kept open per provider. */
   max_connections: number;
+  /**
+   * OpenAI types only: the body field for the token limit. Absent: `max_completion_tokens` for
+   * OpenAI's reasoning models (o-series, gpt-5 family) on type `openai`, else `max_tokens`.
+   */
+  max_tokens_param?: 'max_tokens' | 'max_completion_tokens';
   circuit_breaker: CircuitBreakerConfig;
 }
 
