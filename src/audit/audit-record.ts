@@ -1,5 +1,5 @@
 import type { CacheScope } from '../config/ossa-config.js';
-import { contentText, systemText, type ChatMessage, type ModelCall } from '../providers/provider.js';
+import { contentText, systemText, type ChatMessage, type ModelCall, type ToolCall } from '../providers/provider.js';
 
 /** What every audit record carries: who asked, through which provider, which attempt. */
 interface AuditRecordBase {
@@ -38,8 +38,12 @@ export interface LlmResponseRecord extends AuditRecordBase {
   readonly response_length: number;
   readonly tokens_used: { readonly input: number; readonly output: number };
   readonly finish_reason: string;
+  /** How many tool calls the answer asks for (their names and arguments only with `include_content`). */
+  readonly tool_calls: number;
   /** Only with `security.audit.include_content: true`. */
   readonly response?: string;
+  /** The tool calls themselves (id, name, arguments): only with `security.audit.include_content: true`. */
+  readonly response_tool_calls?: readonly ToolCall[];
 }
 
 /** The attempt failed, was aborted, or the consumer of a stream stopped reading. */
@@ -128,6 +132,10 @@ export interface AttemptAnswer {
   readonly length: number;
   /** The answer text, when it is to be recorded. */
   readonly text?: string | undefined;
+  /** Tool calls the answer asks for. */
+  readonly toolCallCount: number;
+  /** The tool calls, when they are to be recorded. */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -178,9 +186,11 @@ export function responseRecord(call: ModelCall, provider: string, streamed: bool
     response_length: answer.length,
     tokens_used: { input: answer.usage.inputTokens, output: answer.usage.outputTokens },
     finish_reason: answer.finishReason,
+    tool_calls: answer.toolCallCount,
   };
   if (meta.userId !== undefined) record.user_id = meta.userId;
   if (includeContent && answer.text !== undefined) record.response = answer.text;
+  if (includeContent && answer.toolCalls !== undefined && answer.toolCalls.length > 0) record.response_tool_calls = answer.toolCalls;
   return record;
 }
 

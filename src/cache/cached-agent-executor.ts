@@ -88,8 +88,8 @@ export class CachedAgentExecutor implements AgentRunner {
 
   /**
    * `execute`, streamed. A hit is replayed as a stream at once: `start`, the answer in several
-   * `delta`s (`replayChunks`: pieces of about four tokens, with no delay between them), then
-   * `done` with `cached: true`. A miss streams from the executor as the upstream answers, and
+   * `delta`s (`replayChunks`: pieces of about four tokens, with no delay between them), its
+   * tool calls (each one's start, arguments and end), then `done` with `cached: true`. A miss streams from the executor as the upstream answers, and
    * the completed answer is stored like any response (never an answer that failed or stopped
    * midway, which has no `done`, nor a fallback's). Streams stay out of single flight: a
    * stream neither waits for an identical request in flight (that would hold its first token
@@ -178,6 +178,14 @@ export class CachedAgentExecutor implements AgentRunner {
     try {
       yield { type: 'start', request_id: options.requestId, agent: stored.agent, provider: stored.provider, model: stored.model, cached: true };
       for (const text of replayChunks(stored.output)) yield { type: 'delta', text };
+      // Tool calls as a live stream sends them: each whole call as its start, its arguments, its end.
+      const calls = stored.tool_calls ?? [];
+      for (let index = 0; index < calls.length; index++) {
+        const call = calls[index]!;
+        yield { type: 'tool_call_start', index, id: call.id, name: call.name };
+        if (call.arguments !== '') yield { type: 'tool_call_delta', index, arguments: call.arguments };
+        yield { type: 'tool_call_end', index };
+      }
       const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
       settled = true;
       this.cache.auditHit(response, entry.requestId, options, true);

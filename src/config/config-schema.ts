@@ -57,6 +57,7 @@ const provider = mapping({
   max_retries: withDefault(integer(0), 2),
   allow_insecure_http: withDefault(flag, false),
   max_connections: withDefault(integer(1), 64),
+  max_tokens_param: { type: 'string', enum: ['max_tokens', 'max_completion_tokens'] },
   circuit_breaker: circuitBreaker,
 });
 
@@ -94,6 +95,18 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     trust_proxy: withDefault(
       { type: ['boolean', 'integer', 'array'], minimum: 0, items: text, expected: 'false, a number of proxy hops (e.g. 1), or a list of trusted proxy addresses and CIDRs' },
       false,
+    ),
+    cors: mapping(
+      {
+        origins: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^(\\*|https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?)$', expected: 'an origin such as "https://app.example.com", "https://*.example.com" or "*"' },
+        },
+        max_age: withDefault(integer(0, 86_400), 600),
+      },
+      ['origins'],
     ),
   }),
   redis: section({

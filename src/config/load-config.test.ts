@@ -471,7 +471,15 @@ describe('errors', () => {
 
   it('lists the known keys when no key is close', () => {
     expect(problems('ossa:\n  server:\n    colour: blue\n')).toEqual([
-      '3:5: server.colour: unknown key "colour" (known keys: host, port, body_limit, shutdown_timeout, shutdown_delay, trust_proxy)',
+      '3:5: server.colour: unknown key "colour" (known keys: host, port, body_limit, shutdown_timeout, shutdown_delay, trust_proxy, cors)',
+    ]);
+  });
+
+  it('reads server.cors with its max_age default, and points at an origin that is not one', () => {
+    expect(load('ossa:\n  server:\n    cors:\n      origins: ["https://app.example.com", "*"]\n').config.server.cors).toEqual({ origins: ['https://app.example.com', '*'], max_age: 600 });
+    expect(load('ossa:\n  server: {}\n').config.server.cors).toBeUndefined();
+    expect(problems('ossa:\n  server:\n    cors:\n      origins: ["https://app.example.com/path"]\n')).toEqual([
+      '4:17: server.cors.origins[0]: expected an origin such as "https://app.example.com", "https://*.example.com" or "*", got "https://app.example.com/path"',
     ]);
   });
 

@@ -49,6 +49,16 @@ export interface ServerConfig {
    * in prod, warned about in dev.
    */
   trust_proxy: boolean | number | string[];
+  /** Cross-origin access for browser apps; absent: off (no CORS headers, preflights are 404). */
+  cors?: CorsConfig;
+}
+
+/** `server.cors`: which web origins may call the gateway from a browser. */
+export interface CorsConfig {
+  /** `https://app.example.com`, `https://*.example.com` (its subdomains) or `*` (any origin). */
+  origins: string[];
+  /** Seconds a browser may cache a preflight's answer (`Access-Control-Max-Age`). */
+  max_age: number;
 }
 
 export interface RedisConfig {
@@ -70,6 +80,11 @@ export interface ProviderConfig {
   allow_insecure_http: boolean;
   /** Upstream connections kept open per provider. */
   max_connections: number;
+  /**
+   * OpenAI types only: the body field for the token limit. Absent: `max_completion_tokens` for
+   * OpenAI's reasoning models (o-series, gpt-5 family) on type `openai`, else `max_tokens`.
+   */
+  max_tokens_param?: 'max_tokens' | 'max_completion_tokens';
   circuit_breaker: CircuitBreakerConfig;
 }
 
