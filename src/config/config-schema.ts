@@ -1,6 +1,6 @@
 import type { SchemaObject } from 'ajv';
 import type { FromSchema, Prefilled } from './from-schema.js';
-import { PROVIDER_TYPES } from '../providers/provider.js';
+import { PROVIDER_TYPES } from '../providers/provider-kinds.js';
 
 /*
  * The `ossa:` tree of ossa.yaml as a JSON Schema (draft-07), with the defaults that make an
