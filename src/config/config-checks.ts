@@ -1,10 +1,8 @@
 import { isIP } from 'node:net';
-import { PROVIDER_TYPES, type ProviderType } from '../providers/provider.js';
+import { isProviderType, PROVIDER_TYPES, providerKind } from '../providers/provider-kinds.js';
+import type { ProviderType } from '../providers/provider.js';
 import { didYouMean, isRecord, showValue, type ConfigFindings, type ConfigProblem } from './config-problem.js';
 import { suggest } from './did-you-mean.js';
-
-/** Provider names that may leave out `type`: the name is the type. */
-const TYPED_NAMES: readonly string[] = PROVIDER_TYPES;
 
 /**
  * Before validation: makes the built-in `echo` provider available when the file does not
@@ -18,7 +16,7 @@ export function prepareProviders(tree: Record<string, unknown>): void {
   for (const [name, provider] of Object.entries(providers)) {
     // `echo: ~` configures a provider with every default.
     const settings = provider === null ? (providers[name] = {}) : provider;
-    if (isRecord(settings) && settings['type'] === undefined && TYPED_NAMES.includes(name)) settings['type'] = name;
+    if (isRecord(settings) && settings['type'] === undefined && isProviderType(name)) settings['type'] = name;
   }
 }
 
@@ -88,15 +86,16 @@ function checkProviders(tree: Record<string, unknown>, errors: ConfigProblem[], 
         anchor: at(),
         at: 'key',
         message: `type is required: one of ${PROVIDER_TYPES.join(', ')}`,
-        hint: `only a provider named ${TYPED_NAMES.join(', ')} may leave out its type`,
+        hint: `only a provider named ${PROVIDER_TYPES.join(', ')} may leave out its type`,
       });
     }
-    if (provider['type'] === 'openai-compatible' && provider['base_url'] === undefined) {
+    const type = provider['type'];
+    if (isProviderType(type) && providerKind(type).requiresBaseUrl && provider['base_url'] === undefined) {
       errors.push({
         path: at('base_url'),
         anchor: at(),
         at: 'key',
-        message: 'base_url is required for type openai-compatible',
+        message: `base_url is required for type ${type}`,
         hint: 'the URL of the server, e.g. http://127.0.0.1:11434/v1',
       });
     }

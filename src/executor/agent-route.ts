@@ -2,6 +2,7 @@ import type { AgentDefinition } from '../agents/agent-definition.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { SourceIssue } from '../config/source-issue.js';
 import { findProvider, type ProviderCatalog, type ProviderEntry } from '../providers/provider-catalog.js';
+import { providerKind } from '../providers/provider-kinds.js';
 import type { Provider } from '../providers/provider.js';
 
 /** A provider and the model to ask it for. */
@@ -124,6 +125,8 @@ export function resolveAgentRoutes(
 
 /** The model to ask a provider for: the one named, else the provider's own, else the agent's when the types match, else the defaults. */
 function modelFor(entry: ProviderEntry, named: string | undefined, config: OssaConfig, sameTypeModel: string | undefined): string | undefined {
-  if (entry.type === 'echo') return named ?? entry.config.model ?? 'echo';
+  // A kind with a model of its own (echo answers any) never borrows another's.
+  const own = providerKind(entry.type).defaultModel;
+  if (own !== undefined) return named ?? entry.config.model ?? own;
   return named ?? entry.config.model ?? sameTypeModel ?? config.default_model;
 }

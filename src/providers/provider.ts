@@ -22,7 +22,6 @@ export interface Provider {
 
 export type ProviderType = 'anthropic' | 'openai' | 'openai-compatible' | 'echo';
 
-export const PROVIDER_TYPES: readonly ProviderType[] = ['anthropic', 'openai', 'openai-compatible', 'echo'];
 
 /** A JSON Schema document (a tool's parameters, a response format's schema): data, checked where it enters. */
 export type JsonSchema = Readonly<Record<string, unknown>>;

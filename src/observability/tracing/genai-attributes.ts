@@ -1,19 +1,12 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { AgentResponse } from '../../executor/agent-response.js';
+import { providerKind } from '../../providers/provider-kinds.js';
 import type { FinishReason, ModelCall, ModelResult, ProviderType, Usage } from '../../providers/provider.js';
 
 /*
  * OpenTelemetry GenAI semantic-convention attributes, built in one place. Prompt and answer
  * text are never recorded (the conventions make them opt-in; a gateway must not leak them).
  */
-
-/** `gen_ai.system` / `gen_ai.provider.name` for each adapter type. OpenAI-compatible servers speak OpenAI. */
-const GEN_AI_SYSTEM: Readonly<Record<ProviderType, string>> = {
-  anthropic: 'anthropic',
-  openai: 'openai',
-  'openai-compatible': 'openai',
-  echo: 'ossa.echo',
-};
 
 /** Wire finish reasons as the conventions spell them. */
 const FINISH_REASON: Readonly<Record<FinishReason, string>> = {
@@ -53,7 +46,7 @@ export function chatSpanName(call: ModelCall): string {
  * JSON response format; stop sequences are `gen_ai.request.stop_sequences`.
  */
 export function chatAttributes(provider: { name: string; type: ProviderType }, call: ModelCall, server: UpstreamAddress | undefined, streamed: boolean): Attributes {
-  const system = GEN_AI_SYSTEM[provider.type];
+  const system = providerKind(provider.type).genAiSystem;
   const attributes: Attributes = {
     'gen_ai.operation.name': 'chat',
     'gen_ai.system': system,
