@@ -164,11 +164,16 @@ export interface CallMeta {
 }
 
 export interface Usage {
+  /**
+   * Every input token, those read from or written to the prompt cache included (OpenAI's
+   * `prompt_tokens`; Anthropic's `input_tokens` + `cache_read_input_tokens` +
+   * `cache_creation_input_tokens`), so the cache counts below are parts of it.
+   */
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** Input tokens read from the upstream's prompt cache, when it says (Anthropic `cache_read_input_tokens`, OpenAI `prompt_tokens_details.cached_tokens`). */
+  /** Input tokens read from the upstream's prompt cache, when it says and they are above zero (Anthropic `cache_read_input_tokens`, OpenAI `prompt_tokens_details.cached_tokens`). */
   readonly cacheReadInputTokens?: number;
-  /** Input tokens written to the upstream's prompt cache (Anthropic `cache_creation_input_tokens`). */
+  /** Input tokens written to the upstream's prompt cache, when above zero (Anthropic `cache_creation_input_tokens`). */
   readonly cacheCreationInputTokens?: number;
 }
 

@@ -175,7 +175,32 @@ describe('OpenAI responses (from the wire)', () => {
   });
 });
 
+describe('OpenAI refusals (from the wire)', () => {
+  it('maps a structured-output refusal to its words as the text, finished as content_filter', () => {
+    expect(fromOpenAICompletion(fixture('response-refusal.json'), 'gpt', call({}))).toEqual({
+      text: "I'm sorry, I cannot assist with that request.",
+      model: 'gpt-4o-2024-08-06',
+      provider: 'gpt',
+      usage: { inputTokens: 81, outputTokens: 11 },
+      finishReason: 'content_filter',
+    });
+  });
+});
+
 describe('OpenAI streams (from the wire)', () => {
+  it('streams a structured-output answer as text parts that join to the JSON', () => {
+    const parts = readParts(new OpenAIStreamReader('gpt', call({})), transcript('stream-json-schema.sse'));
+    const text = parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
+    expect(JSON.parse(text)).toEqual({ name: 'science fair', date: 'Friday', participants: ['Alice', 'Bob'] });
+    expect(parts.at(-1)).toEqual({ type: 'finish', model: 'gpt-4o-2024-08-06', provider: 'gpt', usage: { inputTokens: 81, outputTokens: 19 }, finishReason: 'stop' });
+  });
+
+  it('streams a refusal as text, finished as content_filter', () => {
+    const refusal = (delta: unknown, finish: string | null = null) => ({ data: JSON.stringify({ model: 'gpt-4o', choices: [{ index: 0, delta, finish_reason: finish }] }) });
+    const parts = readParts(new OpenAIStreamReader('gpt', call({})), [refusal({ role: 'assistant', content: null, refusal: '' }), refusal({ refusal: "I'm sorry" }), refusal({}, 'stop'), { data: '[DONE]' }]);
+    expect(parts).toEqual([{ type: 'text', text: "I'm sorry" }, expect.objectContaining({ type: 'finish', finishReason: 'content_filter' })]);
+  });
+
   it('keeps two parallel tool calls apart: distinct index, id and name, one start each, ends before finish', () => {
     const parts = readParts(new OpenAIStreamReader('gpt', call({})), transcript('stream-parallel-tool-calls.sse'));
     expect(parts).toEqual([

@@ -28,7 +28,7 @@ interface WireCall {
 
 /**
  * Reads a Chat Completions stream, one `data:` chunk at a time: `choices[0].delta.content`
- * becomes text parts, `delta.tool_calls[]` tool-call parts, `finish_reason`, `model` and
+ * (or `refusal`, then finished as `content_filter`) becomes text parts, `delta.tool_calls[]` tool-call parts, `finish_reason`, `model` and
  * `usage` are remembered (usage comes in the last, choice-less chunk), and `[DONE]` gives the
  * finish part.
  *
@@ -50,6 +50,7 @@ export class OpenAIStreamReader {
   #byIndex: Map<number, WireCall> | undefined;
   #last: WireCall | undefined;
   #started = 0;
+  #refused = false;
   /** True once `[DONE]` arrived; a stream that ends before is truncated. */
   finished = false;
 
@@ -70,7 +71,12 @@ export class OpenAIStreamReader {
     const finishReason = stringField(choice, 'finish_reason');
     this.#finishReason = finishReason ?? this.#finishReason;
     const delta = recordField(choice, 'delta');
-    const text = stringField(delta, 'content');
+    let text = stringField(delta, 'content');
+    if (!text && delta?.refusal !== undefined && delta.refusal !== null) {
+      // A refusal streams in its own field: its words are the answer, finished as content_filter.
+      text = stringField(delta, 'refusal');
+      if (text) this.#refused = true;
+    }
     const toolCalls = delta?.tool_calls;
     if (!Array.isArray(toolCalls) && (finishReason === undefined || this.#calls === undefined)) {
       return text ? { type: 'text', text } : undefined;
@@ -138,7 +144,9 @@ export class OpenAIStreamReader {
       provider: this.#provider,
       usage: this.#usage,
       // No finish_reason at all but tool calls: they are why it stopped.
-      finishReason: withToolCallsFinish(fromOpenAIFinishReason(this.#finishReason ?? (this.#started > 0 ? 'tool_calls' : undefined)), this.#started),
+      finishReason: this.#refused
+        ? 'content_filter'
+        : withToolCallsFinish(fromOpenAIFinishReason(this.#finishReason ?? (this.#started > 0 ? 'tool_calls' : undefined)), this.#started),
     };
     if (this.#calls === undefined) return finish;
     const parts: StreamPart[] = [];

@@ -107,20 +107,24 @@ export function fromOpenAIToolCalls(toolCalls: unknown, provider: string): ToolC
 }
 
 /**
- * A Chat Completions response body as a `ModelResult`, from its first choice.
- * Throws an `invalid_response` `ProviderError` when the body is not a completion.
+ * A Chat Completions response body as a `ModelResult`, from its first choice: `content` as
+ * the text (or, when there is none, a `refusal`, finished as `content_filter`), `tool_calls`
+ * as tool calls. Throws an `invalid_response` `ProviderError` when the body is not a completion.
  */
 export function fromOpenAICompletion(body: unknown, provider: string, call: ModelCall): ModelResult {
   const choice: unknown = isRecord(body) && Array.isArray(body.choices) ? body.choices[0] : undefined;
   const message = recordField(choice, 'message');
   if (message === undefined) throw invalidResponse(provider, 'no choices[0].message');
+  // `content` is null when the model only called tools or refused.
+  const content = stringField(message, 'content');
+  const refusal = content ? undefined : stringField(message, 'refusal');
   const result = {
-    // `content` is null when the model only called tools or refused.
-    text: stringField(message, 'content') ?? '',
+    text: content ?? refusal ?? '',
     model: nameField(body, 'model') ?? call.model,
     provider,
     usage: fromOpenAIUsage(recordField(body, 'usage'), { inputTokens: 0, outputTokens: 0 }),
-    finishReason: fromOpenAIFinishReason(stringField(choice, 'finish_reason')),
+    // A refusal (structured outputs) is the model declining: its words are the text.
+    finishReason: refusal ? 'content_filter' : fromOpenAIFinishReason(stringField(choice, 'finish_reason')),
   };
   if (message.tool_calls === undefined || message.tool_calls === null) return result;
   const toolCalls = fromOpenAIToolCalls(message.tool_calls, provider);
