@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
+import { manifestEnvironment } from './agents/manifest-environment.js';
 import type { CachedAgentExecutor } from './cache/cached-agent-executor.js';
 import { createResponseCache } from './cache/create-response-cache.js';
 import type { Environment } from './config/interpolate.js';
@@ -25,7 +26,10 @@ import { openSharedRedis } from './redis/open-shared-redis.js';
 import type { RedisConnection } from './redis/redis-connection.js';
 import { createProviderLayer, type ProviderLayer } from './resilience/create-provider-layer.js';
 import type { KeyRotation } from './resilience/secure-provider-factory.js';
+import { collectConfigSecrets } from './secrets/collect-config-secrets.js';
+import { KnownSecrets, type SecretRedactor } from './secrets/known-secrets.js';
 import { openConfiguredVault } from './secrets/open-configured-vault.js';
+import { MIN_REDACTED_LENGTH } from './secrets/secret-scanner.js';
 
 export interface CreateGatewayOptions {
   /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
@@ -48,6 +52,13 @@ export interface Gateway extends GatewayServices {
   readonly routes: ReadonlyMap<string, AgentRoute>;
   /** The audit log (`undefined` with `security.audit_logging: false`); `close()` flushes it. */
   readonly audit: AuditLog | undefined;
+  /**
+   * Every secret the config resolved (keys, tokens, the vault's), as one redactor: what comes
+   * back from an upstream already went through it; pass anything else from outside (a tool's
+   * result) through `secrets.redact(text)` / `secrets.redactValue(json)` before it is logged,
+   * counted or sent on. A SIGHUP reload adds the keys it reads.
+   */
+  readonly secrets: SecretRedactor;
   /** Runs an agent in-process, through the same pipeline as HTTP requests. */
   execute(agent: string, input: string, context?: ExecutionContext, options?: Partial<ExecuteOptions>): Promise<AgentResponse>;
   /** `execute`, streamed: `start`, `delta`s as the upstream answers, `done` (see `AgentStreamEvent`). */
@@ -96,10 +107,23 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const events = new EventDispatcher(logger);
   registerAgentExecutionListener(events, logger);
 
+  const now = options.now;
+  const source = loaded.file ?? 'config';
+  // Opened once: provider keys, the metrics token and admin keys may all be `vault:` references.
+  const vault = openConfiguredVault(config, env, source);
+  // Every secret the gateway holds, so nothing an upstream echoes of one gets past the adapter.
+  const configSecrets = collectConfigSecrets(config, env, vault);
+  const secrets = new KnownSecrets(configSecrets.values);
+  for (const path of configSecrets.tooShort) {
+    logger.warn({ setting: path }, `${path} is shorter than ${MIN_REDACTED_LENGTH} characters: it is not redacted from upstream answers (use a longer key)`);
+  }
+
   const problems: SourceIssue[] = [];
   let registry: AgentRegistry;
   try {
-    const loadedAgents = AgentRegistry.load(config.manifest_paths, { autoDiscover: config.auto_discover, baseDir: loaded.baseDir, env });
+    // Manifests read only the variables manifest_env allows, never a secret of the config's.
+    const manifestEnv = manifestEnvironment(config, env, secrets);
+    const loadedAgents = AgentRegistry.load(config.manifest_paths, { autoDiscover: config.auto_discover, baseDir: loaded.baseDir, env: manifestEnv });
     registry = loadedAgents.registry;
     for (const warning of loadedAgents.result.warnings) logger.warn(formatIssue(warning));
   } catch (error) {
@@ -107,11 +131,6 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     problems.push(...error.issues);
     registry = new AgentRegistry([]);
   }
-
-  const now = options.now;
-  const source = loaded.file ?? 'config';
-  // Opened once: provider keys, the metrics token and admin keys may all be `vault:` references.
-  const vault = openConfiguredVault(config, env, source);
   // Before the providers: the collector must hear the events the provider factory dispatches.
   const observability = createObservability({ config, logger, events, agents: registry.list().map((agent) => agent.name), ...(now ? { now } : {}) });
   // Every credential the HTTP API accepts: client keys, admin keys, the metrics token.
@@ -122,6 +141,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     config, env, logger, events, source, vault,
     // Innermost, around the bare adapter: each retry and each fallback is its own span.
     decorateAdapter: observability.decorateProvider,
+    secrets,
     ...(now ? { now } : {}),
   });
   problems.push(...providers.issues);
@@ -129,6 +149,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
 
   const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, providers.compose);
   problems.push(...resolution.errors);
+  observability.modelsConfigured([...resolution.routes.values()].flatMap((route) => [route.primary, ...route.fallbacks]));
   for (const warning of resolution.warnings) logger.warn(formatIssue(warning));
 
   if (problems.length > 0) {
@@ -148,7 +169,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   if (cache) closers.push(() => cache.close());
   return assembleGateway({
     config, logger, events, observability, registry, executor, runner: cache ?? executor, providers, routes: resolution.routes, closers,
-    auth: auth.authenticator, rateLimiter, cache, redis,
+    auth: auth.authenticator, rateLimiter, cache, redis, secrets,
   });
 }
 
@@ -173,10 +194,11 @@ interface GatewayParts {
   readonly rateLimiter: RateLimiter | undefined;
   readonly cache: CachedAgentExecutor | undefined;
   readonly redis: RedisConnection | undefined;
+  readonly secrets: SecretRedactor;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, observability, registry, executor, runner, providers, routes, closers, auth, rateLimiter, cache, redis } = parts;
+  const { config, logger, events, observability, registry, executor, runner, providers, routes, closers, auth, rateLimiter, cache, redis, secrets } = parts;
   const { catalog, circuits, audit } = providers;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
@@ -213,6 +235,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
     catalog,
     circuits,
     audit,
+    secrets,
     routes,
     readinessProbes,
     auth,

@@ -55,6 +55,8 @@ const provider = mapping({
   max_retries: withDefault(integer(0), 2),
   allow_insecure_http: withDefault(flag, false),
   max_connections: withDefault(integer(1), 64),
+  // Larger answers (JSON, or a whole stream) fail the attempt; never more is held in memory.
+  max_response_bytes: withDefault(byteSize, 33_554_432),
   circuit_breaker: circuitBreaker,
 });
 
@@ -78,6 +80,11 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
   default_temperature: withDefault({ type: 'number', minimum: 0, maximum: 2 }, 0.7),
   default_max_tokens: withDefault(integer(1), 1024),
   manifest_paths: withDefault({ type: 'array', items: text }, ['agents']),
+  // What `${VAR}` in a manifest's llm block may read: names, or patterns with `*`.
+  manifest_env: withDefault(
+    { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z_*][A-Za-z0-9_*]*$', expected: 'a variable name or a pattern such as OSSA_LLM_*' } },
+    ['OSSA_LLM_*', 'LLM_*'],
+  ),
   auto_discover: withDefault(flag, true),
   server: section({
     host: withDefault(text, '127.0.0.1'),
@@ -87,6 +94,13 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     shutdown_timeout: withDefault(positive, 10),
     shutdown_delay: withDefault({ type: 'number', minimum: 0 }, 0),
     trust_proxy: withDefault(flag, false),
+    // Seconds. A client that is slower is cut off (408, or the socket closed), so slow or idle
+    // connections cannot pile up.
+    headers_timeout: withDefault(positive, 10),
+    body_timeout: withDefault(positive, 10),
+    request_timeout: withDefault(positive, 30),
+    keep_alive_timeout: withDefault(positive, 5),
+    max_connections: withDefault(integer(1), 4096),
   }),
   redis: section({
     url: text,

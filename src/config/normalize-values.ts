@@ -18,14 +18,16 @@ const FILE_PATHS: readonly (readonly string[])[] = [
 ];
 
 /**
- * After validation, in place: sizes become byte counts, relative paths (`manifest_paths`
+ * After validation, in place: sizes (also `providers.*.max_response_bytes`) become byte counts, relative paths (`manifest_paths`
  * entries, `cache.path`, `security.audit.path`, `security.secrets.*`) become absolute against
  * `baseDir` (the config file's directory), and `key_sha256` digests become lower case.
  * Values that failed validation are left alone.
  */
 export function normalizeValues(tree: Record<string, unknown>, baseDir: string): void {
-  for (const keys of BYTE_SIZE_PATHS) {
-    update(tree, keys, (value) => (typeof value === 'string' ? (byteSize(value) ?? value) : value));
+  const bytes = (value: unknown): unknown => (typeof value === 'string' ? (byteSize(value) ?? value) : value);
+  for (const keys of BYTE_SIZE_PATHS) update(tree, keys, bytes);
+  if (isRecord(tree['providers'])) {
+    for (const provider of Object.keys(tree['providers'])) update(tree, ['providers', provider, 'max_response_bytes'], bytes);
   }
   const absolute = (value: unknown): unknown => (typeof value === 'string' ? path.resolve(baseDir, value) : value);
   for (const keys of FILE_PATHS) update(tree, keys, absolute);

@@ -17,6 +17,12 @@ export interface OssaConfig {
   manifest_paths: string[];
   /** Find `*.ossa.yaml|yml|json` in directories of `manifest_paths` (recursively). */
   auto_discover: boolean;
+  /**
+   * The environment variables `${VAR}` in a manifest's llm block may read: names or patterns
+   * with `*` (default `OSSA_LLM_*`, `LLM_*`). A variable the config reads a secret from is
+   * never readable; see `manifestEnvironment`.
+   */
+  manifest_env: string[];
   server: ServerConfig;
   redis: RedisConfig;
   providers: Record<string, ProviderConfig>;
@@ -43,6 +49,16 @@ export interface ServerConfig {
   shutdown_delay: number;
   /** Trust X-Forwarded-For for the client IP. */
   trust_proxy: boolean;
+  /** Seconds to receive a request's headers (from the connection or the previous answer); then 408 and close. */
+  headers_timeout: number;
+  /** Seconds the request body may pause between two chunks; then the socket is closed. */
+  body_timeout: number;
+  /** Seconds to receive a whole request, headers and body; then 408 and close. */
+  request_timeout: number;
+  /** Seconds an idle keep-alive connection stays open after an answer. */
+  keep_alive_timeout: number;
+  /** Open client connections at most; more are closed on arrival. */
+  max_connections: number;
 }
 
 export interface RedisConfig {
@@ -64,6 +80,8 @@ export interface ProviderConfig {
   allow_insecure_http: boolean;
   /** Upstream connections kept open per provider. */
   max_connections: number;
+  /** Largest upstream answer in bytes (JSON, or a whole stream); a larger one fails the attempt, not retried. */
+  max_response_bytes: number;
   circuit_breaker: CircuitBreakerConfig;
 }
 

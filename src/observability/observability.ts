@@ -3,7 +3,7 @@ import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { Provider } from '../providers/provider.js';
 import { GATEWAY_VERSION } from './gateway-version.js';
-import { LabelGuard } from './label-guard.js';
+import { LabelGuard, type ConfiguredModel } from './label-guard.js';
 import { MetricsCollector, type BreakerReading } from './metrics/metrics-collector.js';
 import { LiveStatus } from './status/live-status.js';
 import { upstreamAddress } from './tracing/genai-attributes.js';
@@ -25,6 +25,8 @@ export interface Observability {
   decorateProvider(adapter: Provider, name: string, config: ProviderConfig): Provider;
   /** Called once the providers are built: breaker gauges start at "closed" for each, and their failure counts are read at scrape time. */
   providersBuilt(breakers: ReadonlyMap<string, BreakerReading>): void;
+  /** Called once the agents' routes are resolved: only these models (and dated snapshots of them) become `model` labels. */
+  modelsConfigured(models: Iterable<ConfiguredModel>): void;
   /** Unsubscribes and flushes the trace export. */
   close(): Promise<void>;
 }
@@ -77,6 +79,9 @@ export function createObservability(options: ObservabilityOptions): Observabilit
     },
     providersBuilt(breakers) {
       collector?.initBreakers(breakers);
+    },
+    modelsConfigured(models) {
+      guard.configureModels(models);
     },
     async close() {
       for (const off of unsubscribe) off?.();

@@ -7,6 +7,8 @@ import type { SourceIssue } from '../config/source-issue.js';
 import type { RouteComposer } from '../executor/agent-route.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { ProviderCatalog } from '../providers/provider-catalog.js';
+import { collectConfigSecrets } from '../secrets/collect-config-secrets.js';
+import type { KnownSecrets } from '../secrets/known-secrets.js';
 import { openConfiguredVault, type ConfiguredVault } from '../secrets/open-configured-vault.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { circuitChecks, type CircuitCheck } from './circuit-checks.js';
@@ -27,6 +29,11 @@ export interface ProviderLayerOptions {
   readonly vault?: ConfiguredVault;
   /** Wraps each bare adapter, inside the audit and breaker decorators (tracing uses it). */
   readonly decorateAdapter?: AdapterDecorator;
+  /**
+   * The gateway's secrets: every upstream answer is redacted against them, and a SIGHUP reload
+   * adds the keys it reads (absent: no redaction layer).
+   */
+  readonly secrets?: KnownSecrets;
 }
 
 /** Everything between the executor and the upstreams, built from the config. */
@@ -59,7 +66,7 @@ export interface ProviderLayer {
  * const routes = resolveAgentRoutes(agents, config, layer.catalog, layer.compose);
  */
 export function createProviderLayer(options: ProviderLayerOptions): ProviderLayer {
-  const { config, env, logger, events, source, now, decorateAdapter } = options;
+  const { config, env, logger, events, source, now, decorateAdapter, secrets } = options;
   const vault = options.vault ?? openConfiguredVault(config, env, source);
   const audit = createAuditLog(config.security, { events, logger });
   const built = new SecureProviderFactory({
@@ -67,6 +74,7 @@ export function createProviderLayer(options: ProviderLayerOptions): ProviderLaye
     ...(vault.vault ? { vault: vault.vault } : {}),
     ...(now ? { now } : {}),
     ...(decorateAdapter ? { decorateAdapter } : {}),
+    ...(secrets ? { secrets } : {}),
   }).build();
   return {
     catalog: built.catalog,
@@ -78,7 +86,11 @@ export function createProviderLayer(options: ProviderLayerOptions): ProviderLaye
     readinessChecks: () => circuitChecks(built.circuits),
     reloadSecrets: () => {
       const reopened = openConfiguredVault(config, env, source);
-      if (reopened.issues.length === 0) return built.rotateKeys(reopened.vault);
+      if (reopened.issues.length === 0) {
+        // Learnt before the new keys are used, so no answer can echo one unredacted.
+        secrets?.add(collectConfigSecrets(config, env, reopened).values);
+        return built.rotateKeys(reopened.vault);
+      }
       const kept = reopened.issues.map((issue) => `keeping every key: ${issue.message}`);
       for (const problem of kept) logger.error(problem);
       return { rotated: [], problems: kept };

@@ -9,7 +9,9 @@ import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { createAdapter, type ClosableProvider } from '../providers/create-adapter.js';
 import type { ProviderCatalog, ProviderEntry } from '../providers/provider-catalog.js';
 import type { Provider } from '../providers/provider.js';
+import type { SecretRedactor } from '../secrets/known-secrets.js';
 import type { SecretVaultReader } from '../secrets/resolve-secret.js';
+import { SecretRedactingProvider } from '../secrets/secret-redacting-provider.js';
 import type { Sleep } from './abortable-sleep.js';
 import { isLoopbackUrl } from './api-key-checks.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -40,6 +42,11 @@ export interface SecureProviderFactoryOptions {
   readonly sleep?: Sleep;
   /** Applied to every adapter, innermost: it sees each retry and each fallback attempt. */
   readonly decorateAdapter?: AdapterDecorator;
+  /**
+   * The gateway's own secrets: every answer and error of an adapter is checked against them
+   * (`SecretRedactingProvider`, right around the adapter, inside every other layer).
+   */
+  readonly secrets?: SecretRedactor;
 }
 
 export interface BuiltProviders {
@@ -79,7 +86,8 @@ interface RotatableKey {
 
 /**
  * Builds each configured provider once, after checking what could leak or fail later, and
- * wraps it: `CircuitBreakerProvider` -> `AuditLoggingProvider` -> adapter, so every real
+ * wraps it: `CircuitBreakerProvider` -> `AuditLoggingProvider` -> (tracing) ->
+ * `SecretRedactingProvider` -> adapter, so every real
  * upstream attempt (each retry, each fallback) is audited and counted by one breaker per
  * provider, shared by all agents.
  *
@@ -144,7 +152,9 @@ export class SecureProviderFactory {
         rotatable.push({ name, config: providerConfig, provider: replaceable, digest: digest(key.secret.reveal()) });
         adapter = replaceable;
       }
-      const inner = this.options.decorateAdapter ? this.options.decorateAdapter(adapter, name, providerConfig) : adapter;
+      // The boundary: nothing an upstream sends reaches tracing, audit or the breaker unchecked.
+      const checked: Provider = this.options.secrets ? new SecretRedactingProvider(adapter, this.options.secrets) : adapter;
+      const inner = this.options.decorateAdapter ? this.options.decorateAdapter(checked, name, providerConfig) : checked;
       const provider = this.#decorate(inner, name, providerConfig, circuits);
       catalog.set(name, { name, type: providerConfig.type, config: providerConfig, provider, ...(key.secret ? { keyOrigin: key.secret.origin } : {}) });
     }

@@ -14,6 +14,11 @@ export interface ConfiguredVault {
   /** Where `vault:` is used (key paths), empty when the config uses no vault. */
   readonly references: readonly string[];
   readonly issues: SourceIssue[];
+  /**
+   * The private key that opened the vault and every value in it: secrets the gateway now holds,
+   * which `KnownSecrets` must redact wherever they would leave (empty without a vault).
+   */
+  readonly revealed: readonly string[];
 }
 
 /**
@@ -25,9 +30,9 @@ export interface ConfiguredVault {
  */
 export function openConfiguredVault(config: OssaConfig, env: Environment, source = 'config'): ConfiguredVault {
   const references = vaultReferences(config);
-  if (references.length === 0) return { references, issues: [] };
+  if (references.length === 0) return { references, issues: [], revealed: [] };
   const vault = SecretsVault.at(config.security.secrets.vault_dir, config.env);
-  const issue = (message: string): ConfiguredVault => ({ references, issues: [{ file: source, path: 'security.secrets', message }] });
+  const issue = (message: string): ConfiguredVault => ({ references, issues: [{ file: source, path: 'security.secrets', message }], revealed: [] });
   const key = decryptKey(config, env, vault);
   if (key === undefined) {
     return issue(
@@ -37,7 +42,9 @@ export function openConfiguredVault(config: OssaConfig, env: Environment, source
   }
   if ('problem' in key) return issue(key.problem);
   try {
-    return { vault: vault.unlock(key.value), references, issues: [] };
+    const reader = vault.unlock(key.value);
+    const values = reader.names.map((name) => reader.get(name)).filter((value): value is string => value !== undefined);
+    return { vault: reader, references, issues: [], revealed: [key.value.trim(), ...values] };
   } catch (error) {
     if (error instanceof VaultError) return issue(`the vault of env "${config.env}" cannot be opened with the key from ${key.origin}: ${error.message}`);
     throw error;

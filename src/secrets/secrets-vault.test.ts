@@ -127,7 +127,7 @@ describe('openConfiguredVault (at gateway start)', () => {
 
   it('needs no vault and no key when the config references none', () => {
     const { config: plain } = normalizeConfig({ providers: { anthropic: { api_key: '${ANTHROPIC_API_KEY}' } } }, { env: {} });
-    expect(openConfiguredVault(plain, {})).toEqual({ references: [], issues: [] });
+    expect(openConfiguredVault(plain, {})).toEqual({ references: [], issues: [], revealed: [] });
   });
 
   it('opens with OSSA_SECRETS_DECRYPT_KEY', () => {
@@ -136,6 +136,8 @@ describe('openConfiguredVault (at gateway start)', () => {
     const opened = openConfiguredVault(config(root), { OSSA_SECRETS_DECRYPT_KEY: keys.privateKey });
     expect(opened.issues).toEqual([]);
     expect(opened.vault!.get('ANTHROPIC_API_KEY')).toBe(VALUE);
+    // What it revealed is what the gateway must redact: the private key and every value.
+    expect(opened.revealed).toEqual([keys.privateKey.trim(), VALUE]);
   });
 
   it('falls back to the vault\'s private key file, or security.secrets.decrypt_key_file', () => {

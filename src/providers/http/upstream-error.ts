@@ -75,6 +75,26 @@ export function invalidResponse(provider: string, what: string, cause?: unknown)
 }
 
 /**
+ * A 2xx answer larger than `providers.<name>.max_response_bytes`: not retried (the same call
+ * would bring the same answer), the body is dropped where it stands.
+ */
+export function responseTooLarge(provider: string, limit: number): ProviderError {
+  return new ProviderError(`${provider}: the answer is larger than ${formatBytes(limit)} (providers.${provider}.max_response_bytes); it was dropped`, {
+    provider,
+    kind: 'invalid_response',
+    retryable: false,
+  });
+}
+
+/** `32 MiB`, `64 KiB`, `1500 bytes`: a limit as the config would write it. */
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+/**
  * Classifies an error from the HTTP client. `bodyStarted` is true once a 2xx status line
  * arrived: a connection lost after that is a truncated response, not an unreachable upstream.
  */
