@@ -16,6 +16,7 @@ export function createAdapter(name: string, config: ProviderConfig, apiKey: stri
     name,
     timeoutMs,
     maxConnections: config.max_connections,
+    maxResponseBytes: config.max_response_bytes,
     ...(config.base_url !== undefined ? { baseUrl: config.base_url } : {}),
   };
   switch (config.type) {
