@@ -14,6 +14,7 @@ import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } fro
 import { resolveAgentRoutes, type AgentRoute } from './executor/agent-route.js';
 import type { AgentStreamEvent } from './executor/agent-stream-event.js';
 import { EventDispatcher } from './events/event-dispatcher.js';
+import { AuthThrottle } from './http/auth/auth-throttle.js';
 import { Authenticator } from './http/auth/authenticator.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
@@ -21,6 +22,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
+import { RedisRateLimitStore } from './rate-limit/redis-rate-limit-store.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { openSharedRedis } from './redis/open-shared-redis.js';
 import type { RedisConnection } from './redis/redis-connection.js';
@@ -111,6 +113,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const source = loaded.file ?? 'config';
   // Opened once: provider keys, the metrics token and admin keys may all be `vault:` references.
   const vault = openConfiguredVault(config, env, source);
+  for (const warning of vault.warnings) logger.warn(formatIssue(warning));
   // Every secret the gateway holds, so nothing an upstream echoes of one gets past the adapter.
   const configSecrets = collectConfigSecrets(config, env, vault);
   const secrets = new KnownSecrets(configSecrets.values);
@@ -133,8 +136,10 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   }
   // Before the providers: the collector must hear the events the provider factory dispatches.
   const observability = createObservability({ config, logger, events, agents: registry.list().map((agent) => agent.name), ...(now ? { now } : {}) });
-  // Every credential the HTTP API accepts: client keys, admin keys, the metrics token.
-  const auth = Authenticator.fromConfig(config, env, { source, logger, ...(vault.vault ? { vault: vault.vault } : {}) });
+  // Every credential the HTTP API accepts: client keys, admin keys, the metrics token; wrong
+  // ones are counted per address and per kind, and guessers throttled.
+  const authThrottle = new AuthThrottle({ config: config.security.auth_throttle, events, logger, ...(now ? { now } : {}) });
+  const auth = Authenticator.fromConfig(config, env, { source, logger, throttle: authThrottle, ...(vault.vault ? { vault: vault.vault } : {}) });
   problems.push(...auth.errors);
 
   const providers = createProviderLayer({
@@ -164,6 +169,10 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const closers: (() => Promise<void> | void)[] = [() => observability.close(), () => providers.close()];
   const redis = await openSharedRedis(config, logger);
   if (redis) closers.push(() => redis.close());
+  // Failed authentication is counted where the rate limiter counts: shared by every process on Redis.
+  if (redis && config.rate_limit.storage === 'redis') {
+    authThrottle.shareThrough(new RedisRateLimitStore({ client: redis.client, keyPrefix: redis.keyPrefix, commandTimeoutMs: redis.commandTimeoutMs }));
+  }
   const rateLimiter = createRateLimiter(config, { events, logger, ...(redis ? { redis } : {}) });
   const cache = createResponseCache(config, { inner: executor, routes: resolution.routes, events, logger, ...(redis ? { redis } : {}) });
   if (cache) closers.push(() => cache.close());

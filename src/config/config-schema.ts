@@ -145,6 +145,12 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     clients: withDefault({ type: 'array', items: client }, []),
     admin_keys: withDefault({ type: 'array', items: secretText }, []),
     trust_user_header: withDefault(flag, false),
+    // Failed authentication: per source address, and per kind of credential from anywhere.
+    auth_throttle: section({
+      enabled: withDefault(flag, true),
+      per_address: withDefault(bucket, { limit: 10, interval: '1 minute' }),
+      per_credential: withDefault(bucket, { limit: 100, interval: '1 minute' }),
+    }),
     secrets: section({
       vault_dir: withDefault(text, 'config/secrets'),
       decrypt_key_file: text,

@@ -101,6 +101,7 @@ describe('defaults', () => {
         clients: [],
         admin_keys: [],
         trust_user_header: false,
+        auth_throttle: { enabled: true, per_address: { limit: 10, interval: '1 minute' }, per_credential: { limit: 100, interval: '1 minute' } },
         secrets: { vault_dir: path.join(dir, 'config/secrets') },
       },
       observability: { log_level: 'info', metrics: true, service_name: 'ossa-gateway' },
@@ -292,6 +293,7 @@ ossa:
       ],
       admin_keys: ['${ADMIN_KEY}', 'file:/run/secrets/admin'],
       trust_user_header: true,
+      auth_throttle: { enabled: true, per_address: { limit: 10, interval: '1 minute' }, per_credential: { limit: 100, interval: '1 minute' } },
       secrets: { vault_dir: path.join(dir, 'secrets'), decrypt_key_file: path.join(dir, 'keys/decrypt.key') },
     });
     expect(config.observability).toEqual({

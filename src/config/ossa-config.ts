@@ -155,7 +155,24 @@ export interface SecurityConfig {
   clients: ClientConfig[];
   admin_keys: string[];
   trust_user_header: boolean;
+  auth_throttle: AuthThrottleConfig;
   secrets: { vault_dir: string; decrypt_key_file?: string };
+}
+
+/**
+ * Throttling of failed authentication (client keys, admin keys, the metrics token): each
+ * failure takes a token from its source address's bucket and from its credential kind's
+ * bucket; an empty bucket answers 429 without checking the key. Stored as `rate_limit.storage`.
+ */
+export interface AuthThrottleConfig {
+  enabled: boolean;
+  /** Failures one address may make (default 10 per minute); then its requests with a key get 429, unchecked. */
+  per_address: RateLimitBucketConfig;
+  /**
+   * Failures for one kind of key from every address together (default 100 per minute); then
+   * only addresses that used such a key successfully before are still checked.
+   */
+  per_credential: RateLimitBucketConfig;
 }
 
 export interface ObservabilityConfig {

@@ -16,6 +16,7 @@ import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
 import { registerRequestObservability } from './request-observability.js';
+import { applyConnectionLimits, connectionTimeouts } from './connection-limits.js';
 
 /**
  * Request validation that rejects rather than repairs: unknown fields are an error (not
@@ -55,10 +56,15 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   registerStatusRoutes(app, gateway);
 };
 
-/** The standalone HTTP server: Fastify with request ids, body limit, and problem+json everywhere. */
+/**
+ * The standalone HTTP server: Fastify with request ids, body limit, and problem+json everywhere,
+ * bounded in time and connections against clients that never finish (`server.*`, see
+ * `applyConnectionLimits`).
+ */
 export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyInstance> {
   const { server } = gateway.config;
   const app = Fastify({
+    ...connectionTimeouts(server),
     loggerInstance: gateway.logger as FastifyBaseLogger,
     // Our own onResponse line replaces Fastify's two per request; every line carries request_id.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
@@ -87,9 +93,11 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     }
     done();
   });
-  app.addHook('onSend', (_request, reply, _payload, done) => {
+  app.addHook('onSend', (request, reply, _payload, done) => {
     // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
-    if (gateway.draining) reply.header('connection', 'close');
+    // An answer given before the body was read (401, 413, ...) ends the connection too: Node
+    // would otherwise read and discard the rest of the body, however slowly it comes.
+    if (gateway.draining || !request.raw.complete) reply.header('connection', 'close');
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -103,6 +111,7 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, () => []));
+  applyConnectionLimits(app, gateway);
   await app.register(ossaGatewayPlugin, { gateway });
   return app;
 }
