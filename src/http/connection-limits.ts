@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerOptions } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config/ossa-config.js';
 import { ThrottledWarning } from '../observability/throttled-warning.js';
@@ -56,8 +56,8 @@ export function applyConnectionLimits(app: FastifyInstance, gateway: GatewayServ
   });
   const slowBodies = new ThrottledWarning(gateway.logger);
   const bodyTimeoutMs = Math.round(server.body_timeout * 1000);
-  app.addHook('onRequest', (request, _reply, done) => {
-    watchBody(request.raw, bodyTimeoutMs, () => {
+  app.addHook('onRequest', (request, reply, done) => {
+    watchBody(request.raw, reply.raw, bodyTimeoutMs, () => {
       gateway.events.dispatch({ type: 'server.connection_dropped', reason: 'body_timeout' });
       slowBodies.warn({ request_id: request.id, body_timeout_s: server.body_timeout }, `request body paused longer than server.body_timeout (${server.body_timeout} s): connection closed`);
     });
@@ -65,22 +65,30 @@ export function applyConnectionLimits(app: FastifyInstance, gateway: GatewayServ
   });
 }
 
+/** True while a request has a body (`Content-Length` above 0, or chunked) that has not all arrived. */
+export function bodyPending(request: IncomingMessage): boolean {
+  if (request.complete) return false;
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /**
  * Arms the socket's idle timer while a request body is still arriving; Node closes a socket
  * whose timer fires during a request (nobody handles its `timeout`). Disarmed once the body is
- * complete, so a slow upstream answer is not cut.
+ * complete, so a slow upstream answer is not cut, and never after the answer, whose end set
+ * the keep-alive timer on the same socket.
  */
-function watchBody(request: IncomingMessage, timeoutMs: number, onTimeout: () => void): void {
+function watchBody(request: IncomingMessage, response: ServerResponse, timeoutMs: number, onTimeout: () => void): void {
   const socket = request.socket as Partial<IncomingMessage['socket']> | undefined;
   // `app.inject()` requests have no real socket: nothing to time out.
-  if (request.complete || typeof socket?.setTimeout !== 'function' || typeof socket.once !== 'function' || typeof socket.off !== 'function') return;
+  if (!bodyPending(request) || typeof socket?.setTimeout !== 'function' || typeof socket.once !== 'function' || typeof socket.off !== 'function') return;
   socket.setTimeout(timeoutMs);
   socket.once('timeout', onTimeout);
   const disarm = (): void => {
     request.off('end', disarm);
     request.off('close', disarm);
     socket.off!('timeout', onTimeout);
-    socket.setTimeout!(0);
+    if (!response.writableFinished) socket.setTimeout!(0);
   };
   request.on('end', disarm);
   request.on('close', disarm);

@@ -16,7 +16,7 @@ import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
 import { registerRequestObservability } from './request-observability.js';
-import { applyConnectionLimits, connectionTimeouts } from './connection-limits.js';
+import { applyConnectionLimits, bodyPending, connectionTimeouts } from './connection-limits.js';
 
 /**
  * Request validation that rejects rather than repairs: unknown fields are an error (not
@@ -97,7 +97,7 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
     // An answer given before the body was read (401, 413, ...) ends the connection too: Node
     // would otherwise read and discard the rest of the body, however slowly it comes.
-    if (gateway.draining || !request.raw.complete) reply.header('connection', 'close');
+    if (gateway.draining || bodyPending(request.raw)) reply.header('connection', 'close');
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
