@@ -22,6 +22,8 @@ export interface RecordedRequest {
   finished: boolean;
   /** True while the answer is held by `pauseAfterDeltas`, until `resume()`. */
   paused: boolean;
+  /** Body bytes a `flood` answer managed to write before it ended or the client hung up. */
+  bytesSent: number;
 }
 
 /** The deterministic answer; by default the dialect's echo of the request. */
@@ -66,6 +68,12 @@ export type MockBehaviour = { readonly delayMs?: number } & (
   | ({ readonly kind: 'truncate'; readonly afterDeltas?: number; readonly graceful?: boolean } & ReplyOptions)
   | ({ readonly kind: 'stream-error'; readonly afterDeltas?: number; readonly type?: string } & ReplyOptions)
   | { readonly kind: 'raw'; readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body: string }
+  /**
+   * A 2xx answer of `bytes` (a JSON message whose text is that long, or that many bytes of SSE
+   * text deltas), written piece by piece as the socket drains, never held whole: the hostile
+   * upstream of the size bound. `declared`: with a Content-Length (JSON only).
+   */
+  | { readonly kind: 'flood'; readonly bytes: number; readonly declared?: boolean }
 );
 
 /** What a wire format contributes: paths, bodies and SSE frames (each ending in a blank line). */
@@ -194,6 +202,7 @@ export class MockUpstreamServer {
       aborted: false,
       finished: false,
       paused: false,
+      bytesSent: 0,
     };
     let closing = false;
     res.on('close', () => {
@@ -255,6 +264,8 @@ export class MockUpstreamServer {
       }
       case 'raw':
         return reply.raw(behaviour.status, behaviour.headers ?? {}, behaviour.body);
+      case 'flood':
+        return reply.pour(floodPieces(dialect, record, streaming, behaviour.bytes), streaming, streaming ? undefined : behaviour.declared ? behaviour.bytes : undefined, record);
       default: {
         const unreachable: never = behaviour;
         return unreachable;
@@ -306,6 +317,19 @@ class Replier {
     this.res.socket?.destroy();
   }
 
+  /** Writes `pieces` as one 200 answer, waiting for the socket to drain, stopping when the client is gone. */
+  async pour(pieces: Iterable<string>, streaming: boolean, contentLength: number | undefined, record: RecordedRequest): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': streaming ? 'text/event-stream; charset=utf-8' : 'application/json' };
+    if (contentLength !== undefined) headers['content-length'] = String(contentLength);
+    this.res.writeHead(200, headers);
+    for (const piece of pieces) {
+      if (this.gone) return;
+      record.bytesSent += piece.length;
+      if (!this.res.write(piece)) await new Promise((resolve) => { this.res.once('drain', resolve); this.res.once('close', resolve); });
+    }
+    if (!this.gone) this.res.end();
+  }
+
   /** Promises a full body (content-length), sends half of it, then closes. */
   truncatedJson(body: string, graceful = false): void {
     this.res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
@@ -329,6 +353,24 @@ class Replier {
     if (ending === 'destroy') return this.destroy();
     this.res.end();
   }
+}
+
+/** The pieces of a `flood` answer of about `bytes`: a JSON message with a huge text, or SSE frames of text deltas. */
+function* floodPieces(dialect: MockDialect, record: RecordedRequest, streaming: boolean, bytes: number): Generator<string, void, undefined> {
+  if (streaming) {
+    const { head, deltas, tail } = dialect.replyFrames(record, { text: 'x'.repeat(1000) });
+    yield* head;
+    for (let sent = 0; sent < bytes; sent += deltas[0]!.length) yield deltas[0]!;
+    yield* tail;
+    return;
+  }
+  const marker = 'FLOOD-MARKER';
+  const [before, after] = JSON.stringify(dialect.replyJson(record, { text: marker })).split(marker) as [string, string];
+  const fill = bytes - before.length - after.length;
+  yield before;
+  const piece = 'x'.repeat(64 * 1024);
+  for (let sent = 0; sent < fill; sent += piece.length) yield fill - sent >= piece.length ? piece : piece.slice(0, fill - sent);
+  yield after;
 }
 
 function flatten(frames: { head: string[]; deltas: string[]; tail: string[] }): string[] {
