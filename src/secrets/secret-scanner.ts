@@ -24,7 +24,7 @@ interface Span {
 /**
  * One Aho-Corasick automaton over every secret the gateway holds, compiled to a dense
  * transition table: one pass over a text finds every occurrence of any of them, whatever
- * their number, at one table lookup per character. Matching is exact, ASCII case-insensitive,
+ * their number, at two table lookups per character. Matching is exact, ASCII case-insensitive,
  * and treats `-` and `_` as one character, so an upstream that echoes `sk_ant_API03_...` for
  * `sk-ant-api03-...` is caught too (the fold costs nothing: both cases map to one symbol).
  *
@@ -41,20 +41,22 @@ export class SecretScanner {
   readonly #other: ReadonlyMap<number, number>;
   /** Symbols per state (the alphabet plus the symbol 0). */
   readonly #width: number;
-  /** `#next[state * width + symbol]`: the state after reading the symbol. */
-  readonly #next: Int32Array;
-  /** Length of the longest secret that ends in this state (0: none). */
-  readonly #match: Int32Array;
-  /** Characters of the current partial match: the tail a stream must hold back. */
+  /**
+   * One row of `width` cells per state; a state is the offset of its row. `#table[state + symbol]`
+   * is the next state; cell 0 of a row (symbol 0 always leads to the root, so it is free)
+   * holds the length of the longest secret ending in that state, 0 for none: one array, one
+   * lookup for both per character.
+   */
+  readonly #table: Int32Array;
+  /** Characters of the current partial match, by state index: the tail a stream must hold back. */
   readonly #depth: Int32Array;
 
-  private constructor(parts: { size: number; ascii: Uint16Array; other: Map<number, number>; width: number; next: Int32Array; match: Int32Array; depth: Int32Array }) {
+  private constructor(parts: { size: number; ascii: Uint16Array; other: Map<number, number>; width: number; table: Int32Array; depth: Int32Array }) {
     this.size = parts.size;
     this.#ascii = parts.ascii;
     this.#other = parts.other;
     this.#width = parts.width;
-    this.#next = parts.next;
-    this.#match = parts.match;
+    this.#table = parts.table;
     this.#depth = parts.depth;
   }
 
@@ -133,16 +135,24 @@ export class SecretScanner {
         }
       }
     }
-    return new SecretScanner({ size: seen.size, ascii, other, width, next, match, depth: Int32Array.from(depth) });
+    // Rows addressed by offset, the match length in each row's free cell 0.
+    const table = new Int32Array(states * width);
+    for (let state = 0; state < states; state++) {
+      const row = state * width;
+      table[row] = match[state]!;
+      for (let symbol = 1; symbol < width; symbol++) table[row + symbol] = next[row + symbol]! * width;
+    }
+    return new SecretScanner({ size: seen.size, ascii, other, width, table, depth: Int32Array.from(depth) });
   }
 
   /** True when `text` holds a known secret (in any case, with `-` and `_` exchanged). */
   contains(text: string): boolean {
     if (this.size === 0) return false;
+    const table = this.#table;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       state = this.#step(state, text.charCodeAt(i));
-      if (this.#match[state]! > 0) return true;
+      if (table[state]! > 0) return true;
     }
     return false;
   }
@@ -157,15 +167,22 @@ export class SecretScanner {
   /** A redactor for a text that arrives in pieces (see `StreamRedactor`). */
   stream(): StreamRedactor {
     if (this.size === 0) return PASS_THROUGH;
-    return new ScannerStream((text, from, state, spans) => this.#scan(text, from, state, spans), (state) => this.#depth[state]!);
+    return new ScannerStream((text, from, state, spans) => this.#scan(text, from, state, spans), (state) => this.#depth[state / this.#width]!);
   }
 
   /** Scans `text` from `from` in `state`; spans are merged into `spans` (sorted, disjoint). */
   #scan(text: string, from: number, state: number, spans: Span[]): { state: number; spans: Span[] } {
-    const match = this.#match;
-    for (let i = from; i < text.length; i++) {
-      state = this.#step(state, text.charCodeAt(i));
-      const length = match[state]!;
+    // The hot loop: locals, no calls, one typed-array lookup for the symbol and one for the state.
+    const table = this.#table;
+    const ascii = this.#ascii;
+    const other = this.#other;
+    const end = text.length;
+    for (let i = from; i < end; i++) {
+      const code = text.charCodeAt(i);
+      const symbol = code < 128 ? ascii[code]! : other.size === 0 ? 0 : (other.get(fold(code)) ?? 0);
+      // Symbol 0 (a character in no secret) leads back to the root from every state.
+      state = symbol === 0 ? 0 : table[state + symbol]!;
+      const length = table[state]!;
       if (length > 0) addSpan(spans, i - length + 1, i);
     }
     return { state, spans };
@@ -173,8 +190,7 @@ export class SecretScanner {
 
   #step(state: number, code: number): number {
     const symbol = code < 128 ? this.#ascii[code]! : (this.#other.get(fold(code)) ?? 0);
-    // Symbol 0 (a character in no secret) leads back to the root from every state.
-    return symbol === 0 ? 0 : this.#next[state * this.#width + symbol]!;
+    return symbol === 0 ? 0 : this.#table[state + symbol]!;
   }
 }
 
