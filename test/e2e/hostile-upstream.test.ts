@@ -115,11 +115,16 @@ describe('a hostile upstream, against `ossa-gateway serve`', () => {
     expect(anthropic.requests.at(-1)!.headers['x-api-key']).toBe(KEYS.anthropic);
   });
 
-  it('redacts a case-folded key an upstream puts in its error, in the 502 a client gets', async () => {
+  it('keeps a case-folded key an upstream puts in its error out of the 502 a client gets', async () => {
+    // The key it was sent, folded: refused as an error code outright (it echoes what was sent).
     anthropic.fail({ status: 400, type: fold(KEYS.anthropic), message: `bad key ${KEYS.anthropic}` });
     const failed = await post('/v1/agents/support/execute', { input: 'hi' });
     expect(failed.status).toBe(502);
-    expect(JSON.parse(failed.text)).toMatchObject({ type: 'urn:ossa-gateway:problem:provider-error', detail: 'claude answered 400 Bad Request ([redacted])' });
+    expect(JSON.parse(failed.text)).toMatchObject({ type: 'urn:ossa-gateway:problem:provider-error', detail: 'claude answered 400 Bad Request' });
+    // A key of ours it was not sent (the client's), folded: passes as a code, then is redacted.
+    anthropic.fail({ status: 400, type: fold(KEYS.client) });
+    const json = await post('/v1/agents/support/execute', { input: 'hi' });
+    expect(JSON.parse(json.text)).toMatchObject({ status: 502, detail: 'claude answered 400 Bad Request ([redacted])' });
     anthropic.fail({ status: 400, type: fold(KEYS.client) });
     const streamed = await post('/v1/agents/support/execute', { input: 'hi', stream: true });
     expect(JSON.parse(streamed.text)).toMatchObject({ status: 502, detail: 'claude answered 400 Bad Request ([redacted])' });
