@@ -33,6 +33,8 @@ const names: SchemaObject = { type: 'array', items: text, uniqueItems: true };
 /** A key or a reference to one: a mistake in it is reported without quoting the value. */
 const secretText: SchemaObject = { ...text, secret: true };
 
+const cacheScope: SchemaObject = { type: 'string', enum: ['global', 'client', 'user'] };
+
 const bucket = mapping({ limit: integer(1), interval: duration }, ['limit', 'interval']);
 
 const circuitBreaker = section({
@@ -57,6 +59,7 @@ const provider = mapping({
   max_connections: withDefault(integer(1), 64),
   // Larger answers (JSON, or a whole stream) fail the attempt; never more is held in memory.
   max_response_bytes: withDefault(byteSize, 33_554_432),
+  max_tokens_param: { type: 'string', enum: ['max_tokens', 'max_completion_tokens'] },
   circuit_breaker: circuitBreaker,
 });
 
@@ -68,6 +71,8 @@ const client = mapping(
     key_sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', expected: '64 hexadecimal characters (a SHA-256 digest)', secret: true },
     rate_limit: mapping({ user: bucket }),
     agents: names,
+    // May send "cache": "refresh" / "bypass" (and Cache-Control: no-cache / no-store).
+    cache_control: withDefault(flag, false),
   },
   ['id'],
 );
@@ -93,7 +98,23 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     body_limit: withDefault(byteSize, 1_048_576),
     shutdown_timeout: withDefault(positive, 10),
     shutdown_delay: withDefault({ type: 'number', minimum: 0 }, 0),
-    trust_proxy: withDefault(flag, false),
+    // false, a hop count, or the trusted proxies' addresses and CIDRs (checked in config-checks.ts).
+    trust_proxy: withDefault(
+      { type: ['boolean', 'integer', 'array'], minimum: 0, items: text, expected: 'false, a number of proxy hops (e.g. 1), or a list of trusted proxy addresses and CIDRs' },
+      false,
+    ),
+    cors: mapping(
+      {
+        origins: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^(\\*|https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?)$', expected: 'an origin such as "https://app.example.com", "https://*.example.com" or "*"' },
+        },
+        max_age: withDefault(integer(0, 86_400), 600),
+      },
+      ['origins'],
+    ),
     // Seconds. A client that is slower is cut off (408, or the socket closed), so slow or idle
     // connections cannot pile up.
     headers_timeout: withDefault(positive, 10),
@@ -122,8 +143,10 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
     max_entries: withDefault(integer(1), 10_000),
     max_bytes: withDefault(byteSize, 67_108_864),
     path: withDefault(text, 'var/cache'),
+    // No default here: `client` when security.clients is configured, else `global` (normalize-values.ts).
+    scope: cacheScope,
   }),
-  agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0) }) }, {}),
+  agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0), cache_scope: cacheScope }) }, {}),
   security: section({
     audit_logging: withDefault(flag, true),
     audit: section({

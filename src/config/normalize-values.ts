@@ -20,10 +20,15 @@ const FILE_PATHS: readonly (readonly string[])[] = [
 /**
  * After validation, in place: sizes (also `providers.*.max_response_bytes`) become byte counts, relative paths (`manifest_paths`
  * entries, `cache.path`, `security.audit.path`, `security.secrets.*`) become absolute against
- * `baseDir` (the config file's directory), and `key_sha256` digests become lower case.
- * Values that failed validation are left alone.
+ * `baseDir` (the config file's directory), `key_sha256` digests become lower case, and
+ * `cache.scope` gets its default, which depends on another section (`client` when
+ * `security.clients` is configured: tenants are isolated unless the operator chooses to
+ * share; else `global`). Values that failed validation are left alone.
  */
 export function normalizeValues(tree: Record<string, unknown>, baseDir: string): void {
+  const cache = tree['cache'];
+  const clients = isRecord(tree['security']) ? tree['security']['clients'] : undefined;
+  if (isRecord(cache) && cache['scope'] === undefined) cache['scope'] = Array.isArray(clients) && clients.length > 0 ? 'client' : 'global';
   const bytes = (value: unknown): unknown => (typeof value === 'string' ? (byteSize(value) ?? value) : value);
   for (const keys of BYTE_SIZE_PATHS) update(tree, keys, bytes);
   if (isRecord(tree['providers'])) {

@@ -47,8 +47,16 @@ export interface ServerConfig {
    * traffic elsewhere before the port stops answering. `shutdown_timeout` starts after it.
    */
   shutdown_delay: number;
-  /** Trust X-Forwarded-For for the client IP. */
-  trust_proxy: boolean;
+  /**
+   * Which `X-Forwarded-For` hops are the gateway's own proxies (Fastify's `trustProxy`): `false`
+   * (none: the client IP is the socket's peer), a number of hops, or the proxies' addresses and
+   * CIDRs (`loopback`, `linklocal`, `uniquelocal` too). The client IP is the nearest address
+   * that is not a trusted proxy. `true` trusts every hop (a client can forge its IP): refused
+   * in prod, warned about in dev.
+   */
+  trust_proxy: boolean | number | string[];
+  /** Cross-origin access for browser apps; absent: off (no CORS headers, preflights are 404). */
+  cors?: CorsConfig;
   /** Seconds to receive a request's headers (from the connection or the previous answer); then 408 and close. */
   headers_timeout: number;
   /** Seconds the request body may pause between two chunks; then the socket is closed. */
@@ -59,6 +67,14 @@ export interface ServerConfig {
   keep_alive_timeout: number;
   /** Open client connections at most; more are closed on arrival. */
   max_connections: number;
+}
+
+/** `server.cors`: which web origins may call the gateway from a browser. */
+export interface CorsConfig {
+  /** `https://app.example.com`, `https://*.example.com` (its subdomains) or `*` (any origin). */
+  origins: string[];
+  /** Seconds a browser may cache a preflight's answer (`Access-Control-Max-Age`). */
+  max_age: number;
 }
 
 export interface RedisConfig {
@@ -82,6 +98,11 @@ export interface ProviderConfig {
   max_connections: number;
   /** Largest upstream answer in bytes (JSON, or a whole stream); a larger one fails the attempt, not retried. */
   max_response_bytes: number;
+  /**
+   * OpenAI types only: the body field for the token limit. Absent: `max_completion_tokens` for
+   * OpenAI's reasoning models (o-series, gpt-5 family) on type `openai`, else `max_tokens`.
+   */
+  max_tokens_param?: 'max_tokens' | 'max_completion_tokens';
   circuit_breaker: CircuitBreakerConfig;
 }
 
@@ -121,11 +142,21 @@ export interface CacheConfig {
   max_bytes: number;
   /** Directory of the file store. */
   path: string;
+  /** Who shares cached answers (see `CacheScope`); after loading, `client` when clients are configured, else `global`. */
+  scope: CacheScope;
 }
+
+/**
+ * Who may be served an answer cached for someone else: `global` (every caller: the best hit
+ * rate), `client` (callers with the same client key), `user` (the same user of the same client).
+ */
+export type CacheScope = 'global' | 'client' | 'user';
 
 export interface AgentOverrides {
   /** Seconds; 0 disables caching for the agent. */
   cache_ttl?: number;
+  /** Replaces `cache.scope` for this agent (a public FAQ agent may share globally while the others do not). */
+  cache_scope?: CacheScope;
 }
 
 export interface ClientConfig {
@@ -135,6 +166,8 @@ export interface ClientConfig {
   rate_limit?: { user?: RateLimitBucketConfig };
   /** Agent names or globs (`support-*`). Absent: every agent. */
   agents?: string[];
+  /** May skip the cache's lookup (`"cache": "refresh" | "bypass"`, `Cache-Control: no-cache | no-store`); otherwise 403. Default false. */
+  cache_control?: boolean;
 }
 
 export interface AuditConfig {

@@ -24,7 +24,12 @@ export function createAdapter(name: string, config: ProviderConfig, apiKey: stri
       return new AnthropicProvider({ ...common, apiKey: apiKey ?? '' });
     case 'openai':
     case 'openai-compatible':
-      return new OpenAIProvider({ ...common, type: config.type, ...(apiKey !== undefined ? { apiKey } : {}) });
+      return new OpenAIProvider({
+        ...common,
+        type: config.type,
+        ...(apiKey !== undefined ? { apiKey } : {}),
+        ...(config.max_tokens_param !== undefined ? { tokenLimitParam: config.max_tokens_param } : {}),
+      });
     case 'echo':
       return new EchoProvider({ name });
     default: {

@@ -63,7 +63,8 @@ describe('hostile upstreams against `ossa-gateway serve`', () => {
     const statuses = new Map<number, number>();
     let redacted = 0;
     for (let round = 0; round < 30; round++) {
-      const model = [`Bearer ${CHAOS_SECRETS.anthropicKey}`, fold(CHAOS_SECRETS.openaiKey), CHAOS_SECRETS.clientKey.toUpperCase()][round % 3]!;
+      // Names without spaces (a name with one is replaced at the wire by the model asked for).
+      const model = [`Bearer:${CHAOS_SECRETS.anthropicKey}`, fold(CHAOS_SECRETS.openaiKey), CHAOS_SECRETS.clientKey.toUpperCase()][round % 3]!;
       anthropic.mode = { kind: 'reply', text: `${ECHO} (round ${round})`, model };
       openai.mode = { kind: 'reply', text: `${ECHO} (round ${round})`, model };
       // Every third round the upstreams fail instead, quoting the keys in message and code.

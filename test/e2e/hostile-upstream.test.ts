@@ -90,19 +90,20 @@ describe('a hostile upstream, against `ossa-gateway serve`', () => {
   const echo = `Your key is Bearer ${KEYS.anthropic}; also ${fold(KEYS.anthropic)}, ${KEYS.client.toUpperCase()}, ${KEYS.admin.replace(/-/g, '_')} and ${KEYS.metrics}.`;
 
   it('redacts every key an upstream echoes in its answer and its model name, JSON and streamed, on both surfaces', async () => {
-    anthropic.mode = { kind: 'reply', text: echo, model: `Bearer ${fold(KEYS.anthropic)}` };
+    // No space in the model name: a name with one is refused at the wire and replaced by the one asked for.
+    anthropic.mode = { kind: 'reply', text: echo, model: `claude|${fold(KEYS.anthropic)}` };
     const json = await post('/v1/agents/support/execute', { input: 'hi' });
     expect(json.status).toBe(200);
     const answer = JSON.parse(json.text) as { output: string; model: string };
     expect(answer.output).toBe('Your key is Bearer [redacted]; also [redacted], [redacted], [redacted] and [redacted].');
-    expect(answer.model).toBe('Bearer [redacted]');
+    expect(answer.model).toBe('claude|[redacted]');
 
     const stream = await postForEvents(`${server.url}/v1/agents/support/execute`, { input: 'hi', stream: true }, client);
     const events = await stream.rest();
     shown.push(JSON.stringify(events));
     expect(events.map((e) => e.event)).toEqual(['start', ...events.slice(1, -1).map(() => 'delta'), 'done']);
     expect(events.filter((e) => e.event === 'delta').map((e) => e.json.text as string).join('')).toBe(answer.output);
-    expect(events.at(-1)!.json.model).toBe('Bearer [redacted]');
+    expect(events.at(-1)!.json.model).toBe('claude|[redacted]');
 
     for (const streamed of [false, true]) {
       const completion = await post('/v1/chat/completions', { model: 'support', messages: [{ role: 'user', content: 'hi' }], stream: streamed });
