@@ -86,7 +86,11 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
     // A URL that does not decode, or an overlong path segment: problem+json, not Fastify's own JSON.
-    frameworkErrors: (error, request, reply) => (isOpenAIPath(request.url) ? sendOpenAIError(reply, toHttpProblem(error)) : handleError(error, request, reply, () => [])),
+    // Before any hook ran: the request id is set here, for the OpenAI shape too (fuzz-http found it missing).
+    frameworkErrors: (error, request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      return isOpenAIPath(request.url) ? sendOpenAIError(reply, toHttpProblem(error)) : handleError(error, request, reply, () => []);
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   // Callback-style hooks: an async hook costs Fastify a promise and a thenable wrap per request
