@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAOS_SECRETS, saveChaosArtifact } from '../support/chaos-artifacts.js';
 import type { ServeProcess } from '../support/cli-process.js';
 import { hostileProject, residentBytes, saveServeArtifacts, startHostileServe, type HostileProject } from '../support/hostile-gateway.js';
+import { floodBytesSent } from '../support/mock-flood.js';
 import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
 
 // Hostile upstreams against a real `ossa-gateway serve` with the fake keys of the suite: they echo
@@ -105,7 +106,7 @@ describe('hostile upstreams against `ossa-gateway serve`', () => {
         // Each question new, so none is answered from the cache.
         const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => send('/v1/agents/billing/execute', { input: `flood ${name} ${i}`, ...(stream ? { stream: true } : {}) }, otherClientKey)));
         const ms = Date.now() - started;
-        const sent = openai.requests.slice(from).map((r) => r.bytesSent);
+        const sent = openai.requests.slice(from).map((r) => floodBytesSent(r));
         runs[name] = { ms, statuses: answers.map((a) => a.status), upstream_bytes_sent_mb: sent.map((b) => Math.round(b / MB)) };
         for (const answer of answers) expect(answer.text, name).toMatch(/larger than 32 MiB \(providers\.gpt\.max_response_bytes\)/);
         // One attempt each: not retried.

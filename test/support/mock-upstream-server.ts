@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { pourFlood } from './mock-flood.js';
 
 // The wire-format-agnostic half of the mock upstreams: the HTTP server, socket tracking,
 // request recording and the behaviour queue. The Anthropic and OpenAI halves (`MockDialect`)
@@ -24,8 +25,6 @@ export interface RecordedRequest {
   finished: boolean;
   /** True while the answer is held by `pauseAfterDeltas`, until `resume()`. */
   paused: boolean;
-  /** Body bytes a `flood` answer managed to write before it ended or the client hung up. */
-  bytesSent: number;
 }
 
 /** A tool call the mock answers with, in the dialect's wire shape. */
@@ -97,12 +96,7 @@ export type MockBehaviour = { readonly delayMs?: number } & (
   | ({ readonly kind: 'truncate'; readonly afterDeltas?: number; readonly graceful?: boolean } & ReplyOptions)
   | ({ readonly kind: 'stream-error'; readonly afterDeltas?: number; readonly type?: string } & ReplyOptions)
   | { readonly kind: 'raw'; readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body: string }
-  /**
-   * A 2xx answer of `bytes` (a JSON message whose text is that long, or that many bytes of SSE
-   * text deltas), written piece by piece as the socket drains, never held whole: the hostile
-   * upstream of the size bound. `declared`: with a Content-Length (JSON only).
-   */
-  | { readonly kind: 'flood'; readonly bytes: number; readonly declared?: boolean }
+  | { readonly kind: 'flood'; readonly bytes: number; readonly declared?: boolean } // 200 MB without holding them: mock-flood.ts
 );
 
 /** A behaviour, or a function of the request that picks one (to answer by what the request carries). */
@@ -243,7 +237,6 @@ export class MockUpstreamServer {
       aborted: false,
       finished: false,
       paused: false,
-      bytesSent: 0,
     };
     const behaviour = typeof next === 'function' ? next(record) : next;
     record.behaviour = behaviour.kind;
@@ -308,7 +301,7 @@ export class MockUpstreamServer {
       case 'raw':
         return reply.raw(behaviour.status, behaviour.headers ?? {}, behaviour.body);
       case 'flood':
-        return reply.pour(floodPieces(dialect, record, streaming, behaviour.bytes), streaming, streaming ? undefined : behaviour.declared ? behaviour.bytes : undefined, record);
+        return pourFlood(reply.res, dialect, record, streaming, behaviour);
       default: {
         const unreachable: never = behaviour;
         return unreachable;
@@ -321,7 +314,7 @@ const connectionIds = new WeakMap<Socket, number>();
 
 /** Writes one answer, and stops quietly once the client is gone. */
 class Replier {
-  private readonly res: ServerResponse;
+  readonly res: ServerResponse;
   /** Tells the recorder that the mock itself is closing the connection (not an abort). */
   private readonly markClosing: () => void;
 
@@ -360,19 +353,6 @@ class Replier {
     this.res.socket?.destroy();
   }
 
-  /** Writes `pieces` as one 200 answer, waiting for the socket to drain, stopping when the client is gone. */
-  async pour(pieces: Iterable<string>, streaming: boolean, contentLength: number | undefined, record: RecordedRequest): Promise<void> {
-    const headers: Record<string, string> = { 'content-type': streaming ? 'text/event-stream; charset=utf-8' : 'application/json' };
-    if (contentLength !== undefined) headers['content-length'] = String(contentLength);
-    this.res.writeHead(200, headers);
-    for (const piece of pieces) {
-      if (this.gone) return;
-      record.bytesSent += piece.length;
-      if (!this.res.write(piece)) await new Promise((resolve) => { this.res.once('drain', resolve); this.res.once('close', resolve); });
-    }
-    if (!this.gone) this.res.end();
-  }
-
   /** Promises a full body (content-length), sends half of it, then closes. */
   truncatedJson(body: string, graceful = false): void {
     this.res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
@@ -396,24 +376,6 @@ class Replier {
     if (ending === 'destroy') return this.destroy();
     this.res.end();
   }
-}
-
-/** The pieces of a `flood` answer of about `bytes`: a JSON message with a huge text, or SSE frames of text deltas. */
-function* floodPieces(dialect: MockDialect, record: RecordedRequest, streaming: boolean, bytes: number): Generator<string, void, undefined> {
-  if (streaming) {
-    const { head, deltas, tail } = dialect.replyFrames(record, { text: 'x'.repeat(1000) });
-    yield* head;
-    for (let sent = 0; sent < bytes; sent += deltas[0]!.length) yield deltas[0]!;
-    yield* tail;
-    return;
-  }
-  const marker = 'FLOOD-MARKER';
-  const [before, after] = JSON.stringify(dialect.replyJson(record, { text: marker })).split(marker) as [string, string];
-  const fill = bytes - before.length - after.length;
-  yield before;
-  const piece = 'x'.repeat(64 * 1024);
-  for (let sent = 0; sent < fill; sent += piece.length) yield fill - sent >= piece.length ? piece : piece.slice(0, fill - sent);
-  yield after;
 }
 
 function flatten(frames: { head: string[]; deltas: string[]; tail: string[] }): string[] {

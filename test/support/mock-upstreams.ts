@@ -59,7 +59,7 @@
  *   { kind: 'raw', status, headers?, body }  exactly these bytes
  *   { kind: 'flood', bytes, declared? }       a 200 answer of `bytes` (JSON text or SSE deltas), written as
  *       the socket drains, never held whole; `declared` sends its Content-Length (JSON);
- *       `request.bytesSent` says how much went out before the client hung up
+ *       `floodBytesSent(request)` (mock-flood.ts) says how much went out before the client hung up
  *
  * @example
  * const mock = await startMockAnthropic();
