@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { AgentRegistry } from './agents/agent-registry.js';
+import { manifestEnvironment } from './agents/manifest-environment.js';
 import type { Environment } from './config/interpolate.js';
 import { loadConfigFile, normalizeConfig, type LoadedConfig } from './config/load-config.js';
 import type { OssaConfig } from './config/ossa-config.js';
@@ -10,6 +11,7 @@ import type { AgentResponse, ExecuteOptions, ExecutionContext } from './executor
 import type { AgentRoute } from './executor/agent-route.js';
 import type { AgentStreamEvent } from './executor/agent-stream-event.js';
 import { EventDispatcher } from './events/event-dispatcher.js';
+import { AuthThrottle } from './http/auth/auth-throttle.js';
 import { Authenticator } from './http/auth/authenticator.js';
 import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
@@ -21,7 +23,11 @@ import { createSharedRedis } from './redis/create-shared-redis.js';
 import type { RedisConnection } from './redis/redis-connection.js';
 import { circuitChecks } from './resilience/circuit-checks.js';
 import type { KeyRotation } from './resilience/secure-provider-factory.js';
+import { RedisRateLimitStore } from './rate-limit/redis-rate-limit-store.js';
+import { collectConfigSecrets } from './secrets/collect-config-secrets.js';
+import { KnownSecrets, type SecretRedactor } from './secrets/known-secrets.js';
 import { openConfiguredVault } from './secrets/open-configured-vault.js';
+import { MIN_REDACTED_LENGTH } from './secrets/secret-scanner.js';
 
 export interface CreateGatewayOptions {
   /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
@@ -44,6 +50,13 @@ export interface Gateway extends GatewayServices {
   readonly routes: ReadonlyMap<string, AgentRoute>;
   /** The audit log (`undefined` with `security.audit_logging: false`); `close()` flushes it. */
   readonly audit: AuditLog | undefined;
+  /**
+   * Every secret the config resolved (keys, tokens, the vault's), as one redactor: what comes
+   * back from an upstream already went through it; pass anything else from outside (a tool's
+   * result) through `secrets.redact(text)` / `secrets.redactValue(json)` before it is logged,
+   * counted or sent on. A SIGHUP reload adds the keys it reads.
+   */
+  readonly secrets: SecretRedactor;
   /**
    * Runs an agent in-process, through the same pipeline as HTTP requests: rate limits (the
    * user is `options.userId`, else `anonymous`; `skipRateLimit: true` runs unlimited), cache,
@@ -97,10 +110,24 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const events = new EventDispatcher(logger);
   registerAgentExecutionListener(events, logger);
 
+  const now = options.now;
+  const source = loaded.file ?? 'config';
+  // Opened once: provider keys, the metrics token and admin keys may all be `vault:` references.
+  const vault = openConfiguredVault(config, env, source);
+  for (const warning of vault.warnings) logger.warn(formatIssue(warning));
+  // Every secret the gateway holds, so nothing an upstream echoes of one gets past the adapter.
+  const configSecrets = collectConfigSecrets(config, env, vault);
+  const secrets = new KnownSecrets(configSecrets.values);
+  for (const path of configSecrets.tooShort) {
+    logger.warn({ setting: path }, `${path} is shorter than ${MIN_REDACTED_LENGTH} characters: it is not redacted from upstream answers (use a longer key)`);
+  }
+
   const problems: SourceIssue[] = [];
   let registry: AgentRegistry;
   try {
-    const loadedAgents = AgentRegistry.load(config.manifest_paths, { autoDiscover: config.auto_discover, baseDir: loaded.baseDir, env });
+    // Manifests read only the variables manifest_env allows, never a secret of the config's.
+    const manifestEnv = manifestEnvironment(config, env, secrets);
+    const loadedAgents = AgentRegistry.load(config.manifest_paths, { autoDiscover: config.auto_discover, baseDir: loaded.baseDir, env: manifestEnv });
     registry = loadedAgents.registry;
     for (const warning of loadedAgents.result.warnings) logger.warn(formatIssue(warning));
   } catch (error) {
@@ -108,20 +135,17 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     problems.push(...error.issues);
     registry = new AgentRegistry([]);
   }
-
-  const now = options.now;
-  const source = loaded.file ?? 'config';
-  // Opened once: provider keys, the metrics token and admin keys may all be `vault:` references.
-  const vault = openConfiguredVault(config, env, source);
   // Before the pipeline: the collector must hear the events its provider checks dispatch.
   const observability = createObservability({ config, logger, events, agents: registry.list().map((agent) => agent.name), ...(now ? { now } : {}) });
-  // Every credential the HTTP API accepts: client keys, admin keys, the metrics token.
-  const auth = Authenticator.fromConfig(config, env, { source, logger, ...(vault.vault ? { vault: vault.vault } : {}) });
+  // Every credential the HTTP API accepts: client keys, admin keys, the metrics token; wrong
+  // ones are counted per address and per kind, and guessers throttled.
+  const authThrottle = new AuthThrottle({ config: config.security.auth_throttle, events, logger, ...(now ? { now } : {}) });
+  const auth = Authenticator.fromConfig(config, env, { source, logger, throttle: authThrottle, ...(vault.vault ? { vault: vault.vault } : {}) });
   problems.push(...auth.errors, ...vault.issues);
 
   const redis = await createSharedRedis(config, logger);
   const pipeline = buildPipeline({
-    config, env, logger, events, source, agents: registry.list(), upstreamTime: observability.upstreamTime,
+    config, env, logger, events, source, agents: registry.list(), upstreamTime: observability.upstreamTime, secrets,
     ...(vault.vault ? { vault: vault.vault } : {}),
     ...(redis ? { redis } : {}),
     ...(now ? { now } : {}),
@@ -129,6 +153,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   problems.push(...pipeline.issues);
   for (const warning of pipeline.warnings) logger.warn(formatIssue(warning));
   observability.providersBuilt(pipeline.circuits);
+  observability.modelsConfigured([...pipeline.routes.values()].flatMap((route) => [route.primary, ...route.fallbacks]));
 
   if (problems.length > 0) {
     await pipeline.close();
@@ -142,8 +167,12 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   logRoutes(logger, pipeline.routes);
   const closers: (() => Promise<void> | void)[] = [() => observability.close()];
   if (redis) closers.push(() => redis.close());
+  // Failed authentication is counted where the rate limiter counts: shared by every process on Redis.
+  if (redis && config.rate_limit.storage === 'redis') {
+    authThrottle.shareThrough(new RedisRateLimitStore({ client: redis.client, keyPrefix: redis.keyPrefix, commandTimeoutMs: redis.commandTimeoutMs }));
+  }
   closers.push(() => pipeline.close());
-  return assembleGateway({ config, env, source, logger, events, observability, registry, pipeline, closers, auth: auth.authenticator, redis });
+  return assembleGateway({ config, env, source, logger, events, observability, registry, pipeline, closers, auth: auth.authenticator, redis, secrets });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -164,10 +193,11 @@ interface GatewayParts {
   readonly closers: (() => Promise<void> | void)[];
   readonly auth: Authenticator;
   readonly redis: RedisConnection | undefined;
+  readonly secrets: KnownSecrets;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, observability, registry, pipeline, closers, auth, redis } = parts;
+  const { config, logger, events, observability, registry, pipeline, closers, auth, redis, secrets } = parts;
   const { runner, executor, routes, catalog, circuits, audit, rateLimiter, cache } = pipeline;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
@@ -204,6 +234,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
     catalog,
     circuits,
     audit,
+    secrets,
     routes,
     readinessProbes,
     auth,
@@ -261,9 +292,13 @@ function assembleGateway(parts: GatewayParts): Gateway {
 }
 
 /** Re-opens the vault and re-reads `file:` / `vault:` keys; a vault that no longer opens keeps every key. */
-function reloadSecrets({ config, env, source, logger, pipeline }: GatewayParts): KeyRotation {
+function reloadSecrets({ config, env, source, logger, pipeline, secrets }: GatewayParts): KeyRotation {
   const reopened = openConfiguredVault(config, env, source);
-  if (reopened.issues.length === 0) return pipeline.rotateKeys(reopened.vault);
+  if (reopened.issues.length === 0) {
+    // Learnt before the new keys are used, so no answer can echo one unredacted.
+    secrets.add(collectConfigSecrets(config, env, reopened).values);
+    return pipeline.rotateKeys(reopened.vault);
+  }
   const kept = reopened.issues.map((issue) => `keeping every key: ${issue.message}`);
   for (const problem of kept) logger.error(problem);
   return { rotated: [], problems: kept };

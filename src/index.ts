@@ -15,9 +15,12 @@ export type {
   AgentExecutionErrorEvent,
   AgentExecutionStartEvent,
   AuditFallbackEvent,
+  AuthFailureEvent,
+  AuthThrottledEvent,
   CacheEvictionEvent,
   CacheLookupEvent,
   CircuitStateEvent,
+  ConnectionDroppedEvent,
   GatewayEvent,
   GatewayEventMap,
   GatewayEventType,
@@ -37,6 +40,8 @@ export { ProviderFailure, type FailoverReason } from './resilience/provider-fail
 export { RateLimitExceededError, RateLimitUnavailableError } from './rate-limit/rate-limit-errors.js';
 export type { LimitStatus, RateLimitScope } from './rate-limit/rate-limiter.js';
 export type { Observability } from './observability/observability.js';
+export type { SecretRedactor } from './secrets/known-secrets.js';
+export type { StreamRedactor } from './secrets/secret-scanner.js';
 export type { HttpRequestEvent } from './events/gateway-events.js';
 export type { StatusSnapshot } from './observability/status/status-snapshot.js';
 export { SPAN_NAMES, withSpan } from './observability/tracing/with-span.js';

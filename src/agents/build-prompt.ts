@@ -12,8 +12,10 @@ export interface BuiltPrompt {
  *   OpenAI `system`/`developer` messages) verbatim after a blank line, then (when context is
  *   given) a blank line, `Context:`,
  *   and one `key: value` line per entry, keys sorted so equal context gives an equal prompt.
- *   Strings are written as they are unless they span lines; every other value (and a
- *   multi-line string) as JSON, so each entry stays on one line and cannot forge another.
+ *   Keys and string values are written as they are unless they hold a line break or another
+ *   control character (`\n`, `\r`, U+2028, ...); those, and every other value, are written
+ *   as JSON with every such character escaped, so each entry stays on its one line: neither
+ *   a key nor a value can start a line of its own (`SYSTEM: ...`) in the prompt.
  * - messages: the earlier turns (if any), then the input as the last user message; an empty
  *   input after a non-empty history adds nothing (the history is the whole conversation: it
  *   ends with the user's message or with tool results).
@@ -26,7 +28,7 @@ export function buildPrompt(
   instructions?: string,
 ): BuiltPrompt {
   const keys = Object.keys(context).sort();
-  const contextBlock = keys.map((key) => `${key}: ${formatContextValue(context[key])}`).join('\n');
+  const contextBlock = keys.map((key) => `${formatContextText(key)}: ${formatContextValue(context[key])}`).join('\n');
   const withInstructions = instructions !== undefined && instructions !== '' ? `${systemPrompt}\n\n${instructions}` : systemPrompt;
   return {
     system: keys.length > 0 ? `${withInstructions}\n\nContext:\n${contextBlock}` : withInstructions,
@@ -34,7 +36,25 @@ export function buildPrompt(
   };
 }
 
+/**
+ * Characters that end a line, or that a model or a terminal may read as one: C0 controls but tab,
+ * C1 controls (`\n`, `\r`, `\v`, `\f`, NEL), the Unicode line and paragraph separators, and the bidi
+ * overrides that make text display out of order.
+ */
+const LINE_BREAKING = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const LINE_BREAKING_ALL = new RegExp(LINE_BREAKING.source, 'g');
+
+/** A key or a string value as it is, or as a JSON string when it could break the line. */
+function formatContextText(text: string): string {
+  return LINE_BREAKING.test(text) ? escapeLineBreaks(JSON.stringify(text)) : text;
+}
+
 function formatContextValue(value: unknown): string {
-  if (typeof value === 'string' && !/[\r\n]/.test(value)) return value;
-  return JSON.stringify(value) ?? 'null';
+  if (typeof value === 'string') return formatContextText(value);
+  return escapeLineBreaks(JSON.stringify(value) ?? 'null');
+}
+
+/** JSON leaves U+2028, U+2029, DEL, C1 controls and bidi marks raw inside strings: escape them too. */
+function escapeLineBreaks(json: string): string {
+  return json.replace(LINE_BREAKING_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { duplicateIssues, readManifests } from '../agents/agent-registry.js';
-import { loadConfig } from '../config/load-config.js';
+import { manifestEnvironment } from '../agents/manifest-environment.js';
+import { defaultConfig, loadConfig } from '../config/load-config.js';
 import { formatIssue, SourceError, type SourceIssue } from '../config/source-issue.js';
 import { createGateway } from '../gateway.js';
 import { createLogger } from '../observability/logger.js';
@@ -22,7 +23,8 @@ that each agent's provider resolves, exactly as "serve" would. Exits 1 if anythi
     let agentCount = 0;
 
     if (positionals.length > 0) {
-      const result = readManifests(positionals, { autoDiscover: true, baseDir: io.cwd, env: io.env });
+      // No config: the variables a default config lets a manifest read.
+      const result = readManifests(positionals, { autoDiscover: true, baseDir: io.cwd, env: manifestEnvironment(defaultConfig(io.cwd), io.env) });
       errors.push(...result.errors, ...duplicateIssues(result.agents));
       warnings.push(...result.warnings);
       agentCount = result.agents.length;
@@ -30,7 +32,8 @@ that each agent's provider resolves, exactly as "serve" would. Exits 1 if anythi
       try {
         const loaded = loadConfig({ ...(values.config !== undefined ? { flag: values.config } : {}), env: io.env, cwd: io.cwd });
         warnings.push(...loaded.warnings);
-        const result = readManifests(loaded.config.manifest_paths, { autoDiscover: loaded.config.auto_discover, baseDir: loaded.baseDir, env: io.env });
+        const env = manifestEnvironment(loaded.config, io.env);
+        const result = readManifests(loaded.config.manifest_paths, { autoDiscover: loaded.config.auto_discover, baseDir: loaded.baseDir, env });
         errors.push(...result.errors, ...duplicateIssues(result.agents));
         warnings.push(...result.warnings);
         agentCount = result.agents.length;

@@ -32,6 +32,7 @@ export function checkConfig(tree: Record<string, unknown>): ConfigFindings {
   checkSymfonyPlaceholders(tree, [], errors);
   checkProviders(tree, errors, warnings);
   checkRedis(tree, errors);
+  checkServerTimeouts(tree, errors);
   checkClients(tree, errors);
   checkTrustProxy(tree, errors, warnings);
   warnAboutCacheScope(tree, warnings);
@@ -145,6 +146,15 @@ function checkRedis(tree: Record<string, unknown>, errors: ConfigProblem[]): voi
         hint: 'set redis.url, e.g. redis://127.0.0.1:6379',
       });
     }
+  }
+}
+
+function checkServerTimeouts(tree: Record<string, unknown>, errors: ConfigProblem[]): void {
+  const headers = get(tree, 'server', 'headers_timeout');
+  const request = get(tree, 'server', 'request_timeout');
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (typeof headers === 'number' && typeof request === 'number' && request < headers) {
+    errors.push({ path: ['server', 'request_timeout'], message: `expected at least headers_timeout (${headers}), got ${request}: the whole request includes its headers` });
   }
 }
 

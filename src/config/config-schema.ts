@@ -73,6 +73,8 @@ const provider = mapping({
   allow_insecure_http: withDefault(flag, false),
   /** Upstream connections kept open per provider. */
   max_connections: withDefault(integer(1), 64),
+  /** Larger answers (JSON, or a whole stream) fail the attempt as non-retryable; never more is held in memory. */
+  max_response_bytes: withDefault(byteSize, 33_554_432),
   /**
    * OpenAI types only: the body field for the token limit. Absent: `max_completion_tokens` for
    * OpenAI's reasoning models (o-series, gpt-5 family) on type `openai`, else `max_tokens`.
@@ -105,6 +107,15 @@ export const OSSA_CONFIG_SCHEMA = mapping({
   default_max_tokens: withDefault(integer(1), 1024),
   /** Files or directories of manifests. */
   manifest_paths: withDefault({ type: 'array', items: filePath }, ['agents']),
+  /**
+   * What `${VAR}` in a manifest's llm block may read: names, or patterns with `*` (a pattern
+   * never matches a name holding KEY, TOKEN, SECRET, PASSWORD...; the variables the config reads
+   * secrets from are always refused).
+   */
+  manifest_env: withDefault(
+    { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Za-z_*][A-Za-z0-9_*]*$', expected: 'a variable name or a pattern such as OSSA_LLM_*' } },
+    ['OSSA_LLM_*', 'LLM_*'],
+  ),
   /** Find `*.ossa.yaml|yml|json` in directories of `manifest_paths` (recursively). */
   auto_discover: withDefault(flag, true),
   server: section({
@@ -147,6 +158,18 @@ export const OSSA_CONFIG_SCHEMA = mapping({
       },
       ['origins'],
     ),
+    // A client that is slower than these is cut off (408, or the socket closed), so slow or idle
+    // connections cannot pile up.
+    /** Seconds to receive a request's headers (from the connection or the previous answer); then 408 and close. */
+    headers_timeout: withDefault(positive, 10),
+    /** Seconds the request body may pause between two chunks; then the socket is closed. */
+    body_timeout: withDefault(positive, 10),
+    /** Seconds to receive a whole request, headers and body (at least `headers_timeout`); then 408 and close. */
+    request_timeout: withDefault(positive, 30),
+    /** Seconds an idle keep-alive connection stays open after an answer. */
+    keep_alive_timeout: withDefault(positive, 5),
+    /** Open client connections at most; more are closed on arrival. */
+    max_connections: withDefault(integer(1), 4096),
   }),
   redis: section({
     url: text,
@@ -198,6 +221,18 @@ export const OSSA_CONFIG_SCHEMA = mapping({
     clients: withDefault({ type: 'array', items: client }, []),
     admin_keys: withDefault({ type: 'array', items: secretText }, []),
     trust_user_header: withDefault(flag, false),
+    /**
+     * Throttling of failed authentication (client keys, admin keys, the metrics token): each
+     * failure takes a token from its source address's bucket and from its credential kind's
+     * bucket; an empty bucket answers 429 without checking the key. Stored as `rate_limit.storage`.
+     */
+    auth_throttle: section({
+      enabled: withDefault(flag, true),
+      /** Failures one address may make; then its requests with a key get 429, unchecked. */
+      per_address: withDefault(bucket, { limit: 10, interval: '1 minute' }),
+      /** Failures for one kind of key from every address together; then only addresses that used such a key successfully before are still checked. */
+      per_credential: withDefault(bucket, { limit: 100, interval: '1 minute' }),
+    }),
     secrets: section({
       vault_dir: withDefault(filePath, 'config/secrets'),
       decrypt_key_file: filePath,

@@ -45,6 +45,7 @@ describe('schemaPaths', () => {
   it('finds the keys a keyword marks: sizes to normalize, files to resolve', () => {
     expect(schemaPaths(OSSA_CONFIG_SCHEMA, (schema) => schema['format'] === 'byte-size')).toEqual([
       ['server', 'body_limit'],
+      ['providers', '*', 'max_response_bytes'],
       ['cache', 'max_bytes'],
       ['security', 'audit', 'max_file_bytes'],
     ]);

@@ -53,8 +53,9 @@ describe('defaults', () => {
       default_temperature: 0.7,
       default_max_tokens: 1024,
       manifest_paths: [path.join(dir, 'agents')],
+      manifest_env: ['OSSA_LLM_*', 'LLM_*'],
       auto_discover: true,
-      server: { host: '127.0.0.1', port: 8080, body_limit: 1_048_576, shutdown_timeout: 10, shutdown_delay: 0, trust_proxy: false },
+      server: { host: '127.0.0.1', port: 8080, body_limit: 1_048_576, shutdown_timeout: 10, shutdown_delay: 0, trust_proxy: false, headers_timeout: 10, body_timeout: 10, request_timeout: 30, keep_alive_timeout: 5, max_connections: 4096 },
       redis: { command_timeout_ms: 50, key_prefix: 'ossa:' },
       providers: {
         echo: {
@@ -63,6 +64,7 @@ describe('defaults', () => {
           max_retries: 2,
           allow_insecure_http: false,
           max_connections: 64,
+          max_response_bytes: 33_554_432,
           circuit_breaker: {
             enabled: true,
             failure_threshold: 5,
@@ -100,6 +102,7 @@ describe('defaults', () => {
         clients: [],
         admin_keys: [],
         trust_user_header: false,
+        auth_throttle: { enabled: true, per_address: { limit: 10, interval: '1 minute' }, per_credential: { limit: 100, interval: '1 minute' } },
         secrets: { vault_dir: path.join(dir, 'config/secrets') },
       },
       observability: { log_level: 'info', metrics: true, service_name: 'ossa-gateway' },
@@ -211,6 +214,7 @@ ossa:
       max_retries: 3,
       allow_insecure_http: false,
       max_connections: 64,
+      max_response_bytes: 33_554_432,
       circuit_breaker: {
         enabled: true,
         failure_threshold: 5,
@@ -236,7 +240,7 @@ ossa:
     expect(config.observability).toEqual({ log_level: 'info', metrics: true, service_name: 'ossa-gateway' });
     expect(config.env).toBe('prod');
     expect(config.default_max_tokens).toBe(2048);
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, body_limit: 2_097_152, shutdown_timeout: 15, shutdown_delay: 0, trust_proxy: ['10.0.0.0/8', 'loopback'] });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, body_limit: 2_097_152, shutdown_timeout: 15, shutdown_delay: 0, trust_proxy: ['10.0.0.0/8', 'loopback'], headers_timeout: 10, body_timeout: 10, request_timeout: 30, keep_alive_timeout: 5, max_connections: 4096 });
     expect(config.redis).toEqual({ url: 'redis://redis:6379/0', command_timeout_ms: 100, key_prefix: 'gw:' });
     expect(config.agents).toEqual({ 'support-bot': { cache_ttl: 0 } });
   });
@@ -290,6 +294,7 @@ ossa:
       ],
       admin_keys: ['${ADMIN_KEY}', 'file:/run/secrets/admin'],
       trust_user_header: true,
+      auth_throttle: { enabled: true, per_address: { limit: 10, interval: '1 minute' }, per_credential: { limit: 100, interval: '1 minute' } },
       secrets: { vault_dir: path.join(dir, 'secrets'), decrypt_key_file: path.join(dir, 'keys/decrypt.key') },
     });
     expect(config.observability).toEqual({
@@ -471,7 +476,7 @@ describe('errors', () => {
 
   it('lists the known keys when no key is close', () => {
     expect(problems('ossa:\n  server:\n    colour: blue\n')).toEqual([
-      '3:5: server.colour: unknown key "colour" (known keys: host, port, body_limit, shutdown_timeout, shutdown_delay, trust_proxy, cors)',
+      '3:5: server.colour: unknown key "colour" (known keys: host, port, body_limit, shutdown_timeout, shutdown_delay, trust_proxy, cors, headers_timeout, body_timeout, request_timeout, keep_alive_timeout, max_connections)',
     ]);
   });
 

@@ -22,9 +22,8 @@ export function normalizeValues(tree: Record<string, unknown>, baseDir: string):
   const cache = tree['cache'];
   const clients = isRecord(tree['security']) ? tree['security']['clients'] : undefined;
   if (isRecord(cache) && cache['scope'] === undefined) cache['scope'] = Array.isArray(clients) && clients.length > 0 ? 'client' : 'global';
-  for (const keys of BYTE_SIZE_PATHS) {
-    update(tree, keys, (value) => (typeof value === 'string' ? (byteSize(value) ?? value) : value));
-  }
+  const bytes = (value: unknown): unknown => (typeof value === 'string' ? (byteSize(value) ?? value) : value);
+  for (const keys of BYTE_SIZE_PATHS) update(tree, keys, bytes);
   for (const keys of FILE_PATHS) update(tree, keys, (value) => (typeof value === 'string' ? path.resolve(baseDir, value) : value));
   update(tree, ['security', 'clients', '*', 'key_sha256'], (digest) => (typeof digest === 'string' ? digest.toLowerCase() : digest));
 }

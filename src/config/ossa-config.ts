@@ -39,6 +39,8 @@ export type AgentOverrides = OssaConfig['agents'][string];
 export type SecurityConfig = OssaConfig['security'];
 /** `security.audit`. */
 export type AuditConfig = SecurityConfig['audit'];
+/** `security.auth_throttle`. */
+export type AuthThrottleConfig = SecurityConfig['auth_throttle'];
 /** `security.clients[]`. */
 export type ClientConfig = SecurityConfig['clients'][number];
 /** `observability`. */

@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parse as parseScalarText, type Document, type Node } from 'yaml';
-import { hasPlaceholder, interpolate, isWholePlaceholder, UnsetVariableError, type Environment } from './interpolate.js';
+import { hasPlaceholder, interpolate, isWholePlaceholder, PlaceholderError, type Environment } from './interpolate.js';
 import { formatPath, type SourceIssue } from './source-issue.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -157,8 +157,8 @@ export class SourceDocument {
           const replaced = interpolate(raw, env);
           node.value = isWholePlaceholder(raw) ? typedScalar(replaced) : replaced;
         } catch (error) {
-          if (!(error instanceof UnsetVariableError)) throw error;
-          issues.push(this.issueAt(path, error.message));
+          if (!(error instanceof PlaceholderError)) throw error;
+          issues.push(this.issueAt(path, error.message, error.hint === undefined ? {} : { hint: error.hint }));
         }
       }
     };

@@ -148,6 +148,35 @@ export interface PlaintextKeyEvent {
   readonly provider: string;
 }
 
+/** The server closed a connection it would not serve: too many open, or a request body that stalled. */
+export interface ConnectionDroppedEvent {
+  readonly type: 'server.connection_dropped';
+  readonly reason: 'max_connections' | 'body_timeout';
+}
+
+/** Which kind of credential a request presented. */
+export type CredentialKind = 'client' | 'admin' | 'metrics';
+
+/**
+ * A request's credential was refused: `rejected` (checked, not valid: 401) or `throttled`
+ * (its address or the credential is throttled after repeated failures: 429, not checked).
+ */
+export interface AuthFailureEvent {
+  readonly type: 'security.auth_failure';
+  readonly credential: CredentialKind;
+  readonly outcome: 'rejected' | 'throttled';
+}
+
+/** A burst of failed authentications is now throttled: once per burst, per address or per credential kind. */
+export interface AuthThrottledEvent {
+  readonly type: 'security.auth_throttled';
+  /** `address`: one source address failed too often; `credential`: too many failures for this kind of key, from anywhere. */
+  readonly scope: 'address' | 'credential';
+  readonly credential: CredentialKind;
+  /** How long requests are refused unchecked (from the address, or from addresses that failed). */
+  readonly retryAfterMs: number;
+}
+
 /** The first token of a streamed answer reached the client. */
 export interface StreamFirstTokenEvent {
   readonly type: 'stream.first_token';
@@ -204,6 +233,9 @@ export interface GatewayEventMap {
   'security.plaintext_key': PlaintextKeyEvent;
   'stream.first_token': StreamFirstTokenEvent;
   'http.request': HttpRequestEvent;
+  'server.connection_dropped': ConnectionDroppedEvent;
+  'security.auth_failure': AuthFailureEvent;
+  'security.auth_throttled': AuthThrottledEvent;
 }
 
 export type GatewayEventType = keyof GatewayEventMap;

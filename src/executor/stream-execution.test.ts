@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { testAgent } from '../../test/support/agent-definition.js';
 import { httpError, ScriptedProvider } from '../../test/support/scripted-provider.js';
 import type { ModelCall, Provider, StreamPart } from '../providers/provider.js';
@@ -11,11 +11,11 @@ import { EventDispatcher } from '../events/event-dispatcher.js';
 import type { GatewayEvent } from '../events/gateway-events.js';
 import { AgentNotFoundError } from './execution-errors.js';
 
-function setup(provider: Provider, usable = [{ provider: provider.name, model: 'model-a' }]) {
+function setup(provider: Provider, usable = [{ provider: provider.name, model: 'model-a' }], agent = testAgent('support')) {
   const events = new EventDispatcher(pino({ level: 'silent' }));
   const seen: GatewayEvent[] = [];
   for (const type of ['agent.execution.start', 'agent.execution.complete', 'agent.execution.error'] as const) events.on(type, (e) => void seen.push(e));
-  const route: AgentRoute = { agent: testAgent('support'), primary: usable[0]!, fallbacks: [], temperature: 0.5, maxTokens: 100, provider, usable };
+  const route: AgentRoute = { agent, primary: usable[0]!, fallbacks: [], temperature: 0.5, maxTokens: 100, provider, usable };
   const executor = new AgentExecutor({ routes: new Map([['support', route]]), events });
   const types = () => seen.map((e) => e.type);
   return { executor, seen, types };
@@ -133,6 +133,69 @@ describe('AgentExecutor.executeStream', () => {
     expect(events.map((e) => e.type)).toEqual(['start', 'delta']);
     expect(error).toMatchObject({ kind: 'invalid_response', retryable: true });
     expect(types()).toEqual(['agent.execution.start', 'agent.execution.error']);
+  });
+
+  describe("the agent's deadline (timeoutSeconds)", () => {
+    afterEach(() => vi.useRealTimers());
+
+    /** An upstream that sends a delta every `everyMs`, forever, until its signal aborts (or never stops, when `deaf`). */
+    function dripping(everyMs: number, deaf = false): Provider & { aborted: boolean } {
+      const provider = {
+        name: 'claude',
+        type: 'anthropic' as const,
+        aborted: false,
+        complete: () => Promise.reject(new Error('not used')),
+        async *stream(_call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
+          for (;;) {
+            await new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(resolve, everyMs);
+              if (deaf) return;
+              signal.addEventListener('abort', () => {
+                clearTimeout(timer);
+                provider.aborted = true;
+                reject(new Error('aborted'));
+              }, { once: true });
+            });
+            yield { type: 'text', text: 'tick ' };
+          }
+        },
+      };
+      return provider;
+    }
+
+    it('ends a stream that keeps sending with a timeout once the deadline passes, aborting the upstream', async () => {
+      vi.useFakeTimers();
+      const upstream = dripping(2_000);
+      const { executor, types, seen } = setup(upstream, undefined, testAgent('support', { timeoutSeconds: 8 }));
+      const reading = read(executor.executeStream('support', 'q', {}, options));
+      await vi.advanceTimersByTimeAsync(8_001);
+      const { events, error } = await reading;
+      expect(events.map((e) => e.type)).toEqual(['start', 'delta', 'delta', 'delta']);
+      expect(error).toMatchObject({ name: 'ProviderError', kind: 'timeout', retryable: false, message: "claude: the agent's deadline of 8 s (timeoutSeconds) passed before the stream ended" });
+      expect(upstream.aborted).toBe(true);
+      expect(types()).toEqual(['agent.execution.start', 'agent.execution.error']);
+      expect(seen[1]).toMatchObject({ error: { kind: 'timeout' } });
+    });
+
+    it('holds even when the upstream ignores its signal', async () => {
+      vi.useFakeTimers();
+      const { executor } = setup(dripping(60_000, true), undefined, testAgent('support', { timeoutSeconds: 1 }));
+      const reading = read(executor.executeStream('support', 'q', {}, options));
+      await vi.advanceTimersByTimeAsync(1_001);
+      const { events, error } = await reading;
+      // Nothing came before the deadline: the stream fails before its start, the route answers 503.
+      expect(events).toEqual([]);
+      expect(error).toMatchObject({ kind: 'timeout' });
+    });
+
+    it('leaves a stream that ends in time alone', async () => {
+      vi.useFakeTimers();
+      const { executor } = setup(new ScriptedProvider('claude'), undefined, testAgent('support', { timeoutSeconds: 1 }));
+      const { events, error } = await read(executor.executeStream('support', 'q', {}, options));
+      expect(error).toBeUndefined();
+      expect(events.at(-1)).toMatchObject({ type: 'done' });
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 
   it('throws the 404 of an unknown agent at the first read, with no event', async () => {

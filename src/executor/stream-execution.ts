@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { agentAttributes, agentSpanName, recordAgentResponse } from '../observability/tracing/genai-attributes.js';
 import { gatewayTracer, markSpanFailed } from '../observability/tracing/with-span.js';
@@ -28,6 +29,11 @@ type FinishPart = Extract<StreamPart, { type: 'finish' }>;
  * - A consumer that stops reading (`return()`, the HTTP client hung up) closes the upstream
  *   stream and ends the execution as aborted: the error event with a `ProviderError` of kind
  *   `aborted`, as for a client that disconnects from `execute`.
+ * - The agent's whole-run deadline (`timeoutSeconds`) holds for the stream as for `execute`,
+ *   however steadily the upstream sends: once it passes, the upstream call is aborted and the
+ *   stream throws a `timeout` `ProviderError` (before `start`: the route's 503; after it: the
+ *   surface's error event), with the error event dispatched. Every surface streams through
+ *   here, so each ends a late stream the same way.
  *
  * Upstream `chat` spans are children of the execution's `invoke_agent` span: the generator
  * resumes in its consumer's context, so each upstream step runs inside the span explicitly.
@@ -41,13 +47,19 @@ export async function* streamExecution(
 ): AsyncGenerator<AgentStreamEvent, void, undefined> {
   const prepared = steps.prepare(agentName, input, context, options);
   const { route, call } = prepared;
-  const signal = options.signal ?? new AbortController().signal;
+  let serving = route.usable[0] ?? route.primary;
+  const deadline = route.agent.timeoutSeconds === undefined ? undefined : new RunDeadline(route.agent.timeoutSeconds, prepared.startedAt, () => serving.provider);
+  const caller = options.signal ?? new AbortController().signal;
+  const signal = deadline ? AbortSignal.any([caller, deadline.signal]) : caller;
   const span = gatewayTracer().startSpan(agentSpanName(agentName), { attributes: agentAttributes(agentName, options.requestId) });
   const inSpan = trace.setSpan(otelContext.active(), span);
   const parts = otelContext.with(inSpan, () => route.provider.stream(call, signal)[Symbol.asyncIterator]());
-  const next = (): Promise<IteratorResult<StreamPart, unknown>> => otelContext.with(inSpan, () => parts.next());
+  const next = (): Promise<IteratorResult<StreamPart, unknown>> => {
+    const step = otelContext.with(inSpan, () => parts.next());
+    // Raced, so a provider that ignores its signal cannot hold the stream past the deadline.
+    return deadline ? Promise.race([step, deadline.expired]) : step;
+  };
 
-  let serving = route.usable[0] ?? route.primary;
   let outcome: 'open' | 'settled' = 'open';
   const failed = (error: unknown): void => {
     outcome = 'settled';
@@ -87,15 +99,54 @@ export async function* streamExecution(
     outcome = 'settled';
     recordAgentResponse(span, response);
     yield { type: 'done', response };
-  } catch (error) {
+  } catch (thrown) {
+    // Past the deadline, whatever the upstream threw on its abort, the deadline is the reason.
+    const error = deadline?.error ?? thrown;
     if (outcome === 'open') failed(error);
+    if (deadline?.error) void parts.return?.().catch(() => undefined);
     throw error;
   } finally {
+    deadline?.clear();
     if (outcome === 'open') {
       // The consumer stopped reading before the end: the client went away.
       failed(new ProviderError(`${serving.provider}: the client stopped reading the stream`, { provider: serving.provider, kind: 'aborted', retryable: false }));
       await parts.return?.();
     }
     span.end();
+  }
+}
+
+/**
+ * The agent's `timeoutSeconds` over a whole streamed run, from the moment it was prepared: when
+ * it passes, `signal` aborts the upstream call and `expired` rejects with the timeout error.
+ */
+class RunDeadline {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  /** Rejects once the deadline passed; never resolves. */
+  readonly expired: Promise<never>;
+  /** Set once the deadline passed. */
+  error: ProviderError | undefined;
+
+  constructor(seconds: number, startedAt: number, provider: () => string) {
+    let reject: (error: ProviderError) => void = () => undefined;
+    this.expired = new Promise<never>((_, fail) => (reject = fail));
+    // Nobody may be racing it when it fires (the consumer is busy): not an unhandled rejection.
+    this.expired.catch(() => undefined);
+    const left = Math.max(0, seconds * 1000 - (performance.now() - startedAt));
+    this.#timer = setTimeout(() => {
+      const name = provider();
+      this.error = new ProviderError(`${name}: the agent's deadline of ${seconds} s (timeoutSeconds) passed before the stream ended`, { provider: name, kind: 'timeout', retryable: false });
+      this.#controller.abort(this.error);
+      reject(this.error);
+    }, left);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
   }
 }

@@ -22,6 +22,13 @@ describe('the HTTP app answers hostile input with problem+json', () => {
     }
   });
 
+  it('answers a URL that does not decode on the OpenAI paths in their shape, with a request id', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/models/%ff%fe' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.json()).toMatchObject({ error: { message: expect.any(String) } });
+  });
+
   it('answers a URL that does not decode and an overlong path segment as problem+json with a request id', async () => {
     for (const [url, status] of [['/v1/agents/%ff%fe/execute', 400], [`/v1/agents/${'a'.repeat(101)}`, 414]] as const) {
       const res = await app.inject({ method: 'GET', url });

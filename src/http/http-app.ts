@@ -20,6 +20,7 @@ import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
 import { registerRequestObservability } from './request-observability.js';
+import { applyConnectionLimits, bodyPending, connectionTimeouts } from './connection-limits.js';
 
 /**
  * Request validation that rejects rather than repairs: unknown fields are an error (not
@@ -66,11 +67,13 @@ function answer(request: FastifyRequest, reply: FastifyReply, problem: HttpProbl
 
 /**
  * The standalone HTTP server: Fastify with request ids, body limit, CORS when configured, and
- * problem+json everywhere (OpenAI's error shape on the OpenAI-compatible paths).
+ * problem+json everywhere (OpenAI's error shape on the OpenAI-compatible paths), bounded in
+ * time and connections against clients that never finish (`server.*`, see `applyConnectionLimits`).
  */
 export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyInstance> {
   const { server } = gateway.config;
   const app = Fastify({
+    ...connectionTimeouts(server),
     loggerInstance: gateway.logger as FastifyBaseLogger,
     // Our own onResponse line replaces Fastify's two per request; every line carries request_id.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
@@ -83,7 +86,11 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
     // A URL that does not decode, or an overlong path segment: problem+json, not Fastify's own JSON.
-    frameworkErrors: (error, request, reply) => (isOpenAIPath(request.url) ? sendOpenAIError(reply, toHttpProblem(error)) : handleError(error, request, reply, () => [])),
+    // Before any hook ran: the request id is set here, for the OpenAI shape too (fuzz-http found it missing).
+    frameworkErrors: (error, request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+      return isOpenAIPath(request.url) ? sendOpenAIError(reply, toHttpProblem(error)) : handleError(error, request, reply, () => []);
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   // Callback-style hooks: an async hook costs Fastify a promise and a thenable wrap per request
@@ -107,9 +114,11 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
       ),
     );
   }
-  app.addHook('onSend', (_request, reply, _payload, done) => {
+  app.addHook('onSend', (request, reply, _payload, done) => {
     // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
-    if (gateway.draining) reply.header('connection', 'close');
+    // An answer given before the body was read (401, 413, ...) ends the connection too: Node
+    // would otherwise read and discard the rest of the body, however slowly it comes.
+    if (gateway.draining || bodyPending(request.raw)) reply.header('connection', 'close');
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -130,6 +139,7 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     return answer(request, reply, new HttpProblem(404, 'not-found', 'Not found', detail));
   });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, () => []));
+  applyConnectionLimits(app, gateway);
   await app.register(ossaGatewayPlugin, { gateway });
   return app;
 }

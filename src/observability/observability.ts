@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { GATEWAY_VERSION } from './gateway-version.js';
-import { LabelGuard } from './label-guard.js';
+import { LabelGuard, type ConfiguredModel } from './label-guard.js';
 import { MetricsCollector, type BreakerReading } from './metrics/metrics-collector.js';
 import { LiveStatus } from './status/live-status.js';
 import { startOtlpTracing, type TraceExport } from './tracing/otlp-tracing.js';
@@ -21,6 +21,8 @@ export interface Observability {
   exportTraces(): Promise<void>;
   /** Called once the providers are built: breaker gauges start at "closed" for each, and their failure counts are read at scrape time. */
   providersBuilt(breakers: ReadonlyMap<string, BreakerReading>): void;
+  /** Called once the agents' routes are resolved: only these models (and dated snapshots of them) become `model` labels. */
+  modelsConfigured(models: Iterable<ConfiguredModel>): void;
   /** Unsubscribes and flushes the trace export. */
   close(): Promise<void>;
 }
@@ -69,6 +71,9 @@ export function createObservability(options: ObservabilityOptions): Observabilit
     },
     providersBuilt(breakers) {
       collector?.initBreakers(breakers);
+    },
+    modelsConfigured(models) {
+      guard.configureModels(models);
     },
     async close() {
       for (const off of unsubscribe) off?.();

@@ -30,7 +30,9 @@ import { reportCircuitTransitions } from '../resilience/report-circuit-transitio
 import { retry } from '../resilience/retry-provider.js';
 import { RetryPolicy } from '../resilience/retry-policy.js';
 import { SecureProviderFactory, type KeyRotation } from '../resilience/secure-provider-factory.js';
+import type { SecretRedactor } from '../secrets/known-secrets.js';
 import type { SecretVaultReader } from '../secrets/resolve-secret.js';
+import { redactSecrets } from '../secrets/secret-redacting-provider.js';
 import { wrapProvider, wrapRunner } from './wrap.js';
 
 /** What the request path is built from: the config, and the gateway's shared services. */
@@ -48,6 +50,8 @@ export interface PipelineParts {
   readonly agents: readonly AgentDefinition[];
   /** Credited with each upstream attempt's wall time (the gateway-overhead metric). */
   readonly upstreamTime?: UpstreamTimeLedger;
+  /** The gateway's own secrets: everything an upstream sends back is redacted against them (absent: no redaction layer). */
+  readonly secrets?: SecretRedactor;
   /** The shared Redis connection, when a store is on Redis (it may connect later). */
   readonly redis?: RedisConnection;
   /** Epoch milliseconds for breakers, retries, audit records and executions; injectable for tests. */
@@ -87,7 +91,7 @@ export interface Pipeline {
  * ```
  * runner:        rateLimit -> responseCache -> AgentExecutor
  * per agent:     FallbackChainProvider over its providers, primary first
- * per provider:  retry -> circuitBreaker -> auditLog -> attemptEvents -> tracing -> rotatableKey -> adapter
+ * per provider:  retry -> circuitBreaker -> auditLog -> attemptEvents -> tracing -> redactSecrets -> rotatableKey -> adapter
  * ```
  *
  * Each provider is built once and shared by every agent, so they all feed and obey its one
@@ -118,6 +122,9 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
       audit && auditLog({ audit, includeContent: config.security.audit.include_content, ...clock }),
       attemptEvents(events),
       tracing({ server: upstreamAddress(provider.base_url), ...(parts.upstreamTime ? { upstreamTime: parts.upstreamTime } : {}) }),
+      // The boundary: all an upstream sends back, checked against our secrets before any layer sees it
+      // (outside rotatableKey, so an adapter swapped in by a rotation is checked too).
+      parts.secrets && redactSecrets(parts.secrets),
       rotatable && rotatableKey(rotatable),
     ]),
   );

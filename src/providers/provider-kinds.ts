@@ -51,6 +51,7 @@ function upstreamOptions({ name, config }: AdapterSettings) {
     name,
     timeoutMs: config.timeout * 1000,
     maxConnections: config.max_connections,
+    maxResponseBytes: config.max_response_bytes,
     ...(config.base_url !== undefined ? { baseUrl: config.base_url } : {}),
   };
 }

@@ -7,8 +7,11 @@ import { refuseApiKey } from './api-key-checks.js';
 
 /** What a provider's `api_key` comes to. */
 export type ProviderKeyDecision =
-  /** Usable. `secret` is absent for a provider that needs none; `literal`: written in plain text in the config. */
-  | { readonly kind: 'key'; readonly secret?: Secret; readonly literal: boolean }
+  /**
+   * Usable. `secret` is absent for a provider that needs none; `literal`: written in plain text
+   * in the config; `insecure`: why the key's file cannot be trusted (warned in dev, refused in prod).
+   */
+  | { readonly kind: 'key'; readonly secret?: Secret; readonly literal: boolean; readonly insecure?: string }
   /** No key: the provider is disabled (one warning; agents use their fallbacks). */
   | { readonly kind: 'disabled'; readonly reason: string }
   /** A key that must never be sent (a template placeholder, whitespace, a wrong prefix): the gateway refuses to start. */
@@ -28,5 +31,5 @@ export function resolveProviderKey(config: ProviderConfig, env: Environment, vau
   if (!resolved.ok) return { kind: 'disabled', reason: `no API key: ${resolved.reason}` };
   const refusal = refuseApiKey(kind, resolved.secret.reveal(), config.base_url);
   if (refusal) return { kind: 'refused', reason: refusal };
-  return { kind: 'key', secret: resolved.secret, literal: resolved.literal };
+  return { kind: 'key', secret: resolved.secret, literal: resolved.literal, ...(resolved.insecure ? { insecure: resolved.insecure } : {}) };
 }

@@ -79,7 +79,8 @@ interface RotatableKey {
  * Checks: a missing key disables the provider with one warning (agents use their fallback
  * chain, or get a 503 naming it); a placeholder, whitespace or a wrong vendor prefix is
  * refused; a key written in plain text is a warning and a `security.plaintext_key` event in
- * dev and refused in prod (unless `security.allow_plaintext_keys`); with
+ * dev and refused in prod (unless `security.allow_plaintext_keys`); a `file:` key anyone on
+ * the host may rewrite (world-writable) is a warning in dev and refused in prod; with
  * `security.enforce_https` (default on in prod) a `base_url` must be https, except loopback
  * addresses and providers with `allow_insecure_http: true`.
  *
@@ -128,6 +129,13 @@ export class SecureProviderFactory {
         }
         logger.warn({ provider: name }, `provider ${name}: the API key is written in plain text in the config; use \${VAR}, file: or vault: instead`);
       }
+      if (key.insecure) {
+        if (config.env === 'prod') {
+          errors.push(at('api_key', `refused in prod: ${key.insecure}`));
+          continue;
+        }
+        logger.warn({ provider: name }, `provider ${name}: ${key.insecure} (refused in prod)`);
+      }
 
       const adapter = createAdapter(name, providerConfig, key.secret?.reveal());
       adapters.push(adapter);
@@ -165,6 +173,10 @@ export class SecureProviderFactory {
       const key = resolveProviderKey(entry.config, this.options.env, vault ?? this.options.vault, entry.name);
       if (key.kind !== 'key' || !key.secret) {
         problems.push(`provider ${entry.name}: keeping the current key: ${key.kind === 'key' ? 'no key' : key.reason}`);
+        continue;
+      }
+      if (key.insecure && this.options.config.env === 'prod') {
+        problems.push(`provider ${entry.name}: keeping the current key: ${key.insecure}`);
         continue;
       }
       const next = digest(key.secret.reveal());

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Environment } from '../config/interpolate.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { SourceIssue } from '../config/source-issue.js';
+import { readableByOthers } from './file-permissions.js';
 import type { SecretVaultReader } from './resolve-secret.js';
 import { SecretsVault, VaultError } from './secrets-vault.js';
 
@@ -14,6 +15,13 @@ export interface ConfiguredVault {
   /** Where `vault:` is used (key paths), empty when the config uses no vault. */
   readonly references: readonly string[];
   readonly issues: SourceIssue[];
+  /**
+   * The private key that opened the vault and every value in it: secrets the gateway now holds,
+   * which `KnownSecrets` must redact wherever they would leave (empty without a vault).
+   */
+  readonly revealed: readonly string[];
+  /** Legal but risky (dev): a private key file other users may read. In prod that is an issue instead. */
+  readonly warnings: SourceIssue[];
 }
 
 /**
@@ -25,9 +33,9 @@ export interface ConfiguredVault {
  */
 export function openConfiguredVault(config: OssaConfig, env: Environment, source = 'config'): ConfiguredVault {
   const references = vaultReferences(config);
-  if (references.length === 0) return { references, issues: [] };
+  if (references.length === 0) return { references, issues: [], revealed: [], warnings: [] };
   const vault = SecretsVault.at(config.security.secrets.vault_dir, config.env);
-  const issue = (message: string): ConfiguredVault => ({ references, issues: [{ file: source, path: 'security.secrets', message }] });
+  const issue = (message: string): ConfiguredVault => ({ references, issues: [{ file: source, path: 'security.secrets', message }], revealed: [], warnings: [] });
   const key = decryptKey(config, env, vault);
   if (key === undefined) {
     return issue(
@@ -36,27 +44,37 @@ export function openConfiguredVault(config: OssaConfig, env: Environment, source
     );
   }
   if ('problem' in key) return issue(key.problem);
+  const warnings: SourceIssue[] = [];
+  // Anyone who can read the private key can read every secret of the vault.
+  const exposed = key.file === undefined ? undefined : readableByOthers(key.file);
+  if (exposed !== undefined) {
+    if (config.env === 'prod') return issue(`the vault's private key is refused in prod: ${exposed}`);
+    warnings.push({ file: source, path: 'security.secrets', message: `the vault's private key ${exposed} (refused in prod)` });
+  }
   try {
-    return { vault: vault.unlock(key.value), references, issues: [] };
+    const reader = vault.unlock(key.value);
+    const values = reader.names.map((name) => reader.get(name)).filter((value): value is string => value !== undefined);
+    return { vault: reader, references, issues: [], revealed: [key.value.trim(), ...values], warnings };
   } catch (error) {
     if (error instanceof VaultError) return issue(`the vault of env "${config.env}" cannot be opened with the key from ${key.origin}: ${error.message}`);
     throw error;
   }
 }
 
-function decryptKey(config: OssaConfig, env: Environment, vault: SecretsVault): { value: string; origin: string } | { problem: string } | undefined {
+/** The private key, where it came from, and the file it was read from (absent: the environment). */
+function decryptKey(config: OssaConfig, env: Environment, vault: SecretsVault): { value: string; origin: string; file?: string } | { problem: string } | undefined {
   const fromEnv = env[DECRYPT_KEY_VARIABLE];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return { value: fromEnv, origin: DECRYPT_KEY_VARIABLE };
   const configured = config.security.secrets.decrypt_key_file;
   if (configured !== undefined) {
     try {
-      return { value: readFileSync(configured, 'utf8'), origin: configured };
+      return { value: readFileSync(configured, 'utf8'), origin: configured, file: configured };
     } catch (error) {
       return { problem: `security.secrets.decrypt_key_file ${configured} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
     }
   }
   try {
-    return { value: readFileSync(vault.privateKeyFile, 'utf8'), origin: vault.privateKeyFile };
+    return { value: readFileSync(vault.privateKeyFile, 'utf8'), origin: vault.privateKeyFile, file: vault.privateKeyFile };
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { interpolate, isWholePlaceholder, UnsetVariableError, type Environment } from '../config/interpolate.js';
+import { writableByOthers } from './file-permissions.js';
 import { Secret } from './secret.js';
 
 /** Reads named secrets from the encrypted vault (`vault:NAME`). */
@@ -9,8 +10,11 @@ export interface SecretVaultReader {
 }
 
 export type SecretResolution =
-  /** `literal`: written in the config file as is (a plaintext key). */
-  | { readonly ok: true; readonly secret: Secret; readonly literal: boolean }
+  /**
+   * `literal`: written in the config file as is (a plaintext key). `insecure`: why the value
+   * cannot be trusted (a `file:` secret anyone may rewrite): a warning in dev, refused in prod.
+   */
+  | { readonly ok: true; readonly secret: Secret; readonly literal: boolean; readonly insecure?: string }
   /** Why there is no value, safe to log (names the variable or file, never a value). */
   | { readonly ok: false; readonly reason: string };
 
@@ -25,7 +29,9 @@ export function resolveSecret(reference: string, env: Environment, vault?: Secre
     const path = ref.slice('file:'.length);
     try {
       const value = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-      return value === '' ? { ok: false, reason: `secret file ${path} is empty` } : { ok: true, secret: new Secret(value, `file:${path}`), literal: false };
+      if (value === '') return { ok: false, reason: `secret file ${path} is empty` };
+      const insecure = writableByOthers(path);
+      return { ok: true, secret: new Secret(value, `file:${path}`), literal: false, ...(insecure ? { insecure } : {}) };
     } catch (error) {
       return { ok: false, reason: `secret file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
     }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/gateway-harness.js';
@@ -115,6 +115,22 @@ describe('SecretsVault', () => {
     expect(resolved.ok && resolved.secret.reveal()).toBe(VALUE);
     expect(resolved.ok && String(resolved.secret)).toBe('[redacted]');
   });
+
+  it('says when a file: secret is one anyone on the host could rewrite', () => {
+    const root = tempDir();
+    const file = join(root, 'key');
+    writeFileSync(file, VALUE, { mode: 0o600 });
+    expect(resolveSecret(`file:${file}`, {})).toMatchObject({ ok: true });
+    expect(resolveSecret(`file:${file}`, {})).not.toHaveProperty('insecure');
+    chmodSync(file, 0o666);
+    expect(resolveSecret(`file:${file}`, {})).toMatchObject({ ok: true, insecure: `secret file ${file} is world-writable (mode 0666): anyone on the host can replace the key; chmod o-w` });
+    chmodSync(file, 0o600);
+    chmodSync(root, 0o777);
+    expect(resolveSecret(`file:${file}`, {})).toMatchObject({ insecure: `secret file ${file} is in a world-writable directory (${root}, mode 0777): anyone on the host can replace it` });
+    chmodSync(root, 0o1777);
+    expect(resolveSecret(`file:${file}`, {})).not.toHaveProperty('insecure');
+    chmodSync(root, 0o700);
+  });
 });
 
 describe('openConfiguredVault (at gateway start)', () => {
@@ -127,7 +143,7 @@ describe('openConfiguredVault (at gateway start)', () => {
 
   it('needs no vault and no key when the config references none', () => {
     const { config: plain } = normalizeConfig({ providers: { anthropic: { api_key: '${ANTHROPIC_API_KEY}' } } }, { env: {} });
-    expect(openConfiguredVault(plain, {})).toEqual({ references: [], issues: [] });
+    expect(openConfiguredVault(plain, {})).toEqual({ references: [], issues: [], revealed: [], warnings: [] });
   });
 
   it('opens with OSSA_SECRETS_DECRYPT_KEY', () => {
@@ -136,6 +152,8 @@ describe('openConfiguredVault (at gateway start)', () => {
     const opened = openConfiguredVault(config(root), { OSSA_SECRETS_DECRYPT_KEY: keys.privateKey });
     expect(opened.issues).toEqual([]);
     expect(opened.vault!.get('ANTHROPIC_API_KEY')).toBe(VALUE);
+    // What it revealed is what the gateway must redact: the private key and every value.
+    expect(opened.revealed).toEqual([keys.privateKey.trim(), VALUE]);
   });
 
   it('falls back to the vault\'s private key file, or security.secrets.decrypt_key_file', () => {
@@ -143,8 +161,32 @@ describe('openConfiguredVault (at gateway start)', () => {
     vault.set('ANTHROPIC_API_KEY', VALUE);
     expect(openConfiguredVault(config(root), {}).vault!.get('ANTHROPIC_API_KEY')).toBe(VALUE);
     const keyFile = join(root, 'elsewhere.key');
-    writeFileSync(keyFile, keys.privateKey);
+    writeFileSync(keyFile, keys.privateKey, { mode: 0o600 });
     expect(openConfiguredVault(config(root, { secrets: { vault_dir: 'config/secrets', decrypt_key_file: keyFile } }), {}).vault!.get('ANTHROPIC_API_KEY')).toBe(VALUE);
+  });
+
+  it('refuses a private key file every user of the host may read in prod, and warns in dev', () => {
+    const { root, vault, keys } = newVault();
+    vault.set('ANTHROPIC_API_KEY', VALUE);
+    const keyFile = join(root, 'readable.key');
+    writeFileSync(keyFile, keys.privateKey, { mode: 0o644 });
+    chmodSync(keyFile, 0o644);
+    const secrets = { secrets: { vault_dir: 'config/secrets', decrypt_key_file: keyFile } };
+    const prod = openConfiguredVault(config(root, secrets), {}, 'ossa.yaml');
+    expect(prod.vault).toBeUndefined();
+    expect(prod.issues[0]!.message).toBe(`the vault's private key is refused in prod: ${keyFile} is readable by every user of the host (mode 0644): chmod 600 (or 400)`);
+    const inDev = newVault('dev');
+    inDev.vault.set('ANTHROPIC_API_KEY', VALUE);
+    const devKeyFile = join(inDev.root, 'readable.key');
+    writeFileSync(devKeyFile, inDev.keys.privateKey, { mode: 0o644 });
+    chmodSync(devKeyFile, 0o644);
+    const dev = normalizeConfig(
+      { env: 'dev', providers: { anthropic: { api_key: 'vault:ANTHROPIC_API_KEY' } }, security: { secrets: { vault_dir: 'config/secrets', decrypt_key_file: devKeyFile } } },
+      { baseDir: inDev.root, env: {} },
+    ).config;
+    const opened = openConfiguredVault(dev, {}, 'ossa.yaml');
+    expect(opened.vault!.get('ANTHROPIC_API_KEY')).toBe(VALUE);
+    expect(opened.warnings.map((w) => w.message)).toEqual([`the vault's private key ${devKeyFile} is readable by every user of the host (mode 0644): chmod 600 (or 400) (refused in prod)`]);
   });
 
   it('is a clear startup error with a wrong key, naming where the key came from', () => {

@@ -57,7 +57,8 @@ const ADMIN_ROUTES: [string, string, unknown][] = [
   ['GET', '/v1/providers', undefined],
   ['DELETE', '/v1/cache', undefined],
   ['DELETE', '/v1/cache/agents/faq', undefined],
-  ['POST', '/v1/cache/invalidate', { agent: 'faq', input: 'hi' }],
+  // The cache is scoped by client here (clients are configured): an entry is named with its client.
+  ['POST', '/v1/cache/invalidate', { agent: 'faq', input: 'hi', client_id: 'web' }],
 ];
 
 describe('auth probes against `ossa-gateway serve`', () => {

@@ -10,7 +10,20 @@ import { sendRaw, type RawAnswer } from '../support/raw-http.js';
 // a 2xx or a well-formed 4xx, never a 5xx or a hang, and the process stays up.
 
 const KEEP_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const OPENAI_PATH = /^\/v1\/(chat\/completions|models)(\/|$|\?)/;
+/**
+ * The paths answered in OpenAI's error shape: every `/v1/` path but the gateway's own
+ * (`/v1/agents`, `/v1/cache`, `/v1/providers`), judged on the path as sent: fetch resolves
+ * `..` and `.` segments before sending (`/v1/agents/../execute` goes out as `/v1/execute`).
+ */
+function isOpenAIShaped(path: string): boolean {
+  let sent: string;
+  try {
+    sent = new URL(path, 'http://gateway').pathname;
+  } catch {
+    return false;
+  }
+  return sent.startsWith('/v1/') && !/^\/v1\/(agents|cache|providers)(\/|$)/.test(sent);
+}
 const MB = 1024 * 1024;
 
 /** One answer as the oracle sees it, from fetch or from a raw socket. */
@@ -36,7 +49,7 @@ function expectWellFormed(path: string, method: string, answer: Answer, what: st
   expect(answer.requestId, context).toMatch(KEEP_ID);
   for (const secret of Object.values(CHAOS_SECRETS)) expect(answer.body, context).not.toContain(secret);
   if (answer.status < 400 || method === 'HEAD') return;
-  if (OPENAI_PATH.test(path) && answer.contentType.startsWith('application/json')) {
+  if (isOpenAIShaped(path) && answer.contentType.startsWith('application/json')) {
     expect(JSON.parse(answer.body), context).toMatchObject({ error: { message: expect.any(String), type: expect.any(String) } });
     return;
   }

@@ -3,12 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { CHAOS_SECRETS, readChaosArtifacts, saveChaosArtifact } from '../support/chaos-artifacts.js';
 
 // Runs last (test/support/chaos-sequencer.ts sorts by name): every log, audit file, error body
-// and /metrics output the chaos scenarios saved is searched for the fake keys they all run with.
+// and /metrics output the chaos scenarios saved is searched for the fake keys they all run with,
+// whole, case-folded (an upstream that echoes `sk_ant_...` for `sk-ant-...`) and in part.
 
-/** Every fake key's distinctive middle (`CHAOS<kind>SECRET`): finds a key even when cut short or re-encoded around it. */
-const FRAGMENT = /CHAOS[a-z]*SECRET/;
+/**
+ * Every fake key's distinctive middle (`CHAOS<kind>SECRET`), in any case and snake-cased: finds
+ * a key even when cut short, re-encoded or case-folded around it.
+ */
+const FRAGMENT = /chaos[a-z_]*secret/i;
 /** Scenarios of this suite that always save a log, audit records and a /metrics scrape. */
-const SCENARIOS_WITH_LOGS = ['fuzz-http', 'auth-probes'];
+const SCENARIOS_WITH_LOGS = ['fuzz-http', 'auth-probes', 'hostile-upstream'];
+/** How upstreams fold a key they echo: lower case, `-` as `_`. The sweep reads every line folded too. */
+const fold = (text: string): string => text.toLowerCase().replace(/-/g, '_');
 const MIN_BYTES = 64 * 1024;
 
 describe('secret sweep over everything the chaos suite saved', () => {
@@ -29,9 +35,13 @@ describe('secret sweep over everything the chaos suite saved', () => {
     const hits: string[] = [];
     for (const { name, text } of artifacts) {
       text.split('\n').forEach((line, index) => {
-        for (const [kind, secret] of Object.entries(CHAOS_SECRETS)) if (line.includes(secret)) hits.push(`${name}:${index + 1}: the ${kind}`);
+        const folded = fold(line);
+        for (const [kind, secret] of Object.entries(CHAOS_SECRETS)) {
+          if (line.includes(secret)) hits.push(`${name}:${index + 1}: the ${kind}`);
+          else if (folded.includes(fold(secret))) hits.push(`${name}:${index + 1}: the ${kind}, case-folded`);
+        }
         const fragment = FRAGMENT.exec(line);
-        if (fragment && !Object.values(CHAOS_SECRETS).some((secret) => line.includes(secret))) hits.push(`${name}:${index + 1}: part of a key ("${fragment[0]}")`);
+        if (fragment && !Object.values(CHAOS_SECRETS).some((secret) => folded.includes(fold(secret)))) hits.push(`${name}:${index + 1}: part of a key ("${fragment[0]}")`);
       });
     }
     const summary = `secret sweep: ${artifacts.length} files, ${bytes} bytes, ${hits.length} hits`;

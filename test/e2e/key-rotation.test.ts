@@ -61,6 +61,12 @@ describe('key rotation without a restart (file: and vault: keys)', () => {
     expect(t.logs.messages()).toContain(`provider filed: the API key changed (file:${keyFile}); new calls use the new key`);
   });
 
+  it('redacts the new key and still the old one when an upstream echoes them after the rotation', async () => {
+    anthropic.script({ kind: 'reply', text: 'new sk-ant-ROTATE-file-two, old SK_ANT_ROTATE_FILE_ONE' });
+    const answer = (await (await t.post('/v1/agents/a/execute', { input: 'echo the keys' })).json()) as { output: string };
+    expect(answer.output).toBe('new [redacted], old [redacted]');
+  });
+
   it('uses a value changed in the vault', async () => {
     vault.set('VAULTED_KEY', 'sk-ant-ROTATE-vault-two');
     expect(t.gateway.reloadSecrets().rotated).toEqual(['vaulted']);

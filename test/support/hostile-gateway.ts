@@ -21,13 +21,26 @@ export interface HostileProject {
  * environment (`${VAR}`), the `other` client's key from the vault, an admin key, a metrics token.
  * Audit logging is on (file sink under `audit/`), so the secret sweep has audit records to grep.
  */
-export function hostileProject(upstreams: { anthropic: string; openai: string }): HostileProject {
+export function hostileProject(
+  upstreams: { anthropic: string; openai: string },
+  options: {
+    /**
+     * `lenient` (default): failed authentication is counted but hardly throttled, for scenarios
+     * that probe the key checks with hundreds of wrong keys from one address; `default`: the
+     * gateway's own limits (10 per address, 100 per credential kind, per minute).
+     */
+    readonly authThrottle?: 'lenient' | 'default';
+    /** Trust `X-Forwarded-For`, so a scenario can speak from many addresses. */
+    readonly trustProxy?: boolean;
+  } = {},
+): HostileProject {
+  const throttle = options.authThrottle === 'default' ? '' : '\n    auth_throttle: { per_address: { limit: 1000000, interval: "1 minute" }, per_credential: { limit: 1000000, interval: "1 minute" } }';
   const dir = tempDir({
     'ossa.yaml': `ossa:
   env: dev
   manifest_paths: [agents]
   default_provider: echo
-  server: { port: 0, body_limit: 1mb }
+  server: { port: 0, body_limit: 1mb${options.trustProxy ? ', trust_proxy: true' : ''} }
   providers:
     claude:
       type: anthropic
@@ -51,7 +64,7 @@ export function hostileProject(upstreams: { anthropic: string; openai: string })
     admin_keys: ["\${ADMIN_KEY}"]
     trust_user_header: true
     audit_logging: true
-    audit: { sink: file, path: audit/audit.jsonl, include_content: true }
+    audit: { sink: file, path: audit/audit.jsonl, include_content: true }${throttle}
   observability: { log_level: info, metrics: true, metrics_token: "\${METRICS_TOKEN}" }
 `,
     'agents/support.ossa.yaml': agentManifest('support', { provider: 'claude', model: 'claude-sonnet-4-5' }),

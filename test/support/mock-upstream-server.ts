@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { pourFlood } from './mock-flood.js';
 
 // The wire-format-agnostic half of the mock upstreams: the HTTP server, socket tracking,
 // request recording and the behaviour queue. The Anthropic and OpenAI halves (`MockDialect`)
@@ -95,6 +96,7 @@ export type MockBehaviour = { readonly delayMs?: number } & (
   | ({ readonly kind: 'truncate'; readonly afterDeltas?: number; readonly graceful?: boolean } & ReplyOptions)
   | ({ readonly kind: 'stream-error'; readonly afterDeltas?: number; readonly type?: string } & ReplyOptions)
   | { readonly kind: 'raw'; readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body: string }
+  | { readonly kind: 'flood'; readonly bytes: number; readonly declared?: boolean } // 200 MB without holding them: mock-flood.ts
 );
 
 /** A behaviour, or a function of the request that picks one (to answer by what the request carries). */
@@ -298,6 +300,8 @@ export class MockUpstreamServer {
       }
       case 'raw':
         return reply.raw(behaviour.status, behaviour.headers ?? {}, behaviour.body);
+      case 'flood':
+        return pourFlood(reply.res, dialect, record, streaming, behaviour);
       default: {
         const unreachable: never = behaviour;
         return unreachable;
@@ -310,7 +314,7 @@ const connectionIds = new WeakMap<Socket, number>();
 
 /** Writes one answer, and stops quietly once the client is gone. */
 class Replier {
-  private readonly res: ServerResponse;
+  readonly res: ServerResponse;
   /** Tells the recorder that the mock itself is closing the connection (not an abort). */
   private readonly markClosing: () => void;
 

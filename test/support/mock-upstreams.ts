@@ -57,6 +57,9 @@
  *   { kind: 'stream-error', afterDeltas?: 1, type?: 'overloaded_error' }  N deltas, then an error
  *       event (OpenAI: a `data: {"error": ...}` chunk); for JSON requests, a 500
  *   { kind: 'raw', status, headers?, body }  exactly these bytes
+ *   { kind: 'flood', bytes, declared? }       a 200 answer of `bytes` (JSON text or SSE deltas), written as
+ *       the socket drains, never held whole; `declared` sends its Content-Length (JSON);
+ *       `floodBytesSent(request)` (mock-flood.ts) says how much went out before the client hung up
  *
  * @example
  * const mock = await startMockAnthropic();

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /** What came back on a raw connection: the parsed answer, or nothing if the server closed first. */
 export interface RawAnswer {
@@ -66,4 +66,56 @@ function dechunk(data: Buffer): Buffer {
     offset = lineEnd + 2 + size + 2;
   }
   return Buffer.concat(parts);
+}
+
+/** A raw connection a test writes to at its own pace, and how it ended. */
+export interface SlowConnection {
+  readonly socket: Socket;
+  /** Writes, unless the server already closed the connection. */
+  write(bytes: string | Buffer): void;
+  /** Resolves when the server closes: after how long (from connecting), and what it answered (status 0: nothing). */
+  readonly closed: Promise<{ readonly afterMs: number; readonly answer: RawAnswer }>;
+  /** True once the connection is closed. */
+  readonly isClosed: () => boolean;
+}
+
+/**
+ * Opens a TCP connection and keeps it open (no half-close, unlike `sendRaw`), so a test can be
+ * the slow client: nothing at all, headers a line at a time, a body a byte at a time.
+ */
+export function connectSlow(port: number): Promise<SlowConnection> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect({ host: '127.0.0.1', port });
+    const chunks: Buffer[] = [];
+    let done = false;
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    const closed = new Promise<{ afterMs: number; answer: RawAnswer }>((settle) => {
+      socket.on('close', () => {
+        done = true;
+        settle({ afterMs: Date.now() - started, answer: parseAnswer(Buffer.concat(chunks)) });
+      });
+    });
+    socket.once('connect', () =>
+      resolve({
+        socket,
+        write: (bytes) => {
+          if (!done && socket.writable) socket.write(bytes);
+        },
+        closed,
+        isClosed: () => done,
+      }),
+    );
+    socket.once('error', reject);
+  });
+}
+
+/** Writes `pieces` one every `everyMs` until they run out or the connection closes. */
+export async function trickle(connection: SlowConnection, pieces: readonly string[], everyMs: number): Promise<void> {
+  for (const piece of pieces) {
+    if (connection.isClosed()) return;
+    connection.write(piece);
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, everyMs)), connection.closed]);
+  }
 }

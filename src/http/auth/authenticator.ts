@@ -7,6 +7,7 @@ import { resolveSecret, type SecretVaultReader } from '../../secrets/resolve-sec
 import { HttpProblem } from '../problem.js';
 import type { CacheMode } from '../../executor/agent-response.js';
 import { AgentAllowList } from './agent-allow-list.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import { callerIdOf } from './caller-id.js';
 import { isWellKnownDigest, keyWeakness } from './key-strength.js';
 import { KeyRing } from './key-ring.js';
@@ -54,6 +55,8 @@ export interface AuthenticatorSources {
   readonly vault?: SecretVaultReader;
   /** Warned once per key written in plain text or too weak (dev; prod refuses them). */
   readonly logger?: Logger;
+  /** Counts failed checks and refuses guessers (`security.auth_throttle`); absent: nothing counted. */
+  readonly throttle?: AuthThrottle;
 }
 
 /**
@@ -71,7 +74,8 @@ export interface AuthenticatorSources {
  * Every reference is resolved once at startup (an unresolvable one, or in prod a plain-text
  * or weak one, is a startup problem naming the key path; see `keyWeakness`). Keys are then
  * held as SHA-256 digests and compared in constant time; no key is ever logged, echoed or
- * kept in plain text.
+ * kept in plain text. A presented key that is wrong counts against its address and its kind
+ * (`AuthThrottle`): past the limit, requests with a key get 429, unchecked.
  */
 export class Authenticator {
   constructor(
@@ -79,6 +83,7 @@ export class Authenticator {
     private readonly admins: KeyRing<true>,
     private readonly scrapers: KeyRing<true>,
     private readonly settings: { readonly trustUserHeader: boolean; readonly admin: AdminPolicy },
+    private readonly throttle?: AuthThrottle,
   ) {}
 
   /** Builds it from `security` and `observability.metrics_token`; unresolvable keys are startup errors. */
@@ -111,6 +116,13 @@ export class Authenticator {
         }
         options.logger?.warn({ setting: at }, `${at} is written in plain text in the config; use ${alternatives} instead`);
       }
+      if (resolved.insecure) {
+        if (config.env === 'prod') {
+          errors.push({ file, path: at, message: `refused in prod: ${resolved.insecure}` });
+          return undefined;
+        }
+        options.logger?.warn({ setting: at }, `${at}: ${resolved.insecure} (refused in prod)`);
+      }
       const key = resolved.secret.reveal();
       return strongEnough(at, keyWeakness(key)) ? key : undefined;
     };
@@ -139,7 +151,7 @@ export class Authenticator {
     }
     const admin: AdminPolicy =
       security.admin_keys.length > 0 ? 'keys' : security.clients.length === 0 && config.env === 'dev' ? 'open' : 'disabled';
-    return { authenticator: new Authenticator(clients, admins, scrapers, { trustUserHeader: security.trust_user_header, admin }), errors };
+    return { authenticator: new Authenticator(clients, admins, scrapers, { trustUserHeader: security.trust_user_header, admin }, options.throttle), errors };
   }
 
   /** True when agent requests need a client key. */
@@ -156,11 +168,17 @@ export class Authenticator {
   identify(request: FastifyRequest): Caller {
     if (!this.requiresClientKey) return { userId: this.userHeader(request) ?? request.ip };
     const presented = requestCredential(request);
+    if (presented) this.throttle?.check(request.ip, 'client');
     if (presented?.scheme !== 'bearer') {
+      if (presented) this.throttle?.failed(request.ip, 'client');
       throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'send a client API key as "Authorization: Bearer <key>"', {}, { 'www-authenticate': CLIENT_REALM });
     }
     const client = this.clients.match(presented.key);
-    if (!client) throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'the API key is not valid', {}, { 'www-authenticate': `${CLIENT_REALM}, error="invalid_token"` });
+    if (!client) {
+      this.throttle?.failed(request.ip, 'client');
+      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'the API key is not valid', {}, { 'www-authenticate': `${CLIENT_REALM}, error="invalid_token"` });
+    }
+    this.throttle?.succeeded(request.ip, 'client');
     // Namespaced by client, so one client's users never share (or drain) another's buckets;
     // encoded, so client `a` with user `b:c` and client `a:b` with user `c` stay apart.
     return { userId: callerIdOf(client.id, this.userHeader(request)), client };
@@ -202,20 +220,50 @@ export class Authenticator {
         'www-authenticate': [ADMIN_BASIC, ADMIN_BEARER],
       });
     }
+    this.throttle?.check(request.ip, 'admin');
     if (this.admins.match(presented.key) === undefined) {
+      this.throttle?.failed(request.ip, 'admin');
       throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'the admin key is not valid', {}, { 'www-authenticate': [ADMIN_BASIC, `${ADMIN_BEARER}, error="invalid_token"`] });
     }
+    this.throttle?.succeeded(request.ip, 'admin');
+  }
+
+  /**
+   * True when the request may see admin-only details of an open route (`/readyz`): it carries a
+   * valid admin key (or the gateway is open). Never throws: a wrong key, or one from a
+   * throttled address, just gets no details, and a wrong key counts as a failure like any other,
+   * so the route is no way around the throttle.
+   */
+  mayReadAdminDetails(request: FastifyRequest): boolean {
+    if (this.settings.admin === 'open') return true;
+    if (this.settings.admin === 'disabled') return false;
+    const presented = requestCredential(request);
+    if (presented === undefined) return false;
+    try {
+      this.throttle?.check(request.ip, 'admin');
+    } catch {
+      return false;
+    }
+    if (this.admins.match(presented.key) === undefined) {
+      this.throttle?.failed(request.ip, 'admin');
+      return false;
+    }
+    this.throttle?.succeeded(request.ip, 'admin');
+    return true;
   }
 
   /** Throws a 401 `HttpProblem` unless the request may scrape `/metrics` (open without a `metrics_token`). */
   authorizeScrape(request: FastifyRequest): void {
     if (this.scrapers.size === 0) return;
     const presented = requestCredential(request);
+    if (presented !== undefined) this.throttle?.check(request.ip, 'metrics');
     if (presented === undefined || this.scrapers.match(presented.key) === undefined) {
+      if (presented !== undefined) this.throttle?.failed(request.ip, 'metrics');
       throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'this route needs the metrics token: send Authorization: Bearer <observability.metrics_token>', {}, {
         'www-authenticate': METRICS_REALM,
       });
     }
+    this.throttle?.succeeded(request.ip, 'metrics');
   }
 
   /** Throws a 403 `HttpProblem` when the caller's client may not use the agent. */

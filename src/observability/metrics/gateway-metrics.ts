@@ -42,6 +42,9 @@ export class GatewayMetrics {
   readonly plaintextKeys: Gauge;
   readonly keyRotations: Counter<'provider'>;
   readonly timeToFirstToken: Histogram<'agent' | 'provider'>;
+  readonly authFailures: Counter<'credential' | 'outcome'>;
+  readonly authThrottleBursts: Counter<'scope' | 'credential'>;
+  readonly connectionsDropped: Counter<'reason'>;
   // HTTP and the gateway itself
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
@@ -81,6 +84,10 @@ export class GatewayMetrics {
     this.plaintextKeys = new Gauge({ name: 'ossa_security_plaintext_keys_detected', help: 'Provider keys written in plain text in the config.', registers });
     this.keyRotations = new Counter({ name: 'ossa_security_key_rotations_total', help: 'Provider keys changed at runtime.', labelNames: ['provider'], registers });
     this.timeToFirstToken = new Histogram({ name: 'ossa_time_to_first_token_seconds', help: 'From a streamed request\'s arrival to its first text byte.', labelNames: ['agent', 'provider'], buckets: FIRST_TOKEN_SECONDS, registers });
+
+    this.authFailures = new Counter({ name: 'ossa_auth_failures_total', help: 'Requests whose credential was refused: rejected (checked, 401) or throttled (429, not checked).', labelNames: ['credential', 'outcome'], registers });
+    this.authThrottleBursts = new Counter({ name: 'ossa_auth_throttle_bursts_total', help: 'Bursts of failed authentication that began to be throttled, per address or per credential kind.', labelNames: ['scope', 'credential'], registers });
+    this.connectionsDropped = new Counter({ name: 'ossa_http_connections_dropped_total', help: 'Connections closed unserved: server.max_connections reached, or a request body stalled past server.body_timeout.', labelNames: ['reason'], registers });
 
     this.httpRequests = new Counter({ name: 'ossa_http_requests_total', help: 'HTTP requests answered, by route pattern and status.', labelNames: ['method', 'route', 'status'], registers, collect() { httpRequestCounts.flushInto(this); } });
     this.httpDuration = new Histogram({ name: 'ossa_http_request_duration_seconds', help: 'HTTP request time, arrival to end of response.', labelNames: ['method', 'route'], buckets: HTTP_SECONDS, registers });

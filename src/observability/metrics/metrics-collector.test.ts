@@ -19,7 +19,7 @@ describe('MetricsCollector (every event type to Prometheus metrics)', () => {
 
   beforeEach(() => {
     events = new EventDispatcher(pino({ level: 'silent' }));
-    collector = new MetricsCollector({ guard: new LabelGuard(['support', 'reviewer'], ['claude', 'gpt', 'echo']) });
+    collector = new MetricsCollector({ guard: new LabelGuard(['support', 'reviewer'], ['claude', 'gpt', 'echo'], [{ provider: 'claude', model: 'claude-sonnet-4-5' }]) });
     collector.subscribe(events);
   });
 
@@ -178,15 +178,22 @@ describe('MetricsCollector (every event type to Prometheus metrics)', () => {
     expect(sampleValue(m, 'ossa_gateway_overhead_seconds_bucket', { le: '0.005' })).toBe(2);
   });
 
-  it('never lets a name from a request become a label: unknown agents and providers are (other), models are capped per provider', async () => {
+  it('never lets a name from a request become a label: unknown agents and providers are (other), models are those configured', async () => {
     for (let i = 0; i < 50; i++) events.dispatch({ type: 'rate_limit.decision', agent: `random-${i}`, allowed: false, scope: 'user', remaining: {} });
-    for (let i = 0; i < 40; i++) events.dispatch(executionComplete({ agent: 'support', provider: 'claude', model: `model-${i}` }));
+    // An upstream names any model it likes: a key it was sent, a different model, text.
+    for (const model of ['Bearer sk-ant-api03-xyz', 'claude-opus-4', 'x'.repeat(10_000), 'claude-sonnet-4-5 ']) {
+      events.dispatch(executionComplete({ agent: 'support', provider: 'claude', model }));
+    }
+    // A dated snapshot of the configured model passes, a bounded number of them.
+    for (let i = 0; i < 36; i++) events.dispatch(executionComplete({ agent: 'support', provider: 'claude', model: `claude-sonnet-4-5-202509${String(i).padStart(2, '0')}` }));
     events.dispatch({ type: 'provider.retry', requestId: 'r', provider: 'not-configured', attempt: 1, delayMs: 1, reason: 'x' });
     const m = await scrape();
     expect(sampleValue(m, 'ossa_rate_limit_rejections_total', { scope: 'user', agent: '(other)' })).toBe(50);
     expect(m.filter((s) => s.name === 'ossa_rate_limit_rejections_total')).toHaveLength(1);
     const models = new Set(m.filter((s) => s.name === 'ossa_llm_tokens_total').map((s) => s.labels['model']));
-    expect(models.size).toBe(33); // 32 models and (other)
+    expect(models.size).toBe(33); // 32 snapshots and (other)
+    expect(models.has('claude-sonnet-4-5-20250900')).toBe(true);
+    expect(sampleValue(m, 'ossa_llm_tokens_total', { provider: 'claude', model: '(other)', direction: 'input' })).toBe(80);
     expect(sampleSum(m, 'ossa_llm_tokens_total', { direction: 'input' })).toBe(400);
     expect(sampleValue(m, 'ossa_provider_retries_total', { provider: '(other)' })).toBe(1);
   });

@@ -91,6 +91,9 @@ export class MetricsCollector {
     on('security.key_rotated', (e) => this.metrics.keyRotations.inc({ provider: this.guard.provider(e.provider) }));
     on('stream.first_token', (e) => this.metrics.timeToFirstToken.observe({ agent: this.guard.agent(e.agent), provider: this.guard.provider(e.provider) }, e.ttftMs / 1000));
     on('http.request', (e) => this.onHttpRequest(e));
+    on('security.auth_failure', (e) => this.metrics.authFailures.inc({ credential: e.credential, outcome: e.outcome }));
+    on('security.auth_throttled', (e) => this.metrics.authThrottleBursts.inc({ scope: e.scope, credential: e.credential }));
+    on('server.connection_dropped', (e) => this.metrics.connectionsDropped.inc({ reason: e.reason }));
     this.dispatcher = events;
     return () => {
       for (const off of offs) off();

@@ -23,6 +23,8 @@ export interface AnthropicProviderOptions {
   readonly timeoutMs: number;
   /** Keep-alive connections to the upstream (default 64). */
   readonly maxConnections?: number;
+  /** Largest answer read, JSON or a whole stream (default 32 MiB); see `UpstreamClientOptions`. */
+  readonly maxResponseBytes?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export class AnthropicProvider implements Provider {
       baseUrl: options.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL,
       timeoutMs: options.timeoutMs,
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
     });
     this.#headers = { 'x-api-key': options.apiKey, 'anthropic-version': ANTHROPIC_VERSION };
   }

@@ -6,6 +6,7 @@ import {
   fromTransportError,
   httpStatusError,
   invalidResponse,
+  responseTooLarge,
   timeoutError,
   upstreamErrorCode,
 } from './upstream-error.js';
@@ -20,6 +21,11 @@ export interface UpstreamClientOptions {
   readonly timeoutMs: number;
   /** Keep-alive connections to the upstream (default 64). */
   readonly maxConnections?: number;
+  /**
+   * Largest answer body read, JSON or a whole stream (default 32 MiB): past it the attempt
+   * fails, not retryable, and no more than this is ever held in memory.
+   */
+  readonly maxResponseBytes?: number;
 }
 
 /** One POST of a JSON body. */
@@ -35,6 +41,8 @@ export interface UpstreamRequest {
 }
 
 const DEFAULT_MAX_CONNECTIONS = 64;
+/** The default of `providers.<name>.max_response_bytes`: far above any real answer, far below what hurts. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** Error bodies (and bytes after a stream's end) are read up to this, then discarded. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** How long a finished stream's trailing bytes may take before the socket is given up. */
@@ -55,6 +63,7 @@ export class UpstreamClient {
   readonly #pathPrefix: string;
   readonly #search: string;
   readonly #timeoutMs: number;
+  readonly #maxResponseBytes: number;
 
   constructor(options: UpstreamClientOptions) {
     const url = new URL(options.baseUrl);
@@ -65,6 +74,7 @@ export class UpstreamClient {
     this.#pathPrefix = url.pathname.replace(/\/+$/, '');
     this.#search = url.search;
     this.#timeoutMs = options.timeoutMs;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     // undici's own header/body timeouts are off: the attempt timer below is the one timeout,
     // so a long `timeoutMs` is not cut short by undici's 300 s defaults.
     this.#pool = new Pool(url.origin, {
@@ -84,7 +94,7 @@ export class UpstreamClient {
       response = await this.#send(request, sent, attempt.signal, 'application/json');
       await this.#rejectErrorStatus(response, [...Object.values(request.headers), sent]);
       attempt.bodyStarted = true;
-      const text = await response.body.text();
+      const text = await this.#readBounded(response);
       try {
         return JSON.parse(text) as unknown;
       } catch {
@@ -123,12 +133,16 @@ export class UpstreamClient {
       attempt.bodyStarted = true;
       const decoder = new SseDecoder();
       chunks = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      let received = 0;
       for (;;) {
         // The timer runs only while we wait for the upstream, not while our consumer is busy.
         attempt.arm();
         const next = await chunks.next();
         attempt.disarm();
         if (next.done) return;
+        // The whole stream is bounded, so a partial event in the decoder can never grow past it.
+        received += next.value.length;
+        if (received > this.#maxResponseBytes) throw responseTooLarge(this.#provider, this.#maxResponseBytes);
         for (const event of decoder.push(next.value)) {
           terminalSeen = isTerminal(event);
           yield event;
@@ -160,6 +174,24 @@ export class UpstreamClient {
       body,
       signal,
     });
+  }
+
+  /**
+   * The 2xx body as text, never holding more than `maxResponseBytes`: refused from its
+   * Content-Length before a byte is read, or as soon as it grows past the bound.
+   */
+  async #readBounded(response: Dispatcher.ResponseData): Promise<string> {
+    const limit = this.#maxResponseBytes;
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) throw responseTooLarge(this.#provider, limit);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw responseTooLarge(this.#provider, limit);
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   /** Throws the status error for a non-2xx answer, after reading (a bounded part of) its body. */

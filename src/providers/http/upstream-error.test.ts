@@ -69,4 +69,10 @@ describe('upstreamErrorCode', () => {
   it('refuses an identifier that occurs in what was sent', () => {
     expect(upstreamErrorCode({ error: { code: 'mysecret', type: 'server_error' } }, ['Bearer mysecret'])).toBe('server_error');
   });
+
+  it('refuses a piece of what was sent folded to snake case (a key cut and lower-cased)', () => {
+    const sent = ['Bearer sk-ant-api03-CHAOSanthropicSECRET7f3a9c1e5b2d8f4a6c0e9b7d5f3a1c8e'];
+    expect(upstreamErrorCode({ error: { code: 'sk_ant_api03_chaosanthropicsecret7f3a9c1e5b2d8f4', type: 'server_error' } }, sent)).toBe('server_error');
+    expect(upstreamErrorCode({ error: { code: 'chaosanthropic' } }, sent)).toBeUndefined();
+  });
 });

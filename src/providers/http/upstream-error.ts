@@ -30,17 +30,23 @@ export function httpStatusError(provider: string, status: number, headers: Respo
 /**
  * A short identifier from an upstream error body (`error.code`, else `error.type`), or
  * `undefined`. Only lower-case snake_case words pass, and never one that occurs in what we
- * sent (`sent`: header values and the request body), so an upstream that echoes a key or a
- * prompt word in these fields cannot leak it into a message.
+ * sent (`sent`: header values and the request body), compared case-insensitively with `-` and
+ * `_` as one, so an upstream that echoes a key, a piece of one or a prompt word in these
+ * fields, folded to snake case or not, cannot leak it into a message.
  */
 export function upstreamErrorCode(body: unknown, sent: readonly string[]): string | undefined {
   if (!isRecord(body) || !isRecord(body.error)) return undefined;
   for (const candidate of [body.error.code, body.error.type]) {
     if (typeof candidate !== 'string' || !/^[a-z][a-z0-9_]{0,47}$/.test(candidate)) continue;
-    if (sent.some((value) => value.includes(candidate))) continue;
+    if (sent.some((value) => foldCase(value).includes(candidate))) continue;
     return candidate;
   }
   return undefined;
+}
+
+/** Lower case with `-` as `_`: how a candidate code (already lower snake case) is looked for in what was sent. */
+function foldCase(text: string): string {
+  return text.toLowerCase().replace(/-/g, '_');
 }
 
 /** The caller's signal fired: never retried, the caller is gone. */
@@ -72,6 +78,26 @@ export function invalidResponse(provider: string, what: string, cause?: unknown)
     retryable: true,
     cause,
   });
+}
+
+/**
+ * A 2xx answer larger than `providers.<name>.max_response_bytes`: not retried (the same call
+ * would bring the same answer), the body is dropped where it stands.
+ */
+export function responseTooLarge(provider: string, limit: number): ProviderError {
+  return new ProviderError(`${provider}: the answer is larger than ${formatBytes(limit)} (providers.${provider}.max_response_bytes); it was dropped`, {
+    provider,
+    kind: 'invalid_response',
+    retryable: false,
+  });
+}
+
+/** `32 MiB`, `64 KiB`, `1500 bytes`: a limit as the config would write it. */
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 /**

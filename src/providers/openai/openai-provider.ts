@@ -23,6 +23,8 @@ export interface OpenAIProviderOptions {
   readonly timeoutMs: number;
   /** Keep-alive connections to the upstream (default 64). */
   readonly maxConnections?: number;
+  /** Largest answer read, JSON or a whole stream (default 32 MiB); see `UpstreamClientOptions`. */
+  readonly maxResponseBytes?: number;
   /**
    * The body field for `maxTokens` (`max_tokens_param` in ossa.yaml). Absent: `max_completion_tokens`
    * for OpenAI's reasoning models (o-series, gpt-5 family) on type `openai`, else `max_tokens`.
@@ -55,6 +57,7 @@ export class OpenAIProvider implements Provider {
       baseUrl: options.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
       timeoutMs: options.timeoutMs,
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
     });
     this.#headers = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
   }
