@@ -11,6 +11,8 @@ export function testAgent(name: string, overrides: Partial<AgentDefinition> = {}
     systemPromptSource: 'spec.role',
     llm: { fallbackModels: [] },
     tools: [],
+    extensions: {},
+    warnings: [],
     contentHash: `hash-of-${name}`,
     source: { file: `${name}.ossa.yaml`, line: 1, document: 0 },
     ...overrides,
