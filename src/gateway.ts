@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { AgentDefinition } from './agents/agent-definition.js';
+import { agentId } from './agents/agent-ref.js';
 import { AgentRegistry } from './agents/agent-registry.js';
 import type { CachedAgentExecutor } from './cache/cached-agent-executor.js';
 import { createResponseCache } from './cache/create-response-cache.js';
@@ -102,6 +104,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     const loadedAgents = AgentRegistry.load(config.manifest_paths, { autoDiscover: config.auto_discover, baseDir: loaded.baseDir, env });
     registry = loadedAgents.registry;
     for (const warning of loadedAgents.result.warnings) logger.warn(formatIssue(warning));
+    logUnenforcedFields(logger, registry.list());
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     problems.push(...error.issues);
@@ -267,6 +270,17 @@ function assembleGateway(parts: GatewayParts): Gateway {
     },
   };
   return gateway;
+}
+
+/** One line per agent that declares fields the gateway does not enforce, naming them (`validate` lists each at its position). */
+function logUnenforcedFields(logger: Logger, agents: readonly AgentDefinition[]): void {
+  for (const agent of agents) {
+    if (agent.unenforced.length === 0) continue;
+    logger.warn(
+      { agent: agent.name, version: agent.version, fields: agent.unenforced },
+      `agent ${agentId(agent)} declares ${agent.unenforced.length === 1 ? 'a field' : `${agent.unenforced.length} fields`} that ossa-gateway does not enforce: ${agent.unenforced.join(', ')}`,
+    );
+  }
 }
 
 /** One line per agent at startup, saying who will answer it (and why, when it is not its own provider). */

@@ -124,6 +124,8 @@ export interface AgentDefinition {
    * ossa-gateway`), a description used as the prompt, ... (`GET /v1/agents/{name}` lists them).
    */
   readonly warnings: readonly string[];
+  /** The key paths of the declared fields the gateway does not enforce (each also in `warnings`). */
+  readonly unenforced: readonly string[];
   /** sha256 of the manifest document's canonical JSON: editing an agent changes it. */
   readonly contentHash: string;
   readonly source: { readonly file: string; readonly line: number; readonly document: number };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Environment } from '../config/interpolate.js';
-import type { SourceIssue } from '../config/source-issue.js';
+import { formatPath, type SourceIssue } from '../config/source-issue.js';
 import { SourceIssueError, type KeyPath, type SourceDocument } from '../config/yaml-source.js';
 import type { AgentDefinition } from './agent-definition.js';
 import { canonicalJson } from '../util/canonical-json.js';
@@ -111,7 +111,8 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
     }
   }
 
-  const unenforced = findUnenforcedFields(doc, llm.base).map(
+  const unenforcedFields = findUnenforcedFields(doc, llm.base);
+  const unenforced = unenforcedFields.map(
     (field): SourceIssue => ({ file: source.file, ...source.positionOf(field.path, 'key'), message: field.message, ...(field.why ? { hint: field.why } : {}) }),
   );
   if (errors.length > 0 || !prompt.prompt || typeof name !== 'string' || !apiVersion.ok) return { errors, warnings, unenforced };
@@ -132,6 +133,7 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
       tools: mergeTools(extensions.extensions.anthropic?.tools, specTools(doc)),
       extensions: extensions.extensions,
       warnings: [...warnings, ...unenforced].map(describeWarning),
+      unenforced: unenforcedFields.map((field) => formatPath(field.path)),
       contentHash: createHash('sha256').update(canonicalJson(doc)).digest('hex'),
       source: { file: source.file, line: source.start.line, document: source.index },
     },

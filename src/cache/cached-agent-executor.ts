@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { parseAgentRef } from '../agents/agent-ref.js';
 import type { AgentOverrides } from '../config/ossa-config.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from '../executor/agent-response.js';
 import type { AgentRoute } from '../executor/agent-route.js';
@@ -97,7 +98,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     const flightId = `${key.agent}\u0000${key.hash}`;
     const joining = this.flights.has(flightId);
     let outcome: FlightOutcome;
-    const fly = () => this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, route, input, context, () => ({ ...options, signal: signal() }), answer));
+    const fly = () => this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, agentName, input, context, () => ({ ...options, signal: signal() }), answer));
     try {
       // A caller that joins another's call waits for it in a lookup span of its own: its trace
       // shows where the time went, though the execution is in the other request's trace.
@@ -177,7 +178,8 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
 
   /** Seconds an agent's responses are kept: `agents.<name>.cache_ttl`, else `cache.response_ttl`. */
   ttlSeconds(agent: string): number {
-    return this.options.agents?.[agent]?.cache_ttl ?? this.options.defaultTtlSeconds;
+    // Per-agent overrides are by name: every version of an agent shares them.
+    return this.options.agents?.[parseAgentRef(agent).name]?.cache_ttl ?? this.options.defaultTtlSeconds;
   }
 
   close(): Promise<void> {
@@ -191,7 +193,8 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
   /** The one call of a flight: the store, then (on a miss) the executor, storing what it answers. */
   private async lookupOrRun(
     key: CacheKey,
-    route: AgentRoute,
+    /** As the caller named it: `name@version` must reach that version, not the newest. */
+    agentName: string,
     input: string,
     context: ExecutionContext,
     /** The options of the upstream call, with the flight's signal: made on a miss only. */
@@ -205,7 +208,7 @@ export class CachedAgentExecutor implements AgentRunner, ResponseCacheControl {
     }
     answer(storeFailed ? 'error' : 'miss', 'miss');
     // After the lookup's span has ended: the execution is its sibling under the request, not its child.
-    const response = await this.options.inner.execute(route.agent.name, input, context, optionsForCall());
+    const response = await this.options.inner.execute(agentName, input, context, optionsForCall());
     // A store that just failed would most likely fail again: do not make the answer wait on it twice.
     if (!storeFailed) await this.set(key, response);
     return { source: 'upstream', response };

@@ -51,6 +51,7 @@ const provider = mapping({
   api_key: secretText,
   base_url: text,
   model: text,
+  default_max_tokens: integer(1),
   timeout: withDefault(positive, 30),
   max_retries: withDefault(integer(0), 2),
   allow_insecure_http: withDefault(flag, false),

@@ -58,6 +58,11 @@ export interface ProviderConfig {
   base_url?: string;
   /** The model a fallback to this provider uses when the agent's model belongs to another. */
   model?: string;
+  /**
+   * Max tokens for agents whose manifest sets none, on this provider. Absent: the type's
+   * default (4096 for `anthropic`, as the OSSA reference runtime), else `default_max_tokens`.
+   */
+  default_max_tokens?: number;
   /** Per-attempt timeout, seconds. */
   timeout: number;
   max_retries: number;

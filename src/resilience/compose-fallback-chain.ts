@@ -10,10 +10,11 @@ import { FallbackChainProvider } from './fallback-chain-provider.js';
 export function composeFallbackChain(events: EventDispatcher, now?: () => number): RouteComposer {
   return (targets, agent) =>
     new FallbackChainProvider(
-      targets.map(({ entry, model }) => ({
+      targets.map(({ entry, model, shape }) => ({
         name: entry.name,
         type: entry.type,
         model,
+        ...(shape ? { shape } : {}),
         ...(entry.provider ? { provider: entry.provider } : { disabledReason: entry.disabledReason ?? 'disabled' }),
       })),
       { agent: agent.name, events, ...(now ? { now } : {}) },

@@ -13,6 +13,8 @@ export interface ChainTarget {
   readonly provider?: Provider;
   /** Why it is disabled (`no API key: ANTHROPIC_API_KEY is not set`). */
   readonly disabledReason?: string;
+  /** Adapts the call to this target (the agent's settings for this provider), after its model is set. */
+  readonly shape?: (call: ModelCall) => ModelCall;
 }
 
 /** The agent a chain serves, and where its events go. */
@@ -160,7 +162,8 @@ class ChainRun {
   }
 
   callFor(target: ChainTarget): ModelCall {
-    return { ...this.call, model: target.model, meta: { ...this.call.meta, attempt: this.attempts + 1 } };
+    const call: ModelCall = { ...this.call, model: target.model, meta: { ...this.call.meta, attempt: this.attempts + 1 } };
+    return target.shape ? target.shape(call) : call;
   }
 
   /** Records a target's failure; an abort ends the whole call at once. */

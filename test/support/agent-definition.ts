@@ -13,6 +13,7 @@ export function testAgent(name: string, overrides: Partial<AgentDefinition> = {}
     tools: [],
     extensions: {},
     warnings: [],
+    unenforced: [],
     contentHash: `hash-of-${name}`,
     source: { file: `${name}.ossa.yaml`, line: 1, document: 0 },
     ...overrides,
