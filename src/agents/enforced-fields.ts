@@ -97,7 +97,7 @@ export interface UnenforcedField {
 
 /**
  * The declared fields of `doc` under `MANIFEST_FIELDS` that the gateway does not enforce, in
- * document order, one per field (the shallowest: a whole unenforced mapping is one field).
+ * the table's order, one per field (the shallowest: a whole unenforced mapping is one field).
  * `llmBase` is where the model settings were read (`spec.llm` or `spec.model`).
  */
 export function findUnenforcedFields(doc: JsonRecord, llmBase: readonly string[] = ['spec', 'llm']): UnenforcedField[] {

@@ -111,9 +111,12 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
     }
   }
 
-  const unenforcedFields = findUnenforcedFields(doc, llm.base);
+  // In document order, as a reader goes through the file.
+  const unenforcedFields = findUnenforcedFields(doc, llm.base)
+    .map((field) => ({ field, at: source.positionOf(field.path, 'key') }))
+    .sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
   const unenforced = unenforcedFields.map(
-    (field): SourceIssue => ({ file: source.file, ...source.positionOf(field.path, 'key'), message: field.message, ...(field.why ? { hint: field.why } : {}) }),
+    ({ field, at }): SourceIssue => ({ file: source.file, ...at, message: field.message, ...(field.why ? { hint: field.why } : {}) }),
   );
   if (errors.length > 0 || !prompt.prompt || typeof name !== 'string' || !apiVersion.ok) return { errors, warnings, unenforced };
 
@@ -133,7 +136,7 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
       tools: mergeTools(extensions.extensions.anthropic?.tools, specTools(doc)),
       extensions: extensions.extensions,
       warnings: [...warnings, ...unenforced].map(describeWarning),
-      unenforced: unenforcedFields.map((field) => formatPath(field.path)),
+      unenforced: unenforcedFields.map(({ field }) => formatPath(field.path)),
       contentHash: createHash('sha256').update(canonicalJson(doc)).digest('hex'),
       source: { file: source.file, line: source.start.line, document: source.index },
     },

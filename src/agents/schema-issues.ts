@@ -13,7 +13,7 @@ const MAX_ALLOWED_VALUES = 12;
  *   equal to one of the allowed values: init, normalize, ...`);
  * - an unknown key is reported at the key itself, naming it;
  * - `if`/`then` adds "must match "then" schema" beside the errors that explain it: dropped;
- * - at most `MAX_SCHEMA_ISSUES` per document, then how many more.
+ * - in document order, at most `MAX_SCHEMA_ISSUES` per document, then how many more.
  */
 export function toSchemaIssues(errors: readonly ErrorObject[], source: SourceDocument, value: unknown, schema: string): SourceIssue[] {
   const grouped = new Map<string, { path: KeyPath; at: 'key' | 'value'; messages: string[]; alternatives: boolean }>();
@@ -39,10 +39,13 @@ export function toSchemaIssues(errors: readonly ErrorObject[], source: SourceDoc
     else if (!group.messages.includes(message)) group.messages.push(message);
     grouped.set(key, group);
   }
-  const issues = [...grouped.values()].map(({ path, at, messages, alternatives }) => {
-    const text = alternatives && messages.length > 1 ? `matches none of the allowed forms: ${messages.join('; or ')}` : messages.join('; ') || 'does not match the schema';
-    return source.issueAt(path, `${text} (schema ${schema})`, { at });
-  });
+  const issues = [...grouped.values()]
+    .map(({ path, at, messages, alternatives }) => {
+      const text = alternatives && messages.length > 1 ? `matches none of the allowed forms: ${messages.join('; or ')}` : messages.join('; ') || 'does not match the schema';
+      return source.issueAt(path, `${text} (schema ${schema})`, { at });
+    })
+    // In document order, whatever order the schema checked in.
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   if (issues.length <= MAX_SCHEMA_ISSUES) return issues;
   const shown = issues.slice(0, MAX_SCHEMA_ISSUES);
   shown.push({ file: source.file, ...source.start, message: `and ${issues.length - MAX_SCHEMA_ISSUES} more schema errors in this document (schema ${schema})` });

@@ -24,11 +24,11 @@ export class AgentRouteTable extends Map<string, AgentRoute> {
   }
 
   override get(ref: string): AgentRoute | undefined {
+    const { name, version } = parseAgentRef(ref);
+    // A bare name is the newest version, even beside an unversioned agent of that name (whose id it also is).
+    if (version === undefined) return this.#newest.get(name);
     const exact = super.get(ref);
     if (exact) return exact;
-    const { name, version } = parseAgentRef(ref);
-    const newest = this.#newest.get(name);
-    if (version === undefined || newest === undefined) return newest;
     for (const route of this.values()) if (route.agent.name === name && sameVersion(route.agent.version, version)) return route;
     return undefined;
   }
