@@ -3,16 +3,13 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AgentDefinition } from './agents/agent-definition.js';
 import { agentId } from './agents/agent-ref.js';
 import { AgentRegistry } from './agents/agent-registry.js';
-import type { CachedAgentExecutor } from './cache/cached-agent-executor.js';
-import { createResponseCache } from './cache/create-response-cache.js';
 import type { Environment } from './config/interpolate.js';
 import { loadConfigFile, normalizeConfig, type LoadedConfig } from './config/load-config.js';
 import type { OssaConfig } from './config/ossa-config.js';
 import { formatIssue, SourceError, type SourceIssue } from './config/source-issue.js';
-import { AgentExecutor } from './executor/agent-executor.js';
 import { registerAgentExecutionListener } from './executor/agent-execution-listener.js';
-import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
-import { resolveAgentRoutes, type AgentRoute } from './executor/agent-route.js';
+import type { AgentResponse, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
+import type { AgentRoute } from './executor/agent-route.js';
 import type { AgentStreamEvent } from './executor/agent-stream-event.js';
 import { EventDispatcher } from './events/event-dispatcher.js';
 import { Authenticator } from './http/auth/authenticator.js';
@@ -21,11 +18,10 @@ import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import type { AuditLog } from './audit/audit-log.js';
-import { createRateLimiter } from './rate-limit/create-rate-limiter.js';
-import type { RateLimiter } from './rate-limit/rate-limiter.js';
-import { openSharedRedis } from './redis/open-shared-redis.js';
+import { buildPipeline, type Pipeline } from './pipeline/build-pipeline.js';
+import { createSharedRedis } from './redis/create-shared-redis.js';
 import type { RedisConnection } from './redis/redis-connection.js';
-import { createProviderLayer, type ProviderLayer } from './resilience/create-provider-layer.js';
+import { circuitChecks } from './resilience/circuit-checks.js';
 import type { KeyRotation } from './resilience/secure-provider-factory.js';
 import { openConfiguredVault } from './secrets/open-configured-vault.js';
 
@@ -50,7 +46,11 @@ export interface Gateway extends GatewayServices {
   readonly routes: ReadonlyMap<string, AgentRoute>;
   /** The audit log (`undefined` with `security.audit_logging: false`); `close()` flushes it. */
   readonly audit: AuditLog | undefined;
-  /** Runs an agent in-process, through the same pipeline as HTTP requests. */
+  /**
+   * Runs an agent in-process, through the same pipeline as HTTP requests: rate limits (the
+   * user is `options.userId`, else `anonymous`; `skipRateLimit: true` runs unlimited), cache,
+   * providers. A refusal throws `RateLimitExceededError` or `RateLimitUnavailableError`.
+   */
   execute(agent: string, input: string, context?: ExecutionContext, options?: Partial<ExecuteOptions>): Promise<AgentResponse>;
   /** `execute`, streamed: `start`, `delta`s as the upstream answers, `done` (see `AgentStreamEvent`). */
   executeStream(agent: string, input: string, context?: ExecutionContext, options?: Partial<ExecuteOptions>): AsyncIterable<AgentStreamEvent>;
@@ -77,8 +77,9 @@ export interface Gateway extends GatewayServices {
 }
 
 /**
- * Builds the gateway from ossa.yaml or a config object: agents, providers, executor, events,
- * and the HTTP API. Throws a `SourceError` listing every problem (config, manifests, providers)
+ * Builds the gateway from ossa.yaml or a config object: the agents, the shared services
+ * (events, secrets, observability, auth, Redis), the request path (`buildPipeline`), and the
+ * HTTP API. Throws a `SourceError` listing every problem (config, manifests, providers)
  * before anything listens.
  *
  * @example
@@ -115,44 +116,37 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const source = loaded.file ?? 'config';
   // Opened once: provider keys, the metrics token and admin keys may all be `vault:` references.
   const vault = openConfiguredVault(config, env, source);
-  // Before the providers: the collector must hear the events the provider factory dispatches.
+  // Before the pipeline: the collector must hear the events its provider checks dispatch.
   const observability = createObservability({ config, logger, events, agents: registry.list().map((agent) => agent.name), ...(now ? { now } : {}) });
   // Every credential the HTTP API accepts: client keys, admin keys, the metrics token.
   const auth = Authenticator.fromConfig(config, env, { source, logger, ...(vault.vault ? { vault: vault.vault } : {}) });
-  problems.push(...auth.errors);
+  problems.push(...auth.errors, ...vault.issues);
 
-  const providers = createProviderLayer({
-    config, env, logger, events, source, vault,
-    // Innermost, around the bare adapter: each retry and each fallback is its own span.
-    decorateAdapter: observability.decorateProvider,
+  const redis = await createSharedRedis(config, logger);
+  const pipeline = buildPipeline({
+    config, env, logger, events, source, agents: registry.list(), upstreamTime: observability.upstreamTime,
+    ...(vault.vault ? { vault: vault.vault } : {}),
+    ...(redis ? { redis } : {}),
     ...(now ? { now } : {}),
   });
-  problems.push(...providers.issues);
-  observability.providersBuilt(providers.circuits);
-
-  const resolution = resolveAgentRoutes(registry.list(), config, providers.catalog, providers.compose);
-  problems.push(...resolution.errors);
-  for (const warning of resolution.warnings) logger.warn(formatIssue(warning));
+  problems.push(...pipeline.issues);
+  for (const warning of pipeline.warnings) logger.warn(formatIssue(warning));
+  observability.providersBuilt(pipeline.circuits);
 
   if (problems.length > 0) {
-    await providers.close();
+    await pipeline.close();
+    await redis?.close();
     await observability.close();
     throw new SourceError(`the gateway cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
 
+  await redis?.connect();
   await observability.exportTraces();
-  const executor = new AgentExecutor({ routes: resolution.routes, events, ...(now ? { now } : {}) });
-  logRoutes(logger, resolution.routes);
-  const closers: (() => Promise<void> | void)[] = [() => observability.close(), () => providers.close()];
-  const redis = await openSharedRedis(config, logger);
+  logRoutes(logger, pipeline.routes);
+  const closers: (() => Promise<void> | void)[] = [() => observability.close()];
   if (redis) closers.push(() => redis.close());
-  const rateLimiter = createRateLimiter(config, { events, logger, ...(redis ? { redis } : {}) });
-  const cache = createResponseCache(config, { inner: executor, routes: resolution.routes, events, logger, ...(redis ? { redis } : {}) });
-  if (cache) closers.push(() => cache.close());
-  return assembleGateway({
-    config, logger, events, observability, registry, executor, runner: cache ?? executor, providers, routes: resolution.routes, closers,
-    auth: auth.authenticator, rateLimiter, cache, redis,
-  });
+  closers.push(() => pipeline.close());
+  return assembleGateway({ config, env, source, logger, events, observability, registry, pipeline, closers, auth: auth.authenticator, redis });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -163,24 +157,21 @@ function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): Loa
 
 interface GatewayParts {
   readonly config: OssaConfig;
+  readonly env: Environment;
+  readonly source: string;
   readonly logger: Logger;
   readonly events: EventDispatcher;
   readonly observability: Observability;
   readonly registry: AgentRegistry;
-  readonly executor: AgentExecutor;
-  readonly runner: AgentRunner;
-  readonly providers: ProviderLayer;
-  readonly routes: ReadonlyMap<string, AgentRoute>;
+  readonly pipeline: Pipeline;
   readonly closers: (() => Promise<void> | void)[];
   readonly auth: Authenticator;
-  readonly rateLimiter: RateLimiter | undefined;
-  readonly cache: CachedAgentExecutor | undefined;
   readonly redis: RedisConnection | undefined;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, observability, registry, executor, runner, providers, routes, closers, auth, rateLimiter, cache, redis } = parts;
-  const { catalog, circuits, audit } = providers;
+  const { config, logger, events, observability, registry, pipeline, closers, auth, redis } = parts;
+  const { runner, executor, routes, catalog, circuits, audit, rateLimiter, cache } = pipeline;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   let drainRequested = false;
@@ -200,7 +191,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
         status: entry.provider ? ('ok' as const) : ('degraded' as const),
         ...(entry.disabledReason ? { detail: entry.disabledReason } : {}),
       })),
-    () => providers.readinessChecks(),
+    () => circuitChecks(circuits),
   ];
   // Without Redis a fail-closed limiter refuses every request: not ready. Otherwise we serve, degraded.
   if (redis) readinessProbes.push(() => redis.readiness(rateLimiter?.backend === 'redis' && !config.rate_limit.fail_open));
@@ -251,7 +242,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
       const host = listenOptions.host ?? config.server.host;
       return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
     },
-    reloadSecrets: () => providers.reloadSecrets(),
+    reloadSecrets: () => reloadSecrets(parts),
     onClose(fn) {
       closers.push(fn);
     },
@@ -270,6 +261,15 @@ function assembleGateway(parts: GatewayParts): Gateway {
     },
   };
   return gateway;
+}
+
+/** Re-opens the vault and re-reads `file:` / `vault:` keys; a vault that no longer opens keeps every key. */
+function reloadSecrets({ config, env, source, logger, pipeline }: GatewayParts): KeyRotation {
+  const reopened = openConfiguredVault(config, env, source);
+  if (reopened.issues.length === 0) return pipeline.rotateKeys(reopened.vault);
+  const kept = reopened.issues.map((issue) => `keeping every key: ${issue.message}`);
+  for (const problem of kept) logger.error(problem);
+  return { rotated: [], problems: kept };
 }
 
 /** One line per agent that declares fields the gateway does not enforce, naming them (`validate` lists each at its position). */

@@ -34,9 +34,11 @@ export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/p
 export { ProviderError } from './providers/provider-error.js';
 export { AllProvidersFailedError, type ProviderTried } from './resilience/all-providers-failed-error.js';
 export { ProviderFailure, type FailoverReason } from './resilience/provider-failure.js';
+export { RateLimitExceededError, RateLimitUnavailableError } from './rate-limit/rate-limit-errors.js';
+export type { LimitStatus, RateLimitScope } from './rate-limit/rate-limiter.js';
 export type { Observability } from './observability/observability.js';
 export type { HttpRequestEvent } from './events/gateway-events.js';
 export type { StatusSnapshot } from './observability/status/status-snapshot.js';
 export { SPAN_NAMES, withSpan } from './observability/tracing/with-span.js';
-export type { ResponseCacheControl } from './cache/cached-agent-executor.js';
+export type { ResponseCacheControl } from './cache/response-cache.js';
 export type { CacheKey } from './cache/cache-key.js';

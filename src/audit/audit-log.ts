@@ -9,9 +9,6 @@ export interface AuditRecorder {
   record(record: AuditRecord): void;
 }
 
-/** A recorder that drops everything: `security.audit_logging: false`. */
-export const DISABLED_AUDIT: AuditRecorder = { record: () => undefined };
-
 /** How an `AuditLog` falls back, reports and bounds its queue. */
 export interface AuditLogOptions {
   /** Where records go when the sink fails (default: stderr). */

@@ -1,20 +1,14 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { collectStream } from '../../test/support/model-call.js';
 import { httpError, supportCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
-import { EventDispatcher } from '../events/event-dispatcher.js';
-import type { GatewayEventMap } from '../events/gateway-events.js';
 import type { AuditRecord } from './audit-record.js';
 import { AuditLoggingProvider } from './audit-logging-provider.js';
 
 function setup(includeContent = false) {
   const inner = new ScriptedProvider('anthropic');
   const records: AuditRecord[] = [];
-  const events = new EventDispatcher(pino({ level: 'silent' }));
-  const attempts: GatewayEventMap['provider.attempt'][] = [];
-  events.on('provider.attempt', (e) => void attempts.push(e));
-  const provider = new AuditLoggingProvider(inner, { audit: { record: (r) => records.push(r) }, events, includeContent, now: () => 1_700_000_000_000 });
-  return { inner, provider, records, attempts, signal: new AbortController().signal };
+  const provider = new AuditLoggingProvider(inner, { audit: { record: (r) => records.push(r) }, includeContent, now: () => 1_700_000_000_000 });
+  return { inner, provider, records, signal: new AbortController().signal };
 }
 
 describe('AuditLoggingProvider', () => {
@@ -49,30 +43,20 @@ describe('AuditLoggingProvider', () => {
   });
 
   it('records an llm_error with the error class, status and safe message, and rethrows', async () => {
-    const { inner, provider, records, attempts, signal } = setup();
+    const { inner, provider, records, signal } = setup();
     inner.script({ kind: 'fail', error: httpError('anthropic', 503) });
     await expect(provider.complete(supportCall(), signal)).rejects.toMatchObject({ status: 503 });
     expect(records[1]).toMatchObject({ event: 'llm_error', error_class: 'ProviderError:http', error_message: 'anthropic answered 503', status: 503, retryable: true, aborted: false });
-    expect(attempts).toEqual([
-      { type: 'provider.attempt', requestId: 'req-1', agent: 'support', provider: 'anthropic', model: 'claude-sonnet-4-5', attempt: 1, outcome: 'error', durationMs: expect.any(Number), streamed: false, errorKind: 'http', status: 503 },
-    ]);
   });
 
   it('records an abort as such', async () => {
-    const { inner, provider, records, attempts } = setup();
+    const { inner, provider, records } = setup();
     const controller = new AbortController();
     inner.script({ kind: 'hang' });
     const call = provider.complete(supportCall(), controller.signal);
     controller.abort();
     await expect(call).rejects.toMatchObject({ kind: 'aborted' });
     expect(records[1]).toMatchObject({ event: 'llm_error', error_class: 'ProviderError:aborted', aborted: true });
-    expect(attempts[0]!.outcome).toBe('aborted');
-  });
-
-  it('dispatches provider.attempt with usage on success', async () => {
-    const { provider, attempts, signal } = setup();
-    await provider.complete(supportCall(), signal);
-    expect(attempts[0]).toMatchObject({ outcome: 'success', usage: { inputTokens: 3, outputTokens: 2 }, streamed: false, attempt: 1 });
   });
 
   describe('stream()', () => {
@@ -84,19 +68,17 @@ describe('AuditLoggingProvider', () => {
     });
 
     it('records an llm_error with the tokens seen so far when the stream fails midway', async () => {
-      const { inner, provider, records, attempts, signal } = setup();
+      const { inner, provider, records, signal } = setup();
       inner.script({ kind: 'break', parts: 2, error: httpError('anthropic', 500) });
       await expect(collectStream(provider.stream(supportCall(), signal))).rejects.toMatchObject({ status: 500 });
       expect(records[1]).toMatchObject({ event: 'llm_error', streamed: true, tokens_seen: 2, response_length: 'one two'.length, aborted: false, status: 500 });
-      expect(attempts[0]).toMatchObject({ outcome: 'error', streamed: true });
     });
 
     it('records an abort when the consumer stops reading', async () => {
-      const { provider, records, attempts, inner, signal } = setup();
+      const { provider, records, inner, signal } = setup();
       for await (const _part of provider.stream(supportCall(), signal)) break;
       expect(inner.streamsClosed).toBe(1);
       expect(records[1]).toMatchObject({ event: 'llm_error', aborted: true, error_class: 'ProviderError:aborted', tokens_seen: 1, error_message: 'anthropic: the consumer stopped reading the stream' });
-      expect(attempts[0]!.outcome).toBe('aborted');
     });
   });
 });

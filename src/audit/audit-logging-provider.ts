@@ -1,15 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import type { EventDispatcher } from '../events/event-dispatcher.js';
-import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart, Usage } from '../providers/provider.js';
+import type { ProviderLayer } from '../pipeline/wrap.js';
+import { observeStream } from '../providers/observe-stream.js';
+import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
 import { ProviderError } from '../providers/provider-error.js';
 import type { AuditRecorder } from './audit-log.js';
 import { errorRecord, requestRecord, responseRecord, type AttemptAnswer } from './audit-record.js';
 
-/** Where an `AuditLoggingProvider` sends records and events. */
+/** Where an `AuditLoggingProvider` sends records, and what they hold. */
 export interface AuditLoggingOptions {
   readonly audit: AuditRecorder;
-  /** Receives `provider.attempt` for every attempt, audit on or off. */
-  readonly events: EventDispatcher;
   /** Record prompt and response text (`security.audit.include_content`). */
   readonly includeContent: boolean;
   /** Epoch milliseconds; injectable for tests. */
@@ -24,18 +23,17 @@ interface StreamProgress {
 }
 
 /**
- * A `Provider` decorator around the bare adapter: every upstream attempt gets an `llm_request`
- * record, then an `llm_response` or an `llm_error` record (with the same `request_id` and
- * `attempt`), and a `provider.attempt` event. It sits inside the circuit breaker, so each
- * retry and each fallback is its own attempt. Prompt and response text are recorded only
- * with `includeContent`.
+ * A `Provider` decorator: every upstream attempt gets an `llm_request` record, then an
+ * `llm_response` or an `llm_error` record (with the same `request_id` and `attempt`). It sits
+ * inside the retry and the breaker layers, so each retry and each fallback is its own attempt.
+ * Prompt and response text are recorded only with `includeContent`.
  *
  * A stream that fails midway is recorded as `llm_error` with the parts and characters seen so
  * far; one whose consumer stops reading, or whose caller aborts, as `llm_error` with
  * `aborted: true`.
  *
  * @example
- * const audited = new AuditLoggingProvider(adapter, { audit, events, includeContent: false });
+ * const audited = new AuditLoggingProvider(adapter, { audit, includeContent: false });
  */
 export class AuditLoggingProvider implements Provider {
   readonly name: string;
@@ -68,35 +66,17 @@ export class AuditLoggingProvider implements Provider {
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
     const started = this.#start(call, true);
     const progress: StreamProgress = { parts: 0, length: 0, text: this.#options.includeContent ? [] : undefined };
-    let ended = false;
-    try {
-      for await (const part of this.#inner.stream(call, signal)) {
-        if (part.type === 'text') {
-          progress.parts++;
-          progress.length += part.text.length;
-          progress.text?.push(part.text);
-        } else if (part.type === 'finish') {
-          ended = true;
-          this.#succeeded(call, started, true, { model: part.model, usage: part.usage, finishReason: part.finishReason, length: progress.length, text: progress.text?.join('') });
-        }
-        yield part;
-      }
-      if (!ended) {
-        ended = true;
-        this.#failed(call, started, true, new ProviderError(`${this.name}: the stream ended without a finish part`, { provider: this.name, kind: 'invalid_response', retryable: true }), progress);
-      }
-    } catch (error) {
-      if (!ended) {
-        ended = true;
-        this.#failed(call, started, true, error, progress);
-      }
-      throw error;
-    } finally {
-      if (!ended) {
-        const stopped = new ProviderError(`${this.name}: the consumer stopped reading the stream`, { provider: this.name, kind: 'aborted', retryable: false });
-        this.#failed(call, started, true, stopped, progress);
-      }
-    }
+    yield* observeStream(this.name, this.#inner.stream(call, signal), {
+      part: (part) => {
+        if (part.type !== 'text') return;
+        progress.parts++;
+        progress.length += part.text.length;
+        progress.text?.push(part.text);
+      },
+      finished: (finish) =>
+        this.#succeeded(call, started, true, { model: finish.model, usage: finish.usage, finishReason: finish.finishReason, length: progress.length, text: progress.text?.join('') }),
+      failed: (error) => this.#failed(call, started, true, error, progress),
+    });
   }
 
   #start(call: ModelCall, streamed: boolean): number {
@@ -105,55 +85,34 @@ export class AuditLoggingProvider implements Provider {
   }
 
   #succeeded(call: ModelCall, started: number, streamed: boolean, answer: AttemptAnswer): void {
-    const durationMs = round(performance.now() - started);
-    this.#options.audit.record(responseRecord(call, this.name, streamed, this.#now(), durationMs, answer, this.#options.includeContent));
-    if (!this.#options.events.hasListeners('provider.attempt')) return;
-    this.#attemptEvent(call, answer.model, 'success', durationMs, streamed, { usage: answer.usage });
+    this.#options.audit.record(responseRecord(call, this.name, streamed, this.#now(), round(performance.now() - started), answer, this.#options.includeContent));
   }
 
   #failed(call: ModelCall, started: number, streamed: boolean, error: unknown, progress: StreamProgress | undefined): void {
-    const durationMs = round(performance.now() - started);
     const providerError = error instanceof ProviderError ? error : undefined;
-    const aborted = providerError?.kind === 'aborted';
     this.#options.audit.record(
-      errorRecord(call, this.name, streamed, this.#now(), durationMs, {
+      errorRecord(call, this.name, streamed, this.#now(), round(performance.now() - started), {
         errorClass: providerError ? `ProviderError:${providerError.kind}` : error instanceof Error ? error.name : 'Error',
         // Only provider errors are known to be safe to store; anything else is a bug, named by class.
         message: providerError ? providerError.message : 'internal error',
         status: providerError?.status,
         retryable: providerError?.retryable,
-        aborted,
+        aborted: providerError?.kind === 'aborted',
         progress,
       }),
     );
-    if (!this.#options.events.hasListeners('provider.attempt')) return;
-    this.#attemptEvent(call, call.model, aborted ? 'aborted' : 'error', durationMs, streamed, {
-      ...(providerError ? { errorKind: providerError.kind } : {}),
-      ...(providerError?.status !== undefined ? { status: providerError.status } : {}),
-    });
   }
+}
 
-  #attemptEvent(
-    call: ModelCall,
-    model: string,
-    outcome: 'success' | 'error' | 'aborted',
-    durationMs: number,
-    streamed: boolean,
-    extra: { usage?: Usage; errorKind?: string; status?: number },
-  ): void {
-    this.#options.events.dispatch({
-      type: 'provider.attempt',
-      requestId: call.meta.requestId,
-      agent: call.meta.agent.name,
-      provider: this.name,
-      model,
-      attempt: call.meta.attempt ?? 1,
-      outcome,
-      durationMs,
-      streamed,
-      ...extra,
-    });
-  }
+/**
+ * The `auditLog()` layer: one record pair per call, so put it inside `retry()` and the
+ * breaker. Leave it out of the list when `security.audit_logging` is off.
+ *
+ * @example
+ * wrapProvider(adapter, [retry(...), circuitBreaker(breaker), audit && auditLog({ audit, includeContent: false })]);
+ */
+export function auditLog(options: AuditLoggingOptions): ProviderLayer {
+  return (inner) => new AuditLoggingProvider(inner, options);
 }
 
 function round(ms: number): number {

@@ -17,6 +17,7 @@ import { createLogger } from '../observability/logger.js';
 import { ProviderError } from '../providers/provider-error.js';
 import { CachedAgentExecutor } from './cached-agent-executor.js';
 import type { CacheStore } from './cache-store.js';
+import { ResponseCache } from './response-cache.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
 
 function routeFor(agent: AgentDefinition, provider: ScriptedProvider, model = 'model-a'): AgentRoute {
@@ -46,8 +47,7 @@ function setup(options: { store?: CacheStore; agents?: Record<string, { cache_tt
     ['nocache', routeFor(testAgent('nocache'), provider)],
   ]);
   const store = options.store ?? new MemoryCacheStore({ maxEntries: 100, maxBytes: 1_000_000, now: clock.now });
-  const cache = new CachedAgentExecutor({
-    inner: new AgentExecutor({ routes, events }),
+  const cache = new ResponseCache({
     routes,
     store,
     defaultTtlSeconds: 60,
@@ -56,11 +56,12 @@ function setup(options: { store?: CacheStore; agents?: Record<string, { cache_tt
     logger,
     now: clock.now,
   });
+  const runner = new CachedAgentExecutor(new AgentExecutor({ routes, events }), cache);
   let n = 0;
   const statuses: CacheStatus[] = [];
   const run = (input: string, extra: Partial<ExecuteOptions> & { context?: Record<string, unknown>; agent?: string } = {}) => {
     const { context = {}, agent = 'support', ...rest } = extra;
-    return cache.execute(agent, input, context, { requestId: `req-${++n}`, onCacheStatus: (s) => void statuses.push(s), ...rest });
+    return runner.execute(agent, input, context, { requestId: `req-${++n}`, onCacheStatus: (s) => void statuses.push(s), ...rest });
   };
   const lookups = () => seen.filter((e) => e.type === 'cache.lookup').map((e) => (e as { result: string }).result);
   /** The same request, streamed: every event it yields, or the error it ended with after them. */
@@ -69,7 +70,7 @@ function setup(options: { store?: CacheStore; agents?: Record<string, { cache_tt
     const requestId = `req-${++n}`;
     const events: AgentStreamEvent[] = [];
     try {
-      for await (const event of cache.executeStream(agent, input, {}, { requestId, onCacheStatus: (s) => void statuses.push(s), ...rest })) {
+      for await (const event of runner.executeStream(agent, input, {}, { requestId, onCacheStatus: (s) => void statuses.push(s), ...rest })) {
         events.push(event);
         if (events.length === stopAfter) break;
       }
@@ -79,7 +80,7 @@ function setup(options: { store?: CacheStore; agents?: Record<string, { cache_tt
     }
   };
   const typesOf = (requestId: string) => seen.filter((e) => 'requestId' in e && e.requestId === requestId).map((e) => e.type);
-  return { cache, provider, clock, logs, seen, statuses, lookups, run, runStream, typesOf, routes, store };
+  return { cache, runner, provider, clock, logs, seen, statuses, lookups, run, runStream, typesOf, routes, store };
 }
 
 describe('CachedAgentExecutor', () => {
@@ -167,11 +168,11 @@ describe('CachedAgentExecutor', () => {
   });
 
   it("caches the first usable fallback's answers when the primary is disabled (no key): that is no outage", async () => {
-    const { cache, provider, routes } = setup();
+    const { runner, provider, routes } = setup();
     // The primary has no key: the chain's first usable target answers, and says it is a fallback.
     routes.set('keyless', { ...routeFor(testAgent('keyless'), provider), primary: { provider: 'anthropic', model: 'claude' } });
     provider.script({ kind: 'answer', fallbackUsed: true });
-    const ask = (requestId: string) => cache.execute('keyless', 'q', {}, { requestId });
+    const ask = (requestId: string) => runner.execute('keyless', 'q', {}, { requestId });
     expect(await ask('k-1')).toMatchObject({ fallback_used: true, cached: false });
     expect(await ask('k-2')).toMatchObject({ fallback_used: true, cached: true, provider: 'scripted' });
     expect(provider.calls).toHaveLength(1);

@@ -1,14 +1,13 @@
 import type { Logger } from 'pino';
 import type { CacheConfig, OssaConfig } from '../config/ossa-config.js';
-import type { AgentRunner } from '../executor/agent-response.js';
 import type { AgentRoute } from '../executor/agent-route.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
-import { CachedAgentExecutor } from './cached-agent-executor.js';
 import type { CacheStore, EvictionListener } from './cache-store.js';
 import { FileCacheStore } from './file-cache-store.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
 import { RedisCacheStore } from './redis-cache-store.js';
+import { ResponseCache } from './response-cache.js';
 
 /** The store `cache.storage` names; `redis` needs the gateway's connection. */
 export function createCacheStore(config: CacheConfig, deps: { readonly redis?: RedisConnection; readonly onEviction?: EvictionListener }): CacheStore {
@@ -30,22 +29,20 @@ export function createCacheStore(config: CacheConfig, deps: { readonly redis?: R
 
 /** The parts of the gateway the response cache is built from. */
 export interface ResponseCacheDependencies {
-  readonly inner: AgentRunner;
   readonly routes: ReadonlyMap<string, AgentRoute>;
   readonly events: EventDispatcher;
   readonly logger: Logger;
   readonly redis?: RedisConnection;
 }
 
-/** The `CachedAgentExecutor` around `inner`, or undefined when `cache.enabled` is false. */
-export function createResponseCache(config: OssaConfig, deps: ResponseCacheDependencies): CachedAgentExecutor | undefined {
+/** The `ResponseCache` on the store `cache.storage` names, or undefined when `cache.enabled` is false. */
+export function createResponseCache(config: OssaConfig, deps: ResponseCacheDependencies): ResponseCache | undefined {
   if (!config.cache.enabled) return undefined;
   const store = createCacheStore(config.cache, {
     ...(deps.redis ? { redis: deps.redis } : {}),
     onEviction: (count, reason) => deps.events.dispatch({ type: 'cache.eviction', count, reason }),
   });
-  return new CachedAgentExecutor({
-    inner: deps.inner,
+  return new ResponseCache({
     routes: deps.routes,
     store,
     defaultTtlSeconds: config.cache.response_ttl,

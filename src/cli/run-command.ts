@@ -8,8 +8,9 @@ export const runCommand: CliCommand = {
   summary: 'run one agent once and print its answer',
   usage: `Usage: ossa-gateway run <agent> <input> [--context JSON] [--json] [--config FILE]
 
-Runs the agent through the same pipeline as the HTTP API and prints the output (with
-provider, model and token counts on stderr). --json prints the whole AgentResponse.
+Runs the agent through the same pipeline as the HTTP API, without its rate limits, and prints
+the output (with provider, model and token counts on stderr). --json prints the whole
+AgentResponse.
 --context takes a JSON object whose entries are added to the system prompt.`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
@@ -35,7 +36,8 @@ provider, model and token counts on stderr). --json prints the whole AgentRespon
     }
     const gateway = await gatewayForCli(values.config, io);
     try {
-      const response = await gateway.execute(agent, inputWords.join(' '), context);
+      // An operator at a terminal, not a client: no bucket is checked or spent.
+      const response = await gateway.execute(agent, inputWords.join(' '), context, { skipRateLimit: true });
       if (values.json) io.stdout(`${JSON.stringify(response, null, 2)}\n`);
       else {
         io.stdout(`${response.output}\n`);

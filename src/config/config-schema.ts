@@ -1,60 +1,80 @@
 import type { SchemaObject } from 'ajv';
+import type { FromSchema, Prefilled } from './from-schema.js';
 import { PROVIDER_TYPES } from '../providers/provider.js';
 
 /*
  * The `ossa:` tree of ossa.yaml as a JSON Schema (draft-07), with the defaults that make an
- * `OssaConfig`. Every mapping rejects unknown keys except the two keyed by user-chosen names
- * (`providers`, `agents`). `format: duration` / `format: byte-size` and the annotation keyword
- * `expected` (the phrase error messages use) are registered by `config-validator.ts`.
+ * `OssaConfig`: the one source of both. `OssaConfig` is this schema's type (`FromSchema`), so
+ * a key is added here, once, with its doc comment, and `tsc` checks every default against its
+ * schema. Every mapping rejects unknown keys except the two keyed by user-chosen names
+ * (`providers`, `agents`). `format: duration` / `format: byte-size` and the annotation keywords
+ * `expected` (the phrase error messages use), `secret` (never quoted) and `file` (resolved
+ * against the config file's directory) are registered by `config-validator.ts`.
  */
 
-const integer = (minimum: number, maximum?: number): SchemaObject => ({
-  type: 'integer',
-  minimum,
-  ...(maximum === undefined ? {} : { maximum }),
-});
+const integer = (minimum: number, maximum?: number) =>
+  ({ type: 'integer', minimum, ...(maximum === undefined ? {} : { maximum }) }) as const;
 /** Seconds, milliseconds or a count that must be above zero but may be fractional. */
-const positive: SchemaObject = { type: 'number', exclusiveMinimum: 0 };
-const text: SchemaObject = { type: 'string', minLength: 1 };
-const flag: SchemaObject = { type: 'boolean' };
-const port = (minimum: number): SchemaObject => integer(minimum, 65535);
-const byteSize: SchemaObject = { type: ['integer', 'string'], minimum: 1, format: 'byte-size' };
-const duration: SchemaObject = { type: ['number', 'string'], exclusiveMinimum: 0, format: 'duration' };
-const withDefault = (schema: SchemaObject, value: unknown): SchemaObject => ({ ...schema, default: value });
-const mapping = (properties: Record<string, SchemaObject>, required: string[] = []): SchemaObject => ({
-  type: 'object',
-  additionalProperties: false,
-  properties,
-  ...(required.length > 0 ? { required } : {}),
-});
+const positive = { type: 'number', exclusiveMinimum: 0 } as const;
+const text = { type: 'string', minLength: 1 } as const;
+const flag = { type: 'boolean' } as const;
+const port = (minimum: number) => integer(minimum, 65535);
+/** Bytes, or a size such as `"64mb"` (normalized to bytes). */
+const byteSize = { type: ['integer', 'string'], minimum: 1, format: 'byte-size' } as const;
+/** Seconds, or a duration such as `"1 hour"`, `"30 seconds"`, `"1m"`. */
+const duration = { type: ['number', 'string'], exclusiveMinimum: 0, format: 'duration' } as const;
+/** A file or directory; a relative one is resolved against the config file's directory. */
+const filePath = { ...text, file: true } as const;
+const withDefault = <const S extends SchemaObject>(schema: S, value: FromSchema<S>): S & { readonly default: FromSchema<S> } => ({ ...schema, default: value });
+const mapping = <const P extends Record<string, SchemaObject>, const R extends readonly (keyof P & string)[] = []>(properties: P, required?: R) =>
+  // The type says `required: R` also when the list is empty and left out of the schema: no key is required then.
+  ({ type: 'object', additionalProperties: false, properties, ...(required && required.length > 0 ? { required } : {}) }) as unknown as {
+    readonly type: 'object';
+    readonly additionalProperties: false;
+    readonly properties: P;
+    readonly required: R;
+  };
 /** A nested mapping that is filled with its own defaults when absent. */
-const section = (properties: Record<string, SchemaObject>): SchemaObject => withDefault(mapping(properties), {});
-const names: SchemaObject = { type: 'array', items: text, uniqueItems: true };
+const section = <const P extends Record<string, SchemaObject>>(properties: P) => ({ ...mapping(properties), default: {} }) as const;
+/** A key the schema leaves optional but a valid config always has (see `Prefilled`); the schema itself is unchanged. */
+const prefilled = <const S extends SchemaObject>(schema: S): S & Prefilled => schema as S & Prefilled;
+const names = { type: 'array', items: text, uniqueItems: true } as const;
 /** A key or a reference to one: a mistake in it is reported without quoting the value. */
-const secretText: SchemaObject = { ...text, secret: true };
+const secretText = { ...text, secret: true } as const;
 
 const bucket = mapping({ limit: integer(1), interval: duration }, ['limit', 'interval']);
 
 const circuitBreaker = section({
   enabled: withDefault(flag, true),
   failure_threshold: withDefault(integer(1), 5),
+  /** Seconds the circuit stays open before one trial request. */
   reset_timeout: withDefault(positive, 30),
   backoff_multiplier: withDefault({ type: 'number', minimum: 1 }, 2),
   initial_backoff_ms: withDefault(integer(0), 200),
   max_backoff_ms: withDefault(integer(0), 10_000),
+  /** A Retry-After longer than this fails over instead of sleeping. */
   max_retry_after_ms: withDefault(integer(0), 10_000),
   fallback_providers: withDefault(names, []),
 });
 
 const provider = mapping({
-  type: { type: 'string', enum: [...PROVIDER_TYPES] },
+  // Given by the name (`anthropic:`) before validation, else required by a cross-check that says which types there are.
+  type: prefilled({ type: 'string', enum: [...PROVIDER_TYPES] }),
   api_key: secretText,
   base_url: text,
+  /** The model a fallback to this provider uses when the agent's model belongs to another. */
   model: text,
+  /**
+   * Max tokens for agents whose manifest sets none, on this provider. Absent: the type's
+   * default (4096 for `anthropic`, as the OSSA reference runtime), else `default_max_tokens`.
+   */
   default_max_tokens: integer(1),
+  /** Per-attempt timeout, seconds. */
   timeout: withDefault(positive, 30),
+  /** Retries after the first attempt; 0: one attempt per call. */
   max_retries: withDefault(integer(0), 2),
   allow_insecure_http: withDefault(flag, false),
+  /** Upstream connections kept open per provider. */
   max_connections: withDefault(integer(1), 64),
   circuit_breaker: circuitBreaker,
 });
@@ -66,31 +86,43 @@ const client = mapping(
     // A key pasted here instead of its digest is a key all the same.
     key_sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', expected: '64 hexadecimal characters (a SHA-256 digest)', secret: true },
     rate_limit: mapping({ user: bucket }),
+    /** Agent names or globs (`support-*`). Absent: every agent. */
     agents: names,
   },
   ['id'],
 );
 
-/** The JSON Schema of the `ossa:` tree, defaults included (see `OssaConfig`). */
-export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
+/** The JSON Schema of the `ossa:` tree, defaults included; its type is `OssaConfig`. */
+export const OSSA_CONFIG_SCHEMA = mapping({
   env: withDefault({ type: 'string', enum: ['dev', 'prod'] }, 'dev'),
   default_provider: withDefault(text, 'echo'),
   default_model: text,
   default_temperature: withDefault({ type: 'number', minimum: 0, maximum: 2 }, 0.7),
   default_max_tokens: withDefault(integer(1), 1024),
-  manifest_paths: withDefault({ type: 'array', items: text }, ['agents']),
+  /** Files or directories of manifests. */
+  manifest_paths: withDefault({ type: 'array', items: filePath }, ['agents']),
+  /** Find `*.ossa.yaml|yml|json` in directories of `manifest_paths` (recursively). */
   auto_discover: withDefault(flag, true),
   server: section({
     host: withDefault(text, '127.0.0.1'),
     // 0 asks the OS for any free port (tests).
     port: withDefault(port(0), 8080),
+    /** Largest request body in bytes; larger bodies get 413. */
     body_limit: withDefault(byteSize, 1_048_576),
+    /** Seconds to finish in-flight requests after SIGTERM. */
     shutdown_timeout: withDefault(positive, 10),
+    /**
+     * Seconds between SIGTERM and closing the listener, spent draining: requests are still served,
+     * `/readyz` answers 503 and every answer closes its connection, so a load balancer moves the
+     * traffic elsewhere before the port stops answering. `shutdown_timeout` starts after it.
+     */
     shutdown_delay: withDefault({ type: 'number', minimum: 0 }, 0),
+    /** Trust X-Forwarded-For for the client IP. */
     trust_proxy: withDefault(flag, false),
   }),
   redis: section({
     url: text,
+    /** A command that takes longer fails (fail-open/closed decides what happens next). */
     command_timeout_ms: withDefault(integer(1), 50),
     key_prefix: withDefault({ type: 'string' }, 'ossa:'),
   }),
@@ -105,17 +137,20 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
   cache: section({
     enabled: withDefault(flag, true),
     storage: withDefault({ type: 'string', enum: ['memory', 'file', 'redis'] }, 'memory'),
+    /** Seconds. */
     response_ttl: withDefault(integer(1), 3600),
     max_entries: withDefault(integer(1), 10_000),
     max_bytes: withDefault(byteSize, 67_108_864),
-    path: withDefault(text, 'var/cache'),
+    /** Directory of the file store. */
+    path: withDefault(filePath, 'var/cache'),
   }),
+  /** Per-agent overrides, keyed by agent name; `cache_ttl` in seconds, 0 disables caching for the agent. */
   agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0) }) }, {}),
   security: section({
     audit_logging: withDefault(flag, true),
     audit: section({
       sink: withDefault({ type: 'string', enum: ['file', 'stdout', 'syslog'] }, 'file'),
-      path: withDefault(text, 'var/audit/audit.jsonl'),
+      path: withDefault(filePath, 'var/audit/audit.jsonl'),
       include_content: withDefault(flag, false),
       max_file_bytes: withDefault(byteSize, 104_857_600),
       max_files: withDefault(integer(1), 5),
@@ -128,13 +163,14 @@ export const OSSA_CONFIG_SCHEMA: SchemaObject = mapping({
       }),
     }),
     allow_plaintext_keys: withDefault(flag, false),
+    /** Absent: on in `prod`, off in `dev`. */
     enforce_https: flag,
     clients: withDefault({ type: 'array', items: client }, []),
     admin_keys: withDefault({ type: 'array', items: secretText }, []),
     trust_user_header: withDefault(flag, false),
     secrets: section({
-      vault_dir: withDefault(text, 'config/secrets'),
-      decrypt_key_file: text,
+      vault_dir: withDefault(filePath, 'config/secrets'),
+      decrypt_key_file: filePath,
     }),
   }),
   observability: section({

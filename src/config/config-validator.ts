@@ -22,6 +22,8 @@ function validator(): ValidateFunction {
   ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
   // Marks a value that may be a key: error messages describe it without quoting it.
   ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
+  // Marks a file or directory: `normalizeValues` resolves it against the config file's directory.
+  ajv.addKeyword({ keyword: 'file', schemaType: 'boolean' });
   ajv.addFormat('duration', { type: 'string', validate: (value: string) => (durationMs(value) ?? 0) > 0 });
   ajv.addFormat('byte-size', { type: 'string', validate: (value: string) => (byteSize(value) ?? 0) >= 1 });
   compiled = ajv.compile(OSSA_CONFIG_SCHEMA);

@@ -1,47 +1,40 @@
 import path from 'node:path';
 import { isRecord } from './config-problem.js';
+import { OSSA_CONFIG_SCHEMA } from './config-schema.js';
 import { byteSize } from './durations.js';
+import { schemaPaths, type SchemaPath } from './schema-paths.js';
 
-/** Keys whose value is a size (`"1mb"`); the normalized config holds bytes. */
-const BYTE_SIZE_PATHS: readonly (readonly string[])[] = [
-  ['server', 'body_limit'],
-  ['cache', 'max_bytes'],
-  ['security', 'audit', 'max_file_bytes'],
-];
+/** Keys whose value is a size (`"1mb"`, `format: byte-size`); the normalized config holds bytes. */
+const BYTE_SIZE_PATHS = schemaPaths(OSSA_CONFIG_SCHEMA, (schema) => schema['format'] === 'byte-size');
 
-/** Keys whose value is a file or directory; the normalized config holds absolute paths. */
-const FILE_PATHS: readonly (readonly string[])[] = [
-  ['cache', 'path'],
-  ['security', 'audit', 'path'],
-  ['security', 'secrets', 'vault_dir'],
-  ['security', 'secrets', 'decrypt_key_file'],
-];
+/** Keys whose value is a file or directory (`file: true`); the normalized config holds absolute paths. */
+const FILE_PATHS = schemaPaths(OSSA_CONFIG_SCHEMA, (schema) => schema['file'] === true);
 
 /**
  * After validation, in place: sizes become byte counts, relative paths (`manifest_paths`
- * entries, `cache.path`, `security.audit.path`, `security.secrets.*`) become absolute against
- * `baseDir` (the config file's directory), and `key_sha256` digests become lower case.
- * Values that failed validation are left alone.
+ * entries, `cache.path`, `security.audit.path`, `security.secrets.*`: every key the schema
+ * marks `file`) become absolute against `baseDir` (the config file's directory), and
+ * `key_sha256` digests become lower case. Values that failed validation are left alone.
  */
 export function normalizeValues(tree: Record<string, unknown>, baseDir: string): void {
   for (const keys of BYTE_SIZE_PATHS) {
     update(tree, keys, (value) => (typeof value === 'string' ? (byteSize(value) ?? value) : value));
   }
-  const absolute = (value: unknown): unknown => (typeof value === 'string' ? path.resolve(baseDir, value) : value);
-  for (const keys of FILE_PATHS) update(tree, keys, absolute);
-  update(tree, ['manifest_paths'], (value) => (Array.isArray(value) ? value.map(absolute) : value));
-  update(tree, ['security', 'clients'], (clients) => {
-    if (!Array.isArray(clients)) return clients;
-    for (const client of clients) {
-      if (isRecord(client) && typeof client['key_sha256'] === 'string') client['key_sha256'] = client['key_sha256'].toLowerCase();
-    }
-    return clients;
-  });
+  for (const keys of FILE_PATHS) update(tree, keys, (value) => (typeof value === 'string' ? path.resolve(baseDir, value) : value));
+  update(tree, ['security', 'clients', '*', 'key_sha256'], (digest) => (typeof digest === 'string' ? digest.toLowerCase() : digest));
 }
 
-function update(tree: Record<string, unknown>, keys: readonly string[], change: (value: unknown) => unknown): void {
-  let node: unknown = tree;
-  for (const key of keys.slice(0, -1)) node = isRecord(node) ? node[key] : undefined;
-  const last = keys[keys.length - 1]!;
-  if (isRecord(node) && node[last] !== undefined) node[last] = change(node[last]);
+/** Applies `change` to every value at `keys` (`*`: each entry of a map or an array) that is set. */
+function update(node: unknown, keys: SchemaPath, change: (value: unknown) => unknown): void {
+  const [key, ...rest] = keys;
+  if (key === undefined) return;
+  const container: Record<string, unknown> | unknown[] | undefined = Array.isArray(node) ? node : isRecord(node) ? node : undefined;
+  if (!container) return;
+  const slots = key === '*' ? Object.keys(container) : [key];
+  for (const slot of slots) {
+    const entries = container as Record<string, unknown>;
+    if (entries[slot] === undefined) continue;
+    if (rest.length === 0) entries[slot] = change(entries[slot]);
+    else update(entries[slot], rest, change);
+  }
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../providers/provider.js';
+import type { LimitStatus } from '../rate-limit/rate-limiter.js';
 import type { AgentStreamEvent } from './agent-stream-event.js';
 
 /** A tool call in an answer, as the gateway's own API shows it (`arguments`: the model's JSON text). */
@@ -38,7 +39,10 @@ export interface ExecuteOptions {
   readonly requestId: string;
   /** Aborted when the client disconnects: stops the upstream call and pending retries. */
   readonly signal?: AbortSignal;
+  /** Whose per-user rate limit the request counts against (absent: `anonymous`). */
   readonly userId?: string;
+  /** The authenticated client (`security.clients[].id`): its own `rate_limit.user`, when it has one, replaces the configured one. */
+  readonly clientId?: string;
   /**
    * The conversation before the input, oldest first: user turns (text or parts), assistant
    * turns with their tool calls, and tool results. With a non-empty `input` the input follows
@@ -60,9 +64,20 @@ export interface ExecuteOptions {
   readonly cache?: CacheMode;
   /** Told what the response cache did for this request; not called when there is no cache. */
   readonly onCacheStatus?: (status: CacheStatus) => void;
+  /**
+   * Told the rate-limit bucket closest to running out, once the limiter admitted or refused the
+   * request (HTTP's `RateLimit-*` fields); not called when no bucket applies, the limiter is off
+   * or its store failed.
+   */
+  readonly onRateLimit?: (status: LimitStatus) => void;
+  /**
+   * Run without the rate limits: no bucket is checked, no token taken. For in-process callers
+   * that are not serving a client (the CLI's `run`); every HTTP request is limited.
+   */
+  readonly skipRateLimit?: boolean;
 }
 
-/** Anything that can run an agent: `AgentExecutor`, and decorators such as `CachedAgentExecutor`. */
+/** Anything that can run an agent: `AgentExecutor`, and the runner layers in front of it (`RateLimitedRunner`, `CachedAgentExecutor`). */
 export interface AgentRunner {
   execute(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse>;
   /**

@@ -1,62 +1,49 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { ExecuteOptions } from '../executor/agent-response.js';
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import type { LimitStatus } from '../rate-limit/rate-limiter.js';
 import { callerOf } from './auth/auth-hooks.js';
 import type { Caller } from './auth/authenticator.js';
 import { toHttpProblem } from './error-handler.js';
 import type { GatewayServices } from './gateway-services.js';
-import { HttpProblem } from './problem.js';
-
-const SCOPE_NAMES = { user: 'your per-user limit', global: "the gateway's global limit", agent: "this agent's limit" } as const;
+import type { HttpProblem } from './problem.js';
 
 /**
  * The checks between an authenticated request and the agent, as a `preHandler` (after body
- * validation, so a malformed request costs no token), in this order:
+ * validation), in this order:
  *
  * 1. 403 when the client's `agents` allow-list excludes the name (before the 404, so a
  *    client cannot probe which agents exist outside its list);
- * 2. 404 for an unknown agent, 422 for one that cannot run (before the limiter: a typo or
- *    an agent without a usable provider spends no token);
- * 3. the rate limiter: `RateLimit-Limit`, `-Remaining` and `-Reset` on the response (the
- *    bucket closest to running out), 429 with `Retry-After` naming the limit, or 503 when the
- *    store is down and `rate_limit.fail_open` is false. The cache and the executor come after.
+ * 2. 404 for an unknown agent, 422 for one that cannot run.
+ *
+ * The rate limit comes next, in the runner (its `rateLimit()` layer, before the cache and the
+ * executor): the route passes `rateLimitOptions(request, reply)` to the execution.
  *
  * `agentOf` says where the agent name is: the URL (`/v1/agents/{name}/execute`) or the body
  * (the OpenAI-compatible route's `model`).
  */
 export function agentGuard<R extends FastifyRequest>(gateway: GatewayServices, agentOf: (request: R) => string): preHandlerAsyncHookHandler {
-  return async function guardAgent(this: unknown, request: FastifyRequest, reply: FastifyReply) {
+  return async function guardAgent(this: unknown, request: FastifyRequest) {
     const name = agentOf(request as R);
     const caller = callerOf(request);
     gateway.auth.authorizeAgent(caller, name);
     const route = gateway.executor.route(name);
     if (!route) throw agentNotFound(gateway, caller, name);
     if (!route.provider) throw new AgentNotExecutableError(name, route.unavailable ?? 'no usable provider');
-    const limiter = gateway.rateLimiter;
-    if (!limiter) return;
-    const verdict = await limiter.check({ agent: route.agent, userId: caller.userId, ...(caller.client ? { clientId: caller.client.id } : {}) });
-    switch (verdict.outcome) {
-      case 'admitted':
-        if (verdict.status) setRateLimitHeaders(reply, verdict.status);
-        return;
-      case 'rejected':
-        setRateLimitHeaders(reply, verdict.status);
-        throw new HttpProblem(
-          429,
-          'rate-limited',
-          'Too many requests',
-          `${SCOPE_NAMES[verdict.scope]} of ${verdict.status.limit} requests is used up; retry in ${verdict.retryAfterSeconds} s`,
-          { limit: verdict.scope, retry_after: verdict.retryAfterSeconds },
-          { 'retry-after': String(verdict.retryAfterSeconds) },
-        );
-      case 'store-failed':
-        if (verdict.admitted) return;
-        throw new HttpProblem(503, 'rate-limit-unavailable', 'Rate limiter unavailable', 'the rate limiter cannot reach its store and is configured to refuse requests meanwhile (rate_limit.fail_open: false)', {}, { 'retry-after': '1' });
-      default: {
-        const unexpected: never = verdict;
-        throw new Error(`unexpected rate-limit verdict ${JSON.stringify(unexpected)}`);
-      }
-    }
+  };
+}
+
+/**
+ * What the runner's `rateLimit()` layer needs from an HTTP request: the client whose per-user
+ * limit applies, and where the verdict goes, the IETF `RateLimit-Limit`, `-Remaining` and
+ * `-Reset` fields (draft-ietf-httpapi-ratelimit-headers) of the bucket closest to running out,
+ * on every answer after the check (200, 429, a provider's 502/503).
+ */
+export function rateLimitOptions(request: FastifyRequest, reply: FastifyReply): Pick<ExecuteOptions, 'clientId' | 'onRateLimit'> {
+  const client = callerOf(request).client;
+  return {
+    ...(client ? { clientId: client.id } : {}),
+    onRateLimit: (status) => setRateLimitHeaders(reply, status),
   };
 }
 
@@ -66,7 +53,6 @@ export function agentNotFound(gateway: GatewayServices, caller: Caller | undefin
   return toHttpProblem(new AgentNotFoundError(name), visible);
 }
 
-/** The IETF `RateLimit-*` fields (draft-ietf-httpapi-ratelimit-headers), one bucket's view. */
 function setRateLimitHeaders(reply: FastifyReply, status: LimitStatus): void {
   reply.header('ratelimit-limit', String(status.limit));
   reply.header('ratelimit-remaining', String(status.remaining));

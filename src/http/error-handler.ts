@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { suggest } from '../config/did-you-mean.js';
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import { ProviderError } from '../providers/provider-error.js';
+import { RateLimitExceededError, RateLimitUnavailableError } from '../rate-limit/rate-limit-errors.js';
 import { AllProvidersFailedError } from '../resilience/all-providers-failed-error.js';
 import { MAX_JSON_DEPTH } from './json-depth.js';
 import { HttpProblem, sendProblem } from './problem.js';
@@ -22,6 +23,13 @@ export function toHttpProblem(error: unknown, agentNames: () => readonly string[
   }
   if (error instanceof AgentNotExecutableError) {
     return new HttpProblem(422, 'agent-not-executable', 'Agent cannot be executed', error.message, { agent: error.agentName });
+  }
+  if (error instanceof RateLimitExceededError) {
+    const retryAfter = String(error.retryAfterSeconds);
+    return new HttpProblem(429, 'rate-limited', 'Too many requests', error.message, { limit: error.scope, retry_after: error.retryAfterSeconds }, { 'retry-after': retryAfter });
+  }
+  if (error instanceof RateLimitUnavailableError) {
+    return new HttpProblem(503, 'rate-limit-unavailable', 'Rate limiter unavailable', error.message, {}, { 'retry-after': '1' });
   }
   if (error instanceof ProviderError) return providerProblem(error);
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CachedAgentExecutor } from '../cache/cached-agent-executor.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { AgentExecutor } from '../executor/agent-executor.js';
 import type { AgentRunner } from '../executor/agent-response.js';
@@ -25,7 +25,7 @@ export type ReadinessProbe = () => ReadinessCheck | ReadinessCheck[] | Promise<R
 export interface GatewayServices {
   readonly config: OssaConfig;
   readonly logger: Logger;
-  /** The front of the execution pipeline (the cached executor when caching is on). */
+  /** The front of the execution pipeline: the executor inside its runner layers (rate limit, cache). */
   readonly runner: AgentRunner;
   readonly executor: AgentExecutor;
   readonly catalog: ProviderCatalog;
@@ -45,8 +45,8 @@ export interface GatewayServices {
   readonly draining: boolean;
   /** Every key the HTTP API checks: clients, admins, the metrics token (`requireClient` / `requireAdmin` use it). */
   readonly auth: Authenticator;
-  /** Absent when `rate_limit.enabled` is false. */
+  /** The limiter of the `rateLimit()` layer in `runner`; absent when `rate_limit.enabled` is false. */
   readonly rateLimiter?: RateLimiter;
-  /** The response cache (also `runner`); absent when `cache.enabled` is false. */
-  readonly cache?: CachedAgentExecutor;
+  /** The response cache (its `responseCache()` layer is in `runner`); absent when `cache.enabled` is false. */
+  readonly cache?: ResponseCache;
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { AnswerError } from '../util/answer-error.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
 /** An RFC 9457 problem document, with the request id so a user can quote it to an operator. */
@@ -17,20 +18,6 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /** `urn:ossa-gateway:problem:<slug>`: stable identifiers clients can branch on. */
 export function problemType(slug: string): string {
   return `urn:ossa-gateway:problem:${slug}`;
-}
-
-/**
- * An Error that captures no stack: it is an answer (a 401, a 429, a 404), not a bug, and nothing
- * reads its stack. Capturing one through Fastify's hook frames was 6.4 % of a 429's CPU
- * (--cpu-prof, the bench's rate-limit scenario).
- */
-class AnswerError extends Error {
-  constructor(message: string) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(message);
-    Error.stackTraceLimit = limit;
-  }
 }
 
 /** An error that already knows its HTTP answer. Thrown from handlers and hooks. */

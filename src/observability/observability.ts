@@ -1,14 +1,11 @@
 import type { Logger } from 'pino';
-import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
+import type { OssaConfig } from '../config/ossa-config.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
-import type { Provider } from '../providers/provider.js';
 import { GATEWAY_VERSION } from './gateway-version.js';
 import { LabelGuard } from './label-guard.js';
 import { MetricsCollector, type BreakerReading } from './metrics/metrics-collector.js';
 import { LiveStatus } from './status/live-status.js';
-import { upstreamAddress } from './tracing/genai-attributes.js';
 import { startOtlpTracing, type TraceExport } from './tracing/otlp-tracing.js';
-import { TracingProvider } from './tracing/tracing-provider.js';
 import { UpstreamTimeLedger } from './upstream-time-ledger.js';
 
 /** Everything one gateway observes with: metrics, live status, upstream time, traces. */
@@ -16,13 +13,12 @@ export interface Observability {
   /** Absent when `observability.metrics: false`: nothing is counted and `/metrics` is not served. */
   readonly collector?: MetricsCollector;
   readonly status: LiveStatus;
+  /** Credited with each upstream attempt's wall time by the `tracing()` layer. */
   readonly upstreamTime: UpstreamTimeLedger;
   /** Where spans are exported, once `exportTraces()` started it (`observability.otlp_endpoint`). */
   readonly traceExport: TraceExport | undefined;
   /** Starts the OTLP export when `observability.otlp_endpoint` is set (the SDK is imported only then). */
   exportTraces(): Promise<void>;
-  /** The provider decorator that traces and times each upstream attempt (innermost). */
-  decorateProvider(adapter: Provider, name: string, config: ProviderConfig): Provider;
   /** Called once the providers are built: breaker gauges start at "closed" for each, and their failure counts are read at scrape time. */
   providersBuilt(breakers: ReadonlyMap<string, BreakerReading>): void;
   /** Unsubscribes and flushes the trace export. */
@@ -70,10 +66,6 @@ export function createObservability(options: ObservabilityOptions): Observabilit
     async exportTraces() {
       if (settings.otlp_endpoint === undefined || traceExport !== undefined) return;
       traceExport = await startOtlpTracing({ endpoint: settings.otlp_endpoint, serviceName: settings.service_name, logger });
-    },
-    decorateProvider(adapter, _name, providerConfig) {
-      const server = upstreamAddress(providerConfig.base_url);
-      return new TracingProvider(adapter, { upstreamTime, ...(server ? { server } : {}) });
     },
     providersBuilt(breakers) {
       collector?.initBreakers(breakers);

@@ -193,7 +193,7 @@ export interface ModelResult {
   readonly finishReason: FinishReason;
   /** The stop sequence that ended the answer, when the upstream says which. */
   readonly stopSequence?: string;
-  /** Upstream attempts it took, retries and fallbacks included (set by the circuit breaker). */
+  /** Upstream attempts it took, retries and fallbacks included (set by the retry layer and the fallback chain). */
   readonly attempts?: number;
   readonly fallbackUsed?: boolean;
 }

@@ -9,7 +9,7 @@ import { displayRedisUrl } from './display-redis-url.js';
 export interface RedisConnectionOptions {
   readonly config: RedisConfig & { readonly url: string };
   readonly logger: Logger;
-  /** How long `open()` waits for the first connection before the gateway starts without it. */
+  /** How long `connect()` waits for the first connection before the gateway starts without it. */
   readonly startupWaitMs?: number;
 }
 
@@ -32,12 +32,14 @@ export class RedisConnection {
   /** `redis://host:port/db` without credentials: safe to log and show. */
   readonly displayUrl: string;
   private readonly logger: Logger;
+  private readonly startupWaitMs: number;
   private readonly outage: ThrottledWarning;
   private wasDown = false;
   private closed = false;
 
   private constructor(options: RedisConnectionOptions) {
     this.logger = options.logger;
+    this.startupWaitMs = options.startupWaitMs ?? 2_000;
     this.keyPrefix = options.config.key_prefix;
     this.commandTimeoutMs = options.config.command_timeout_ms;
     this.displayUrl = displayRedisUrl(options.config.url);
@@ -67,30 +69,32 @@ export class RedisConnection {
     });
   }
 
+  /** A connection that has not connected yet: the stores can be built on it, `connect()` starts it. */
+  static create(options: RedisConnectionOptions): RedisConnection {
+    return new RedisConnection(options);
+  }
+
   /**
    * Connects, waiting at most `startupWaitMs` (default 2 s) for Redis. An unreachable Redis does
    * not stop the gateway from starting: it is logged, and its users degrade (fail open or closed,
    * run uncached) until the background reconnection succeeds.
    */
-  static async open(options: RedisConnectionOptions): Promise<RedisConnection> {
-    const connection = new RedisConnection(options);
-    const waitMs = options.startupWaitMs ?? 2_000;
+  async connect(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const connected = connection.client.connect().then(
+    const connected = this.client.connect().then(
       () => true,
       () => false,
     );
     const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), waitMs);
+      timer = setTimeout(() => resolve(false), this.startupWaitMs);
     });
     const ok = await Promise.race([connected, timedOut]);
     clearTimeout(timer);
-    if (ok) options.logger.info({ redis: connection.displayUrl }, `connected to redis at ${connection.displayUrl}`);
+    if (ok) this.logger.info({ redis: this.displayUrl }, `connected to redis at ${this.displayUrl}`);
     else {
-      connection.wasDown = true;
-      options.logger.warn({ redis: connection.displayUrl }, `redis at ${connection.displayUrl} is not reachable yet; starting without it and reconnecting in the background`);
+      this.wasDown = true;
+      this.logger.warn({ redis: this.displayUrl }, `redis at ${this.displayUrl} is not reachable yet; starting without it and reconnecting in the background`);
     }
-    return connection;
   }
 
   /** True while commands can be sent. */

@@ -1,175 +1,105 @@
-import type { EventDispatcher } from '../events/event-dispatcher.js';
+import type { ProviderLayer } from '../pipeline/wrap.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
-import { ProviderError } from '../providers/provider-error.js';
-import { abortableSleep, type Sleep } from './abortable-sleep.js';
+import type { ProviderError } from '../providers/provider-error.js';
 import type { CircuitBreaker, CircuitPermit } from './circuit-breaker.js';
 import { asProviderError, ProviderFailure } from './provider-failure.js';
-import type { RetryPolicy } from './retry-policy.js';
-
-/** The breaker, retry schedule and event sink of one provider's `CircuitBreakerProvider`. */
-export interface CircuitBreakerProviderOptions {
-  /** The provider's breaker (one per provider, shared by every agent). */
-  readonly breaker: CircuitBreaker;
-  readonly retry: RetryPolicy;
-  /** Receives `provider.retry`. */
-  readonly events: EventDispatcher;
-  /** Epoch milliseconds; injectable for tests (the breaker has its own). */
-  readonly now?: () => number;
-  readonly sleep?: Sleep;
-}
 
 /**
- * A `Provider` decorator that asks its breaker before every upstream attempt, retries
- * retryable failures on the `RetryPolicy`'s schedule, and ends with a `ProviderFailure` that
- * says why it stopped (circuit open, retries spent, not retryable, Retry-After too long,
- * deadline) so the fallback chain can move on.
+ * A `Provider` decorator that asks its breaker for a permit before each call it passes on, so
+ * one call is one upstream attempt (it sits inside `retry()`: every retry asks again), and
+ * settles the permit by the outcome: a retryable failure counts, a success resets the count,
+ * anything else (a refusal such as a 401, an abort) says nothing about the upstream's health.
  *
- * Each attempt gets its own `meta.attempt` number (continuing from the one it was called
- * with), so the `AuditLoggingProvider` it wraps writes one record pair per attempt. A result
- * carries `attempts`, the upstream attempts this provider made.
+ * A refused call throws a `ProviderFailure` (`circuit_open`, no attempt) without reaching the
+ * upstream. A failure that leaves the circuit open (it opened it, or a concurrent call did)
+ * throws one too, naming the later of the half-open time and the upstream's Retry-After, so
+ * the retry layer fails over at once instead of sleeping toward a refusal. Other failures pass
+ * through as they are.
  *
- * `stream()` retries only until the first part reaches the consumer; a failure after that
- * propagates as the `ProviderError` it is (a consumer cannot un-read half an answer). A
- * consumer that stops reading early releases the breaker's permit without a verdict and
- * closes the upstream stream.
+ * `stream()` holds its permit until the stream ends: a failure after the first part is
+ * counted and propagates as the `ProviderError` it is; a consumer that stops reading releases
+ * the permit without a verdict and closes the upstream stream.
  *
  * @example
- * const provider = new CircuitBreakerProvider(new AuditLoggingProvider(adapter, audit), {
- *   breaker: new CircuitBreaker({ provider: 'anthropic', failureThreshold: 5, resetTimeoutMs: 30_000 }),
- *   retry: RetryPolicy.fromConfig(config.providers.anthropic),
- *   events,
- * });
+ * const breaker = new CircuitBreaker({ provider: 'anthropic', failureThreshold: 5, resetTimeoutMs: 30_000 });
+ * const provider = new CircuitBreakerProvider(adapter, breaker);
  */
 export class CircuitBreakerProvider implements Provider {
   readonly name: string;
   readonly type: ProviderType;
+  readonly breaker: CircuitBreaker;
   readonly #inner: Provider;
-  readonly #breaker: CircuitBreaker;
-  readonly #retry: RetryPolicy;
-  readonly #events: EventDispatcher;
-  readonly #now: () => number;
-  readonly #sleep: Sleep;
 
-  constructor(inner: Provider, options: CircuitBreakerProviderOptions) {
+  constructor(inner: Provider, breaker: CircuitBreaker) {
     this.name = inner.name;
     this.type = inner.type;
     this.#inner = inner;
-    this.#breaker = options.breaker;
-    this.#retry = options.retry;
-    this.#events = options.events;
-    this.#now = options.now ?? Date.now;
-    this.#sleep = options.sleep ?? abortableSleep;
-  }
-
-  get breaker(): CircuitBreaker {
-    return this.#breaker;
+    this.breaker = breaker;
   }
 
   async complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult> {
-    const first = call.meta.attempt ?? 1;
-    let last: ProviderError | undefined;
-    for (let attempts = 0; ; ) {
-      const permit = this.#acquire(attempts, last);
-      attempts++;
-      try {
-        const result = await this.#inner.complete(withAttempt(call, first + attempts - 1), signal);
-        permit.succeed();
-        return { ...result, attempts };
-      } catch (thrown) {
-        last = asProviderError(thrown, this.name);
-        settle(permit, last);
-        await this.#afterFailure(call, last, attempts, first, signal);
-      }
+    const permit = this.#acquire();
+    try {
+      const result = await this.#inner.complete(call, signal);
+      permit.succeed();
+      return result;
+    } catch (thrown) {
+      throw this.#failed(permit, asProviderError(thrown, this.name), true);
     }
   }
 
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
-    const first = call.meta.attempt ?? 1;
-    let last: ProviderError | undefined;
-    for (let attempts = 0; ; ) {
-      const permit = this.#acquire(attempts, last);
-      attempts++;
-      const parts = this.#inner.stream(withAttempt(call, first + attempts - 1), signal)[Symbol.asyncIterator]();
-      let head: IteratorResult<StreamPart, unknown>;
-      try {
-        head = await parts.next();
-      } catch (thrown) {
-        last = asProviderError(thrown, this.name);
-        settle(permit, last);
-        await this.#afterFailure(call, last, attempts, first, signal);
-        continue;
-      }
-      // From here on the consumer has (or is about to have) part of the answer: no more retries.
-      yield* this.#relay(head, parts, permit, attempts);
-      return;
-    }
-  }
-
-  /** Passes the committed stream through, settling the permit by how it ends. */
-  async *#relay(
-    head: IteratorResult<StreamPart, unknown>,
-    parts: AsyncIterator<StreamPart>,
-    permit: CircuitPermit,
-    attempts: number,
-  ): AsyncGenerator<StreamPart, void, undefined> {
-    let finished = false;
+    const permit = this.#acquire();
+    let delivered = false;
+    let settled = false;
     try {
-      for (let next = head; !next.done; next = await parts.next()) {
-        yield next.value.type === 'finish' ? { ...next.value, attempts } : next.value;
+      for await (const part of this.#inner.stream(call, signal)) {
+        delivered = true;
+        yield part;
       }
-      finished = true;
+      settled = true;
       permit.succeed();
     } catch (thrown) {
-      const error = asProviderError(thrown, this.name);
-      settle(permit, error);
-      throw error;
+      settled = true;
+      // Once a part reached the consumer, the failure is the consumer's to see as it is.
+      throw this.#failed(permit, asProviderError(thrown, this.name), !delivered);
     } finally {
-      if (!finished) {
-        // The consumer stopped reading (or the stream failed): close the upstream side too.
-        permit.release();
-        await parts.return?.();
-      }
+      // The consumer stopped reading: no verdict on the upstream (the loop closed its stream).
+      if (!settled) permit.release();
     }
   }
 
   /** A permit, or the `ProviderFailure` that says the circuit refused the call. */
-  #acquire(attempts: number, last: ProviderError | undefined): CircuitPermit {
-    const permit = this.#breaker.tryAcquire();
+  #acquire(): CircuitPermit {
+    const permit = this.breaker.tryAcquire();
     if (permit) return permit;
-    throw ProviderFailure.circuitOpen(this.name, attempts, this.#breaker.retryAfterMs(), last);
+    throw ProviderFailure.circuitOpen(this.name, 0, this.breaker.retryAfterMs());
   }
 
-  /** After a failed attempt: waits for the retry, or throws the failure that ends this provider's turn. */
-  async #afterFailure(call: ModelCall, error: ProviderError, attempts: number, first: number, signal: AbortSignal): Promise<void> {
-    const decision = this.#retry.decide(error, attempts - 1, this.#now(), call.meta.deadline);
-    // This failure (or a concurrent one) may have opened the circuit: then fail over now, do not wait.
-    if (!decision.retry && (decision.reason === 'not_retryable' || decision.reason === 'aborted')) {
-      throw ProviderFailure.from(error, decision.reason, attempts, error.retryAfterMs);
+  /** Settles the permit by `error`; what to throw: the error, or the open circuit it left behind. */
+  #failed(permit: CircuitPermit, error: ProviderError, mayFailOver: boolean): ProviderError {
+    // Retryable failures count against the breaker; anything else says nothing about its health.
+    if (!error.retryable || error.kind === 'aborted') {
+      permit.release();
+      return error;
     }
-    const halfOpenIn = this.#breaker.retryAfterMs();
-    if (halfOpenIn !== undefined) throw ProviderFailure.from(error, 'circuit_open', attempts, later(halfOpenIn, error.retryAfterMs));
-    if (!decision.retry) throw ProviderFailure.from(error, decision.reason, attempts, error.retryAfterMs);
-    this.#events.dispatch({
-      type: 'provider.retry',
-      requestId: call.meta.requestId,
-      provider: this.name,
-      attempt: first + attempts - 1,
-      delayMs: decision.delayMs,
-      reason: error.message,
-    });
-    try {
-      await this.#sleep(decision.delayMs, signal);
-    } catch {
-      // The caller went away during the pause: end as an abort, not as the upstream's error.
-      throw ProviderFailure.from(abortedDuringRetry(this.name, signal), 'aborted', attempts, undefined);
-    }
+    permit.fail();
+    const halfOpenIn = this.breaker.retryAfterMs();
+    // This failure (or a concurrent one) opened the circuit: fail over now, do not wait for a retry.
+    if (mayFailOver && halfOpenIn !== undefined) return ProviderFailure.from(error, 'circuit_open', 1, later(halfOpenIn, error.retryAfterMs));
+    return error;
   }
 }
 
-/** Retryable failures count against the breaker; anything else says nothing about its health. */
-function settle(permit: CircuitPermit, error: ProviderError): void {
-  if (error.retryable && error.kind !== 'aborted') permit.fail();
-  else permit.release();
+/**
+ * The `circuitBreaker()` layer: one permit of `breaker` per call. Put it inside `retry()`, so
+ * each retry is counted, and use one breaker per provider, shared by every agent.
+ *
+ * @example
+ * wrapProvider(adapter, [retry({ policy, events }), circuitBreaker(breaker), auditLog({ audit, includeContent: false })]);
+ */
+export function circuitBreaker(breaker: CircuitBreaker): ProviderLayer {
+  return (inner) => new CircuitBreakerProvider(inner, breaker);
 }
 
 /** The later of two optional waits. */
@@ -177,12 +107,4 @@ function later(a: number | undefined, b: number | undefined): number | undefined
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.max(a, b);
-}
-
-function withAttempt(call: ModelCall, attempt: number): ModelCall {
-  return { ...call, meta: { ...call.meta, attempt } };
-}
-
-function abortedDuringRetry(provider: string, signal: AbortSignal): ProviderError {
-  return new ProviderError(`${provider}: request aborted by the caller`, { provider, kind: 'aborted', retryable: false, cause: signal.reason });
 }

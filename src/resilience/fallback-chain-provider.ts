@@ -1,4 +1,5 @@
 import type { EventDispatcher } from '../events/event-dispatcher.js';
+import type { RouteComposer } from '../executor/agent-route.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
 import type { ProviderError } from '../providers/provider-error.js';
 import { AllProvidersFailedError, type ProviderTried } from './all-providers-failed-error.js';
@@ -111,6 +112,28 @@ export class FallbackChainProvider implements Provider {
     }
     throw run.exhausted();
   }
+}
+
+/**
+ * The fallback chain per agent, as the `RouteComposer` agent routes are resolved with: each
+ * agent's primary and fallbacks become one `FallbackChainProvider` over the providers' shared,
+ * decorated instances (so every agent that uses a provider feeds and obeys its one breaker).
+ *
+ * @example
+ * const resolution = resolveAgentRoutes(agents, config, catalog, fallbackChain({ events }));
+ */
+export function fallbackChain(options: Omit<FallbackChainOptions, 'agent'>): RouteComposer {
+  return (targets, agent) =>
+    new FallbackChainProvider(
+      targets.map(({ entry, model, shape }) => ({
+        name: entry.name,
+        type: entry.type,
+        model,
+        ...(shape ? { shape } : {}),
+        ...(entry.provider ? { provider: entry.provider } : { disabledReason: entry.disabledReason ?? 'disabled' }),
+      })),
+      { ...options, agent: agent.name },
+    );
 }
 
 type UsableTarget = ChainTarget & { readonly provider: Provider };

@@ -14,7 +14,8 @@ export type FailoverReason =
   | 'aborted'; // the caller went away
 
 /**
- * The error a `CircuitBreakerProvider` ends with: the last upstream error's kind, status and
+ * The final word on one provider for one call, as the `RetryProvider` (or, for an open circuit,
+ * the `CircuitBreakerProvider`) ends its turn: the last upstream error's kind, status and
  * message, plus why it stopped and how many upstream attempts it made. `retryAfterMs` is when
  * the provider is worth asking again: the breaker's half-open time when the circuit is open,
  * else what the upstream said.
@@ -44,6 +45,26 @@ export class ProviderFailure extends ProviderError {
       cause: last,
       reason,
       attempts,
+    });
+  }
+
+  /**
+   * This failure as the end of a turn that made `previous` upstream attempts before it, the last
+   * of them failing with `last`: the attempts add up, and a refusal by the breaker names the
+   * error that came before it (`anthropic answered 500; circuit open (next trial in 30 s)`).
+   */
+  continuing(previous: number, last: ProviderError | undefined): ProviderFailure {
+    if (previous === 0) return this;
+    if (this.reason === 'circuit_open' && this.attempts === 0 && last) return ProviderFailure.circuitOpen(this.provider, previous, this.retryAfterMs, last);
+    return new ProviderFailure(this.message, {
+      provider: this.provider,
+      kind: this.kind,
+      ...(this.status !== undefined ? { status: this.status } : {}),
+      retryable: this.retryable,
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+      ...(this.cause !== undefined ? { cause: this.cause } : {}),
+      reason: this.reason,
+      attempts: previous + this.attempts,
     });
   }
 

@@ -1,3 +1,4 @@
+import type { ProviderLayer } from '../pipeline/wrap.js';
 import type { ClosableProvider } from '../providers/create-adapter.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
 
@@ -36,4 +37,20 @@ export class ReplaceableProvider implements Provider {
   close(): Promise<void> {
     return this.#current.close?.() ?? Promise.resolve();
   }
+}
+
+/**
+ * The `rotatableKey()` layer, last in the list (directly around the adapter): the adapter
+ * becomes a `ReplaceableProvider`, handed to `track` so that a key rotation can swap it for an
+ * adapter with the new key. Only for keys that can change (`file:` and `vault:` references).
+ *
+ * @example
+ * wrapProvider(adapter, [retry(...), circuitBreaker(breaker), rotatableKey((provider) => rotations.set(name, provider))]);
+ */
+export function rotatableKey(track: (provider: ReplaceableProvider) => void): ProviderLayer {
+  return (adapter) => {
+    const replaceable = new ReplaceableProvider(adapter);
+    track(replaceable);
+    return replaceable;
+  };
 }

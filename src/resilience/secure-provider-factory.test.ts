@@ -1,12 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LogCapture, tempDir } from '../../test/support/gateway-harness.js';
-import { startMockOpenAI, type MockUpstream } from '../../test/support/mock-upstreams.js';
-import { supportCall } from '../../test/support/scripted-provider.js';
-import { AuditLog } from '../audit/audit-log.js';
-import { MemoryAuditSink } from '../audit/memory-audit-sink.js';
 import type { Environment } from '../config/interpolate.js';
 import { normalizeConfig } from '../config/load-config.js';
 import { EventDispatcher } from '../events/event-dispatcher.js';
@@ -15,29 +11,21 @@ import { SecureProviderFactory } from './secure-provider-factory.js';
 
 const ANTHROPIC_KEY = 'sk-ant-FACTORYKEY-0123456789';
 
-function build(ossa: Record<string, unknown>, env: Environment = {}, audit?: AuditLog) {
+function build(ossa: Record<string, unknown>, env: Environment = {}) {
   const { config } = normalizeConfig(ossa, { env });
   const logs = new LogCapture();
   const events = new EventDispatcher(pino({ level: 'silent' }));
   const seen: { type: GatewayEventType; provider?: string }[] = [];
-  for (const type of ['security.plaintext_key', 'circuit.opened', 'provider.attempt', 'provider.retry'] as const) {
+  for (const type of ['security.plaintext_key'] as const) {
     events.on(type, (e) => void seen.push({ type, provider: e.provider }));
   }
-  const built = new SecureProviderFactory({ config, env, logger: pino(logs.stream), events, source: 'ossa.yaml', ...(audit ? { audit } : {}) }).build();
+  const built = new SecureProviderFactory({ config, env, logger: pino(logs.stream), events, source: 'ossa.yaml' }).build();
   return { built, logs, seen };
 }
 
 const anthropic = (api_key?: string, extra: Record<string, unknown> = {}) => ({ providers: { anthropic: { ...(api_key ? { api_key } : {}), ...extra } } });
 
 describe('SecureProviderFactory', () => {
-  let mock: MockUpstream;
-  beforeAll(async () => {
-    mock = await startMockOpenAI();
-  });
-  afterAll(async () => {
-    await mock.close();
-  });
-
   describe('keys', () => {
     it('disables a provider whose key is missing, with one warning naming the variable', async () => {
       const { built, logs } = build(anthropic('${ANTHROPIC_API_KEY}'));
@@ -90,6 +78,27 @@ describe('SecureProviderFactory', () => {
     });
   });
 
+  describe('wrapping', () => {
+    it('hands each checked adapter to the wrapper, with a rotation hook only for a key that can change', () => {
+      const file = join(tempDir(), 'anthropic_key');
+      writeFileSync(file, `${ANTHROPIC_KEY}\n`);
+      const { config } = normalizeConfig({ providers: { anthropic: { api_key: `file:${file}` }, openai: { api_key: '${OPENAI_API_KEY}' } } }, { env: {} });
+      const wrapped: { name: string; rotatable: boolean }[] = [];
+      const built = new SecureProviderFactory({ config, env: { OPENAI_API_KEY: 'sk-FACTORYKEY-0123456789' }, logger: pino({ level: 'silent' }), events: new EventDispatcher(pino({ level: 'silent' })) }).build(
+        (adapter, provider) => {
+          wrapped.push({ name: provider.name, rotatable: provider.rotatable !== undefined });
+          return { ...adapter, name: `wrapped ${adapter.name}`, complete: adapter.complete.bind(adapter), stream: adapter.stream.bind(adapter) };
+        },
+      );
+      expect(wrapped).toEqual([
+        { name: 'anthropic', rotatable: true },
+        { name: 'openai', rotatable: false },
+        { name: 'echo', rotatable: false },
+      ]);
+      expect(built.catalog.get('anthropic')!.provider!.name).toBe('wrapped anthropic');
+    });
+  });
+
   describe('plaintext keys', () => {
     it('warns in dev, dispatches security.plaintext_key and counts it', async () => {
       const { built, logs, seen } = build({ env: 'dev', ...anthropic(ANTHROPIC_KEY) });
@@ -139,58 +148,6 @@ describe('SecureProviderFactory', () => {
     it('is off in dev unless asked for', async () => {
       expect(build({ env: 'dev', ...ollama('http://10.0.0.5/v1') }).built.errors).toEqual([]);
       expect(build({ env: 'dev', security: { enforce_https: true }, ...ollama('http://10.0.0.5/v1') }).built.errors).toHaveLength(1);
-    });
-  });
-
-  describe('decorators', () => {
-    it('audits every attempt the breaker makes: retries are separate request/response pairs', async () => {
-      mock.reset();
-      mock.fail({ status: 500, times: 2 });
-      const sink = new MemoryAuditSink();
-      const audit = new AuditLog(sink);
-      const { built, seen } = build(
-        { providers: { local: { type: 'openai-compatible', base_url: mock.url, max_retries: 2, circuit_breaker: { initial_backoff_ms: 0 } } } },
-        {},
-        audit,
-      );
-      const result = await built.catalog.get('local')!.provider!.complete(supportCall({ model: 'llama' }), new AbortController().signal);
-      expect(result).toMatchObject({ provider: 'local', attempts: 3 });
-      await audit.flush();
-      expect(sink.records.map((r) => `${r.event}#${r.attempt}`)).toEqual(['llm_request#1', 'llm_error#1', 'llm_request#2', 'llm_error#2', 'llm_request#3', 'llm_response#3']);
-      expect(seen.filter((e) => e.type === 'provider.attempt')).toHaveLength(3);
-      expect(seen.filter((e) => e.type === 'provider.retry')).toHaveLength(2);
-      expect(mock.requests).toHaveLength(3);
-      await built.close();
-    });
-
-    it('builds one breaker per provider, none when circuit_breaker.enabled is false (and then no retries)', async () => {
-      mock.reset();
-      mock.fail({ status: 500, times: 1 });
-      const { built } = build({
-        providers: {
-          guarded: { type: 'openai-compatible', base_url: mock.url },
-          plain: { type: 'openai-compatible', base_url: mock.url, circuit_breaker: { enabled: false } },
-        },
-      });
-      expect([...built.circuits.keys()].sort()).toEqual(['echo', 'guarded']);
-      await expect(built.catalog.get('plain')!.provider!.complete(supportCall(), new AbortController().signal)).rejects.toMatchObject({ status: 500 });
-      expect(mock.requests).toHaveLength(1);
-      await built.close();
-    });
-
-    it('reports circuit state changes as events and log lines', async () => {
-      mock.reset();
-      mock.mode = { kind: 'error', status: 503 };
-      const { built, logs, seen } = build({
-        providers: { flaky: { type: 'openai-compatible', base_url: mock.url, max_retries: 0, circuit_breaker: { failure_threshold: 2, reset_timeout: 30 } } },
-      });
-      const provider = built.catalog.get('flaky')!.provider!;
-      for (let i = 0; i < 3; i++) await provider.complete(supportCall(), new AbortController().signal).catch(() => undefined);
-      expect(mock.requests).toHaveLength(2);
-      expect(seen.filter((e) => e.type === 'circuit.opened')).toEqual([{ type: 'circuit.opened', provider: 'flaky' }]);
-      expect(logs.find((l) => l['circuit_to'] === 'open')).toMatchObject({ level: 40, provider: 'flaky', msg: 'circuit of provider flaky opened after 2 consecutive failures; calls fail over for 30 s' });
-      expect(built.circuits.get('flaky')!.state).toBe('open');
-      await built.close();
     });
   });
 });

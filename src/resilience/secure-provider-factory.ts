@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DISABLED_AUDIT, type AuditRecorder } from '../audit/audit-log.js';
-import { AuditLoggingProvider } from '../audit/audit-logging-provider.js';
 import type { Environment } from '../config/interpolate.js';
 import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
 import type { SourceIssue } from '../config/source-issue.js';
@@ -10,46 +8,42 @@ import { createAdapter, type ClosableProvider } from '../providers/create-adapte
 import type { ProviderCatalog, ProviderEntry } from '../providers/provider-catalog.js';
 import type { Provider } from '../providers/provider.js';
 import type { SecretVaultReader } from '../secrets/resolve-secret.js';
-import type { Sleep } from './abortable-sleep.js';
 import { isLoopbackUrl } from './api-key-checks.js';
-import { CircuitBreaker } from './circuit-breaker.js';
-import { CircuitBreakerProvider } from './circuit-breaker-provider.js';
-import { ReplaceableProvider } from './replaceable-provider.js';
-import { reportCircuitTransitions } from './report-circuit-transitions.js';
+import type { ReplaceableProvider } from './replaceable-provider.js';
 import { resolveProviderKey } from './resolve-provider-key.js';
-import { RetryPolicy, type RandomSource } from './retry-policy.js';
 
-/** Wraps a bare adapter before the audit and breaker decorators (e.g. one tracing span per attempt). */
-export type AdapterDecorator = (adapter: Provider, name: string, config: ProviderConfig) => Provider;
+/** A provider whose adapter passed the checks, as the pipeline wraps it. */
+export interface CheckedProvider {
+  readonly name: string;
+  readonly config: ProviderConfig;
+  /**
+   * Present when the key comes from a `file:` or `vault:` reference and may change at runtime:
+   * hand it to `rotatableKey()`, directly around the adapter, so `rotateKeys()` can swap it.
+   */
+  readonly rotatable?: (provider: ReplaceableProvider) => void;
+}
+
+/** Wraps a checked adapter in its layers (the pipeline's per-provider list). */
+export type AdapterWrapper = (adapter: Provider, provider: CheckedProvider) => Provider;
 
 export interface SecureProviderFactoryOptions {
   readonly config: OssaConfig;
   readonly env: Environment;
   readonly logger: Logger;
-  /** Receives circuit, retry, attempt and `security.plaintext_key` events. */
+  /** Receives `security.plaintext_key` and `security.key_rotated`. */
   readonly events: EventDispatcher;
   /** Where the config came from, for messages. */
   readonly source?: string;
   readonly vault?: SecretVaultReader;
-  /** The audit log; absent when `security.audit_logging` is off (attempt events still flow). */
-  readonly audit?: AuditRecorder;
-  /** Epoch milliseconds for breakers, retries and audit records; injectable for tests. */
-  readonly now?: () => number;
-  /** The retry jitter's random source; injectable for tests. */
-  readonly random?: RandomSource;
-  readonly sleep?: Sleep;
-  /** Applied to every adapter, innermost: it sees each retry and each fallback attempt. */
-  readonly decorateAdapter?: AdapterDecorator;
 }
 
 export interface BuiltProviders {
+  /** Every configured provider: wrapped, or disabled with its reason. */
   readonly catalog: ProviderCatalog;
   /** Keys refused, plaintext keys in prod, insecure URLs: the gateway must not start. */
   readonly errors: SourceIssue[];
   /** Keys written literally in the config (the `security.plaintext_keys_detected` metric). */
   readonly plaintextKeysDetected: number;
-  /** Each provider's breaker (providers with `circuit_breaker.enabled: false` have none). */
-  readonly circuits: ReadonlyMap<string, CircuitBreaker>;
   /**
    * Re-reads the keys of providers whose key comes from a `file:` or `vault:` reference (pass
    * the re-opened vault) and switches each changed one to a new adapter, dispatching
@@ -73,15 +67,14 @@ export interface KeyRotation {
 interface RotatableKey {
   readonly name: string;
   readonly config: ProviderConfig;
-  readonly provider: ReplaceableProvider;
+  provider: ReplaceableProvider | undefined;
   digest: string;
 }
 
 /**
- * Builds each configured provider once, after checking what could leak or fail later, and
- * wraps it: `CircuitBreakerProvider` -> `AuditLoggingProvider` -> adapter, so every real
- * upstream attempt (each retry, each fallback) is audited and counted by one breaker per
- * provider, shared by all agents.
+ * Builds each configured provider's adapter once, after checking what could leak or fail
+ * later, and hands it to `wrap` (the pipeline's per-provider layers; without one, the catalog
+ * holds the bare adapters). It owns the adapters' keys: their checks, and their rotation.
  *
  * Checks: a missing key disables the provider with one warning (agents use their fallback
  * chain, or get a 503 naming it); a placeholder, whitespace or a wrong vendor prefix is
@@ -91,17 +84,16 @@ interface RotatableKey {
  * addresses and providers with `allow_insecure_http: true`.
  *
  * @example
- * const built = new SecureProviderFactory({ config, env: process.env, logger, events, audit }).build();
+ * const built = new SecureProviderFactory({ config, env: process.env, logger, events }).build((adapter, provider) => wrapProvider(adapter, layersOf(provider)));
  * if (built.errors.length > 0) throw new SourceError('cannot start', built.errors);
  */
 export class SecureProviderFactory {
   constructor(private readonly options: SecureProviderFactoryOptions) {}
 
-  build(): BuiltProviders {
+  build(wrap: AdapterWrapper = (adapter) => adapter): BuiltProviders {
     const { config, logger, events } = this.options;
     const source = this.options.source ?? 'config';
     const catalog = new Map<string, ProviderEntry>();
-    const circuits = new Map<string, CircuitBreaker>();
     const errors: SourceIssue[] = [];
     const adapters: ClosableProvider[] = [];
     const rotatable: RotatableKey[] = [];
@@ -137,15 +129,18 @@ export class SecureProviderFactory {
         logger.warn({ provider: name }, `provider ${name}: the API key is written in plain text in the config; use \${VAR}, file: or vault: instead`);
       }
 
-      let adapter: ClosableProvider = createAdapter(name, providerConfig, key.secret?.reveal());
+      const adapter = createAdapter(name, providerConfig, key.secret?.reveal());
       adapters.push(adapter);
+      let rotation: RotatableKey | undefined;
       if (key.secret && /^(file|vault):/.test(key.secret.origin)) {
-        const replaceable = new ReplaceableProvider(adapter);
-        rotatable.push({ name, config: providerConfig, provider: replaceable, digest: digest(key.secret.reveal()) });
-        adapter = replaceable;
+        rotation = { name, config: providerConfig, provider: undefined, digest: digest(key.secret.reveal()) };
+        rotatable.push(rotation);
       }
-      const inner = this.options.decorateAdapter ? this.options.decorateAdapter(adapter, name, providerConfig) : adapter;
-      const provider = this.#decorate(inner, name, providerConfig, circuits);
+      const provider = wrap(adapter, {
+        name,
+        config: providerConfig,
+        ...(rotation ? { rotatable: (replaceable: ReplaceableProvider) => void (rotation.provider = replaceable) } : {}),
+      });
       catalog.set(name, { name, type: providerConfig.type, config: providerConfig, provider, ...(key.secret ? { keyOrigin: key.secret.origin } : {}) });
     }
 
@@ -153,7 +148,6 @@ export class SecureProviderFactory {
       catalog,
       errors,
       plaintextKeysDetected,
-      circuits,
       rotateKeys: (vault) => this.#rotate(rotatable, adapters, vault),
       close: async () => {
         await Promise.allSettled(adapters.map((adapter) => adapter.close?.()));
@@ -166,6 +160,8 @@ export class SecureProviderFactory {
     const rotated: string[] = [];
     const problems: string[] = [];
     for (const entry of rotatable) {
+      // Not wrapped in `rotatableKey()`: there is nothing to swap.
+      if (!entry.provider) continue;
       const key = resolveProviderKey(entry.config, this.options.env, vault ?? this.options.vault, entry.name);
       if (key.kind !== 'key' || !key.secret) {
         problems.push(`provider ${entry.name}: keeping the current key: ${key.kind === 'key' ? 'no key' : key.reason}`);
@@ -183,30 +179,6 @@ export class SecureProviderFactory {
     }
     for (const problem of problems) logger.warn(problem);
     return { rotated, problems };
-  }
-
-  /** Audit inside, breaker outside: the breaker's every attempt passes through the audit. */
-  #decorate(adapter: Provider, name: string, config: ProviderConfig, circuits: Map<string, CircuitBreaker>): Provider {
-    const { events, logger, now } = this.options;
-    const audited = new AuditLoggingProvider(adapter, {
-      audit: this.options.audit ?? DISABLED_AUDIT,
-      events,
-      includeContent: this.options.config.security.audit.include_content,
-      ...(now ? { now } : {}),
-    });
-    const cb = config.circuit_breaker;
-    // Without a breaker there are no retries either: the backoff settings live in circuit_breaker.
-    if (!cb.enabled) return audited;
-    const breaker = new CircuitBreaker({ provider: name, failureThreshold: cb.failure_threshold, resetTimeoutMs: cb.reset_timeout * 1000, ...(now ? { now } : {}) });
-    reportCircuitTransitions(breaker, events, logger);
-    circuits.set(name, breaker);
-    return new CircuitBreakerProvider(audited, {
-      breaker,
-      retry: RetryPolicy.fromConfig(config, this.options.random),
-      events,
-      ...(now ? { now } : {}),
-      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
-    });
   }
 }
 

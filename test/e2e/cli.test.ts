@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli as cli, startServe } from '../support/cli-process.js';
 import { agentManifest, readJson, tempDir } from '../support/gateway-harness.js';
 import { startMockAnthropic } from '../support/mock-upstreams.js';
+import { connectTestRedis, TEST_REDIS_URL } from '../support/test-redis.js';
 import { waitFor } from '../support/wait-for.js';
 
 describe('the ossa-gateway CLI', () => {
@@ -54,6 +55,21 @@ describe('the ossa-gateway CLI', () => {
     const missing = await cli(['run', 'nobody', 'hi']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no agent named "nobody"/);
+  });
+
+  it('runs without the rate limits: an operator at a terminal takes no client token', async () => {
+    const redis = await connectTestRedis();
+    try {
+      const dir = tempDir({
+        'agents/support.ossa.yaml': agentManifest('support'),
+        'ossa.yaml': `ossa:\n  manifest_paths: [agents]\n  redis: { url: "${TEST_REDIS_URL}", key_prefix: "${redis.prefix}" }\n  rate_limit: { storage: redis, user: { limit: 1, interval: "1 hour" } }\n  cache: { enabled: false }\n  security: { audit_logging: false }\n`,
+      });
+      // Two runs against a shared limit of one request: both answer, and no bucket was written.
+      for (const input of ['first', 'second']) expect(await cli(['run', 'support', input, '--config', join(dir, 'ossa.yaml')])).toMatchObject({ code: 0, stdout: `[echo] ${input}\n` });
+      expect(await redis.keys()).toEqual([]);
+    } finally {
+      await redis.cleanup();
+    }
   });
 
   it('lists agents and who serves them', async () => {

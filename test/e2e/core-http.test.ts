@@ -14,9 +14,9 @@ describe('serving agents over HTTP (core pipeline, real upstream wire formats)',
       ossa: {
         server: { body_limit: 4096 },
         providers: {
-          claude: { type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: 2, circuit_breaker: { enabled: false } },
-          gpt: { type: 'openai', api_key: '${OPENAI_API_KEY}', base_url: openai.url, circuit_breaker: { enabled: false } },
-          ollama: { type: 'openai-compatible', base_url: openai.url, model: 'llama3.2', circuit_breaker: { enabled: false } },
+          claude: { type: 'anthropic', api_key: '${ANTHROPIC_API_KEY}', base_url: anthropic.url, timeout: 2, max_retries: 0, circuit_breaker: { enabled: false } },
+          gpt: { type: 'openai', api_key: '${OPENAI_API_KEY}', base_url: openai.url, max_retries: 0, circuit_breaker: { enabled: false } },
+          ollama: { type: 'openai-compatible', base_url: openai.url, model: 'llama3.2', max_retries: 0, circuit_breaker: { enabled: false } },
         },
         default_provider: 'ollama',
         rate_limit: { enabled: false },

@@ -34,6 +34,32 @@ describe('the library API', () => {
     await gateway.close();
   });
 
+  it('rate-limits gateway.execute() and executeStream() like HTTP, unless the call says skipRateLimit', async () => {
+    const lib = await import('../../src/index.js');
+    const dir = tempDir({ 'agents/helper.ossa.yaml': agentManifest('helper') });
+    const gateway = await lib.createGateway({
+      config: { manifest_paths: [join(dir, 'agents')], rate_limit: { user: { limit: 1, interval: '1 hour' } }, cache: { enabled: false } },
+      env: {},
+      logger: createLogger({ level: 'silent' }),
+    });
+    const statuses: unknown[] = [];
+    await gateway.execute('helper', 'hi', {}, { userId: 'ada', onRateLimit: (status) => void statuses.push(status) });
+    expect(statuses).toEqual([{ scope: 'user', limit: 1, remaining: 0, resetSeconds: 3600 }]);
+    const refused = await gateway.execute('helper', 'hi', {}, { userId: 'ada' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(lib.RateLimitExceededError);
+    expect(refused).toMatchObject({ scope: 'user', retryAfterSeconds: 3600, message: 'your per-user limit of 1 requests is used up; retry in 3600 s' });
+    const stream = async () => {
+      for await (const _event of gateway.executeStream('helper', 'hi', {}, { userId: 'ada' })) throw new Error('no event expected');
+    };
+    await expect(stream()).rejects.toBeInstanceOf(lib.RateLimitExceededError);
+    expect(await gateway.execute('helper', 'hi', {}, { userId: 'ada', skipRateLimit: true })).toMatchObject({ output: '[echo] hi' });
+    // Another user has a bucket of their own; a call that names nobody is the user "anonymous".
+    expect(await gateway.execute('helper', 'hi', {}, { userId: 'bob' })).toMatchObject({ output: '[echo] hi' });
+    await gateway.execute('helper', 'hi');
+    await expect(gateway.execute('helper', 'hi')).rejects.toBeInstanceOf(lib.RateLimitExceededError);
+    await gateway.close();
+  });
+
   it('mounts the OpenAI-compatible routes under the same prefix, streaming included', async () => {
     const { createGateway } = await import('../../src/index.js');
     const dir = tempDir({ 'agents/helper.ossa.yaml': agentManifest('helper') });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { callerOf } from '../auth/auth-hooks.js';
-import { agentGuard, agentNotFound } from '../agent-guard.js';
+import { agentGuard, agentNotFound, rateLimitOptions } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { streamAgentResponse } from '../streaming/stream-agent-response.js';
@@ -70,6 +70,7 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
         ...(chat.temperature !== undefined ? { temperature: chat.temperature } : {}),
         ...(chat.maxTokens !== undefined ? { maxTokens: chat.maxTokens } : {}),
         onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
+        ...rateLimitOptions(request, reply),
       };
       const created = Math.floor(Date.now() / 1000);
       if (!chat.stream) return toOpenAIChatCompletion(await gateway.runner.execute(chat.agent, chat.input, chat.context, options), created);

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AgentRoute } from '../../executor/agent-route.js';
 import type { CacheMode, ExecuteOptions, ExecutionContext } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
-import { agentGuard, agentNotFound } from '../agent-guard.js';
+import { agentGuard, agentNotFound, rateLimitOptions } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '../schemas.js';
@@ -50,6 +50,7 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
         ...(userId !== undefined ? { userId } : {}),
         ...(request.body.cache !== undefined ? { cache: request.body.cache } : {}),
         onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
+        ...rateLimitOptions(request, reply),
       };
       if (!wantsEventStream(request.body.stream, request.headers.accept)) return gateway.runner.execute(name, input, context, options);
       return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(name, input, context, options), {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { CachedAgentExecutor } from '../../cache/cached-agent-executor.js';
+import type { ResponseCache } from '../../cache/response-cache.js';
 import { AgentNotFoundError } from '../../executor/execution-errors.js';
 import { requireAdmin } from '../auth/auth-hooks.js';
 import type { GatewayServices } from '../gateway-services.js';
@@ -28,7 +28,7 @@ interface InvalidateBody {
  */
 export function registerCacheRoutes(app: FastifyInstance, gateway: GatewayServices): void {
   const admin = { onRequest: requireAdmin(gateway.auth) };
-  const act = async <T>(operation: (cache: CachedAgentExecutor) => Promise<T>): Promise<T> => {
+  const act = async <T>(operation: (cache: ResponseCache) => Promise<T>): Promise<T> => {
     const cache = gateway.cache;
     if (!cache) throw new HttpProblem(409, 'cache-disabled', 'Cache disabled', 'the response cache is disabled (cache.enabled: false)');
     try {

@@ -30,7 +30,7 @@ describe('GET /v1/providers', () => {
       max_retries: 2,
       circuit: { state: 'closed', consecutive_failures: 0, failure_threshold: 5 },
     });
-    expect(byName['openai']).toMatchObject({ enabled: false, disabled_reason: 'no API key: OPENAI_API_KEY is not set', max_retries: 0, circuit: { state: 'disabled' } });
+    expect(byName['openai']).toMatchObject({ enabled: false, disabled_reason: 'no API key: OPENAI_API_KEY is not set', max_retries: 2, circuit: { state: 'disabled' } });
     expect(byName['echo']).toMatchObject({ type: 'echo', enabled: true, key_origin: null });
   });
 });

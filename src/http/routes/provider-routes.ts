@@ -26,7 +26,7 @@ function describeProvider(entry: ProviderEntry, gateway: GatewayServices): Recor
     base_url: safeUrl(entry.config.base_url),
     key_origin: entry.keyOrigin ?? null,
     timeout_seconds: entry.config.timeout,
-    max_retries: entry.config.circuit_breaker.enabled ? entry.config.max_retries : 0,
+    max_retries: entry.config.max_retries,
     fallback_providers: entry.config.circuit_breaker.fallback_providers,
     circuit: breaker ? breaker.toJSON() : { state: 'disabled' },
   };

@@ -1,4 +1,5 @@
 import { SpanKind } from '@opentelemetry/api';
+import type { ProviderLayer } from '../../pipeline/wrap.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../../providers/provider.js';
 import type { UpstreamTimeLedger } from '../upstream-time-ledger.js';
 import { chatAttributes, chatSpanName, recordModelResult, type UpstreamAddress } from './genai-attributes.js';
@@ -16,8 +17,8 @@ export interface TracingProviderOptions {
  * Wraps a bare adapter so that each call, that is each upstream attempt, is one CLIENT span
  * (`chat {model}`, GenAI attributes: system, request model, temperature, max tokens, response
  * model, finish reasons, token usage) and its wall time is credited to the request's upstream
- * time. It must sit directly around the adapter, inside the breaker and the audit decorator,
- * so that every retry and every fallback is its own span under the execution span.
+ * time. It sits inside the retry, breaker and audit layers, so that every retry and every
+ * fallback is its own span under the execution span.
  */
 export class TracingProvider implements Provider {
   readonly name: string;
@@ -73,4 +74,15 @@ export class TracingProvider implements Provider {
       this.options.upstreamTime?.addCall(call.meta.requestId, performance.now() - started);
     }
   }
+}
+
+/**
+ * The `tracing()` layer: a CLIENT span per call, its wall time credited to the request. Put it
+ * inside `retry()` (each retry its own span), as close to the adapter as key rotation allows.
+ *
+ * @example
+ * wrapProvider(adapter, [retry(...), circuitBreaker(breaker), tracing({ upstreamTime, server: upstreamAddress(config.base_url) })]);
+ */
+export function tracing(options: TracingProviderOptions = {}): ProviderLayer {
+  return (inner) => new TracingProvider(inner, options);
 }

@@ -1,0 +1,163 @@
+import type { Logger } from 'pino';
+import type { AgentDefinition } from '../agents/agent-definition.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { auditLog } from '../audit/audit-logging-provider.js';
+import { createAuditLog } from '../audit/create-audit-log.js';
+import { responseCache } from '../cache/cached-agent-executor.js';
+import { createResponseCache } from '../cache/create-response-cache.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { Environment } from '../config/interpolate.js';
+import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
+import type { SourceIssue } from '../config/source-issue.js';
+import type { EventDispatcher } from '../events/event-dispatcher.js';
+import { AgentExecutor } from '../executor/agent-executor.js';
+import type { AgentRunner } from '../executor/agent-response.js';
+import { resolveAgentRoutes, type AgentRoute } from '../executor/agent-route.js';
+import { attemptEvents } from '../observability/attempt-events-provider.js';
+import { upstreamAddress } from '../observability/tracing/genai-attributes.js';
+import { tracing } from '../observability/tracing/tracing-provider.js';
+import type { UpstreamTimeLedger } from '../observability/upstream-time-ledger.js';
+import type { ProviderCatalog } from '../providers/provider-catalog.js';
+import { createRateLimiter } from '../rate-limit/create-rate-limiter.js';
+import { rateLimit } from '../rate-limit/rate-limited-runner.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
+import { CircuitBreaker } from '../resilience/circuit-breaker.js';
+import { circuitBreaker } from '../resilience/circuit-breaker-provider.js';
+import { fallbackChain } from '../resilience/fallback-chain-provider.js';
+import { rotatableKey } from '../resilience/replaceable-provider.js';
+import { reportCircuitTransitions } from '../resilience/report-circuit-transitions.js';
+import { retry } from '../resilience/retry-provider.js';
+import { RetryPolicy } from '../resilience/retry-policy.js';
+import { SecureProviderFactory, type KeyRotation } from '../resilience/secure-provider-factory.js';
+import type { SecretVaultReader } from '../secrets/resolve-secret.js';
+import { wrapProvider, wrapRunner } from './wrap.js';
+
+/** What the request path is built from: the config, and the gateway's shared services. */
+export interface PipelineParts {
+  readonly config: OssaConfig;
+  /** Source of `${VAR}` provider keys. */
+  readonly env: Environment;
+  readonly logger: Logger;
+  readonly events: EventDispatcher;
+  /** Where the config came from, for messages. */
+  readonly source: string;
+  /** The opened secrets vault, for `vault:` keys. */
+  readonly vault?: SecretVaultReader;
+  /** The loaded agents. */
+  readonly agents: readonly AgentDefinition[];
+  /** Credited with each upstream attempt's wall time (the gateway-overhead metric). */
+  readonly upstreamTime?: UpstreamTimeLedger;
+  /** The shared Redis connection, when a store is on Redis (it may connect later). */
+  readonly redis?: RedisConnection;
+  /** Epoch milliseconds for breakers, retries, audit records and executions; injectable for tests. */
+  readonly now?: () => number;
+}
+
+/** The request path, built: the runner in front, and every part an operator or a route reads. */
+export interface Pipeline {
+  /** The executor inside its runner layers: what HTTP routes and `gateway.execute()` call. */
+  readonly runner: AgentRunner;
+  readonly executor: AgentExecutor;
+  readonly routes: ReadonlyMap<string, AgentRoute>;
+  /** Every configured provider: its decorated instance, or why it is disabled. */
+  readonly catalog: ProviderCatalog;
+  /** Each provider's breaker (none for `circuit_breaker.enabled: false`). */
+  readonly circuits: ReadonlyMap<string, CircuitBreaker>;
+  /** `undefined` with `security.audit_logging: false`. */
+  readonly audit: AuditLog | undefined;
+  /** `undefined` with `rate_limit.enabled: false`. */
+  readonly rateLimiter: RateLimiter | undefined;
+  /** `undefined` with `cache.enabled: false`. */
+  readonly cache: ResponseCache | undefined;
+  /** Key, URL and agent-route problems: the gateway must not start. */
+  readonly issues: readonly SourceIssue[];
+  /** Fallbacks skipped, and the like: logged, not fatal. */
+  readonly warnings: readonly SourceIssue[];
+  /** Re-reads `file:` / `vault:` keys with `vault` (SIGHUP) and swaps the adapters whose key changed. */
+  rotateKeys(vault?: SecretVaultReader): KeyRotation;
+  /** Closes the cache store, the upstream pools, then flushes and closes the audit log. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root of the request path, in the order a request goes through it (README,
+ * "How a request flows"); first is outermost, and a layer that is off is not in its list:
+ *
+ * ```
+ * runner:        rateLimit -> responseCache -> AgentExecutor
+ * per agent:     FallbackChainProvider over its providers, primary first
+ * per provider:  retry -> circuitBreaker -> auditLog -> attemptEvents -> tracing -> rotatableKey -> adapter
+ * ```
+ *
+ * Each provider is built once and shared by every agent, so they all feed and obey its one
+ * breaker. Nothing here connects or listens: the gateway does that once `issues` is empty.
+ *
+ * @example
+ * const pipeline = buildPipeline({ config, env, logger, events, source: 'ossa.yaml', agents: registry.list() });
+ * if (pipeline.issues.length > 0) throw new SourceError('cannot start', [...pipeline.issues]);
+ * await pipeline.runner.execute('support', 'Where is my order?', {}, { requestId: 'r-1' });
+ */
+export function buildPipeline(parts: PipelineParts): Pipeline {
+  const { config, logger, events } = parts;
+  const clock = parts.now ? { now: parts.now } : {};
+  const audit = createAuditLog(config.security, { events, logger });
+  const circuits = new Map<string, CircuitBreaker>();
+  const breakerOf = (name: string, provider: ProviderConfig): CircuitBreaker => {
+    const breaker = newBreaker(name, provider, parts);
+    circuits.set(name, breaker);
+    return breaker;
+  };
+
+  const providers = new SecureProviderFactory({
+    config, env: parts.env, logger, events, source: parts.source, ...(parts.vault ? { vault: parts.vault } : {}),
+  }).build((adapter, { name, config: provider, rotatable }) =>
+    wrapProvider(adapter, [
+      provider.max_retries > 0 && retry({ policy: RetryPolicy.fromConfig(provider), events, ...clock }),
+      provider.circuit_breaker.enabled && circuitBreaker(breakerOf(name, provider)),
+      audit && auditLog({ audit, includeContent: config.security.audit.include_content, ...clock }),
+      attemptEvents(events),
+      tracing({ server: upstreamAddress(provider.base_url), ...(parts.upstreamTime ? { upstreamTime: parts.upstreamTime } : {}) }),
+      rotatable && rotatableKey(rotatable),
+    ]),
+  );
+
+  const resolution = resolveAgentRoutes(parts.agents, config, providers.catalog, fallbackChain({ events, ...clock }));
+  const routes = resolution.routes;
+  const executor = new AgentExecutor({ routes, events, ...clock });
+
+  const stores = { events, logger, ...(parts.redis ? { redis: parts.redis } : {}) };
+  const limiter = createRateLimiter(config, stores);
+  const cache = createResponseCache(config, { ...stores, routes });
+  const runner = wrapRunner(executor, [
+    limiter && rateLimit(limiter, routes),
+    cache && responseCache(cache),
+  ]);
+
+  return {
+    runner,
+    executor,
+    routes,
+    catalog: providers.catalog,
+    circuits,
+    audit,
+    rateLimiter: limiter,
+    cache,
+    issues: [...providers.errors, ...resolution.errors],
+    warnings: resolution.warnings,
+    rotateKeys: (vault) => providers.rotateKeys(vault),
+    close: async () => {
+      await cache?.close();
+      await providers.close();
+      await audit?.close();
+    },
+  };
+}
+
+/** A provider's breaker, its state changes reported as events and log lines. */
+function newBreaker(name: string, provider: ProviderConfig, parts: PipelineParts): CircuitBreaker {
+  const cb = provider.circuit_breaker;
+  const breaker = new CircuitBreaker({ provider: name, failureThreshold: cb.failure_threshold, resetTimeoutMs: cb.reset_timeout * 1000, ...(parts.now ? { now: parts.now } : {}) });
+  reportCircuitTransitions(breaker, parts.events, parts.logger);
+  return breaker;
+}
