@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AgentDefinition } from './agents/agent-definition.js';
 import { agentId } from './agents/agent-ref.js';
 import { AgentRegistry } from './agents/agent-registry.js';
+import type { Sleep } from './resilience/abortable-sleep.js';
 import type { Environment } from './config/interpolate.js';
 import { loadConfigFile, normalizeConfig, type LoadedConfig } from './config/load-config.js';
 import type { OssaConfig } from './config/ossa-config.js';
@@ -38,6 +39,8 @@ export interface CreateGatewayOptions {
   readonly logger?: Logger;
   /** Epoch milliseconds for circuit breakers, retries and audit records (tests drive time with it). */
   readonly now?: () => number;
+  /** The pause between retries (default: a timer that an abort cuts short); tests record the waits instead. */
+  readonly sleep?: Sleep;
 }
 
 /** A running gateway: the whole pipeline, usable from code, over HTTP, or both. */
@@ -128,6 +131,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     ...(vault.vault ? { vault: vault.vault } : {}),
     ...(redis ? { redis } : {}),
     ...(now ? { now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   problems.push(...pipeline.issues);
   for (const warning of pipeline.warnings) logger.warn(formatIssue(warning));
