@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { agentId } from '../../agents/agent-ref.js';
 import type { AgentRoute } from '../../executor/agent-route.js';
 import type { CacheMode, ExecuteOptions, ExecutionContext } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
@@ -23,7 +24,7 @@ interface ExecuteBody {
  */
 export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServices): void {
   app.get('/v1/agents', async (request) => ({
-    agents: gateway.executor.agents().filter((agent) => gateway.auth.mayUse(request.ossaCaller, agent.name)).map((agent) => summarize(gateway.executor.route(agent.name)!)),
+    agents: gateway.executor.agents().filter((agent) => gateway.auth.mayUse(request.ossaCaller, agent.name)).map((agent) => summarize(gateway.executor.route(agentId(agent))!)),
   }));
 
   app.get<{ Params: { name: string } }>('/v1/agents/:name', { schema: { params: agentNameParamsSchema } }, async (request) => {
