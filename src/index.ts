@@ -4,7 +4,7 @@
  */
 export { createGateway, type CreateGatewayOptions, type Gateway } from './gateway.js';
 export { ossaGatewayPlugin } from './http/http-app.js';
-export type { OssaConfig } from './config/ossa-config.js';
+export type { CacheScope, OssaConfig } from './config/ossa-config.js';
 export { loadConfigFile, normalizeConfig } from './config/load-config.js';
 export { SourceError, formatIssue, type SourceIssue } from './config/source-issue.js';
 export type { AgentDefinition } from './agents/agent-definition.js';
@@ -42,3 +42,4 @@ export type { StatusSnapshot } from './observability/status/status-snapshot.js';
 export { SPAN_NAMES, withSpan } from './observability/tracing/with-span.js';
 export type { ResponseCacheControl } from './cache/response-cache.js';
 export type { CacheKey } from './cache/cache-key.js';
+export type { AuditRecord, CacheHitRecord } from './audit/audit-record.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectStream } from '../../test/support/model-call.js';
 import { httpError, supportCall, ScriptedProvider } from '../../test/support/scripted-provider.js';
+import type { ModelCall, ModelResult, Provider, StreamPart } from '../providers/provider.js';
 import type { AuditRecord } from './audit-record.js';
 import { AuditLoggingProvider } from './audit-logging-provider.js';
 
@@ -26,6 +27,7 @@ describe('AuditLoggingProvider', () => {
         response_length: 'ok from anthropic'.length,
         tokens_used: { input: 3, output: 2 },
         finish_reason: 'stop',
+        tool_calls: 0,
       },
     ]);
   });
@@ -80,5 +82,45 @@ describe('AuditLoggingProvider', () => {
       expect(inner.streamsClosed).toBe(1);
       expect(records[1]).toMatchObject({ event: 'llm_error', aborted: true, error_class: 'ProviderError:aborted', tokens_seen: 1, error_message: 'anthropic: the consumer stopped reading the stream' });
     });
+  });
+});
+
+describe('AuditLoggingProvider and tool calls', () => {
+  const calls = [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris-SECRET"}' }, { id: 'call_2', name: 'get_time', arguments: '{"tz":"Asia/Tokyo"}' }];
+  /** An upstream that asks for two tool calls, interleaved when streamed. */
+  const toolCaller: Provider = {
+    name: 'openai',
+    type: 'openai',
+    complete: async (): Promise<ModelResult> => ({ text: '', toolCalls: calls, model: 'gpt-4o', provider: 'openai', usage: { inputTokens: 5, outputTokens: 9 }, finishReason: 'tool_calls' }),
+    async *stream(_call: ModelCall): AsyncGenerator<StreamPart, void, undefined> {
+      yield { type: 'tool-call-start', index: 0, id: 'call_1', name: 'get_weather' };
+      yield { type: 'tool-call-start', index: 1, id: 'call_2', name: 'get_time' };
+      yield { type: 'tool-call-delta', index: 1, argumentsDelta: '{"tz":"Asia/Tokyo"}' };
+      yield { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Paris-SECRET"}' };
+      yield { type: 'tool-call-end', index: 0 };
+      yield { type: 'tool-call-end', index: 1 };
+      yield { type: 'finish', model: 'gpt-4o', provider: 'openai', usage: { inputTokens: 5, outputTokens: 9 }, finishReason: 'tool_calls' };
+    },
+  };
+  const audited = (includeContent: boolean) => {
+    const records: AuditRecord[] = [];
+    return { records, provider: new AuditLoggingProvider(toolCaller, { audit: { record: (r) => records.push(r) }, includeContent }) };
+  };
+
+  it('counts the tool calls an answer asks for, streamed or not, and keeps their arguments out without include_content', async () => {
+    const { records, provider } = audited(false);
+    await provider.complete(supportCall(), new AbortController().signal);
+    await collectStream(provider.stream(supportCall(), new AbortController().signal));
+    const responses = records.filter((r) => r.event === 'llm_response');
+    expect(responses.map((r) => [r.streamed, r.tool_calls, r.finish_reason])).toEqual([[false, 2, 'tool_calls'], [true, 2, 'tool_calls']]);
+    expect(JSON.stringify(records)).not.toContain('SECRET');
+    expect(JSON.stringify(records)).not.toContain('get_weather');
+  });
+
+  it('records the calls whole, each with its own arguments, with include_content', async () => {
+    const { records, provider } = audited(true);
+    await provider.complete(supportCall(), new AbortController().signal);
+    await collectStream(provider.stream(supportCall(), new AbortController().signal));
+    for (const record of records.filter((r) => r.event === 'llm_response')) expect(record).toMatchObject({ tool_calls: 2, response_tool_calls: calls });
   });
 });

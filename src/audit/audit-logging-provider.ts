@@ -3,6 +3,7 @@ import type { ProviderLayer } from '../pipeline/wrap.js';
 import { observeStream } from '../providers/observe-stream.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
 import { ProviderError } from '../providers/provider-error.js';
+import { ToolCallAssembler } from '../providers/tool-call-assembler.js';
 import type { AuditRecorder } from './audit-log.js';
 import { errorRecord, requestRecord, responseRecord, type AttemptAnswer } from './audit-record.js';
 
@@ -20,13 +21,18 @@ interface StreamProgress {
   parts: number;
   length: number;
   text: string[] | undefined;
+  /** Tool calls begun. */
+  toolCalls: number;
+  /** The calls themselves, assembled only when content is recorded. */
+  calls: ToolCallAssembler | undefined;
 }
 
 /**
  * A `Provider` decorator: every upstream attempt gets an `llm_request` record, then an
  * `llm_response` or an `llm_error` record (with the same `request_id` and `attempt`). It sits
  * inside the retry and the breaker layers, so each retry and each fallback is its own attempt.
- * Prompt and response text are recorded only with `includeContent`.
+ * A response record counts the tool calls the answer asks for; prompt and response text, and
+ * the tool calls' names and arguments, are recorded only with `includeContent`.
  *
  * A stream that fails midway is recorded as `llm_error` with the parts and characters seen so
  * far; one whose consumer stops reading, or whose caller aborts, as `llm_error` with
@@ -59,22 +65,33 @@ export class AuditLoggingProvider implements Provider {
       this.#failed(call, started, false, error, undefined);
       throw error;
     }
-    this.#succeeded(call, started, false, { model: result.model, usage: result.usage, finishReason: result.finishReason, length: result.text.length, text: result.text });
+    this.#succeeded(call, started, false, {
+      model: result.model, usage: result.usage, finishReason: result.finishReason, length: result.text.length, text: result.text,
+      toolCallCount: result.toolCalls?.length ?? 0, toolCalls: result.toolCalls,
+    });
     return result;
   }
 
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
     const started = this.#start(call, true);
-    const progress: StreamProgress = { parts: 0, length: 0, text: this.#options.includeContent ? [] : undefined };
+    const content = this.#options.includeContent;
+    const progress: StreamProgress = { parts: 0, length: 0, text: content ? [] : undefined, toolCalls: 0, calls: content ? new ToolCallAssembler() : undefined };
     yield* observeStream(this.name, this.#inner.stream(call, signal), {
       part: (part) => {
-        if (part.type !== 'text') return;
-        progress.parts++;
-        progress.length += part.text.length;
-        progress.text?.push(part.text);
+        if (part.type === 'text') {
+          progress.parts++;
+          progress.length += part.text.length;
+          progress.text?.push(part.text);
+        } else if (part.type === 'tool-call-start' || part.type === 'tool-call-delta' || part.type === 'tool-call-end') {
+          if (part.type === 'tool-call-start') progress.toolCalls++;
+          progress.calls?.add(part);
+        }
       },
       finished: (finish) =>
-        this.#succeeded(call, started, true, { model: finish.model, usage: finish.usage, finishReason: finish.finishReason, length: progress.length, text: progress.text?.join('') }),
+        this.#succeeded(call, started, true, {
+          model: finish.model, usage: finish.usage, finishReason: finish.finishReason, length: progress.length, text: progress.text?.join(''),
+          toolCallCount: progress.toolCalls, toolCalls: progress.calls?.toolCalls(),
+        }),
       failed: (error) => this.#failed(call, started, true, error, progress),
     });
   }

@@ -1,4 +1,5 @@
-import { contentText, systemText, type ChatMessage, type ModelCall } from '../providers/provider.js';
+import type { CacheScope } from '../config/ossa-config.js';
+import { contentText, systemText, type ChatMessage, type ModelCall, type ToolCall } from '../providers/provider.js';
 
 /** What every audit record carries: who asked, through which provider, which attempt. */
 interface AuditRecordBase {
@@ -6,8 +7,9 @@ interface AuditRecordBase {
   readonly timestamp: number;
   /** The HTTP `X-Request-Id` (or the generated id): every record of one request shares it. */
   readonly request_id: string;
-  /** 1-based upstream attempt within the request (retries and fallbacks included). */
+  /** 1-based upstream attempt within the request (retries and fallbacks included); 0 for a `cache_hit`, which made none. */
   readonly attempt: number;
+  /** Who answered (for a `cache_hit`, who answered the original call). */
   readonly provider: string;
   readonly model: string;
   readonly agent: string;
@@ -36,8 +38,12 @@ export interface LlmResponseRecord extends AuditRecordBase {
   readonly response_length: number;
   readonly tokens_used: { readonly input: number; readonly output: number };
   readonly finish_reason: string;
+  /** How many tool calls the answer asks for (their names and arguments only with `include_content`). */
+  readonly tool_calls: number;
   /** Only with `security.audit.include_content: true`. */
   readonly response?: string;
+  /** The tool calls themselves (id, name, arguments): only with `security.audit.include_content: true`. */
+  readonly response_tool_calls?: readonly ToolCall[];
 }
 
 /** The attempt failed, was aborted, or the consumer of a stream stopped reading. */
@@ -57,8 +63,65 @@ export interface LlmErrorRecord extends AuditRecordBase {
   readonly response_length?: number;
 }
 
+/**
+ * A request was answered from the response cache: no upstream attempt, so none of the records
+ * above, but an auditor still sees who received which answer, and traces it by
+ * `original_request_id` to the `llm_request`/`llm_response` records of the call that made it.
+ */
+export interface CacheHitRecord extends AuditRecordBase {
+  readonly event: 'cache_hit';
+  /** The request whose upstream call made the answer; absent for entries written before it was kept. */
+  readonly original_request_id?: string;
+  /** The cache scope the entry is shared within (`global`, `client`, `user`). */
+  readonly scope: CacheScope;
+  readonly response_length: number;
+  readonly finish_reason: string;
+  /** Only with `security.audit.include_content: true`. */
+  readonly response?: string;
+}
+
 /** One line of the audit log. */
-export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord;
+export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord | CacheHitRecord;
+
+/** What a `cache_hit` record says beyond the answer served. */
+export interface CacheHit {
+  readonly originalRequestId: string | undefined;
+  readonly userId: string | undefined;
+  readonly scope: CacheScope;
+  readonly streamed: boolean;
+}
+
+/** An answer served from the cache, as `AgentResponse` has it (`request_id`: this request's). */
+export interface ServedAnswer {
+  readonly request_id: string;
+  readonly agent: { readonly name: string; readonly version: string | null };
+  readonly provider: string;
+  readonly model: string;
+  readonly output: string;
+  readonly finish_reason: string;
+}
+
+/** The `cache_hit` record of `served`, an answer from the cache. */
+export function cacheHitRecord(served: ServedAnswer, hit: CacheHit, timestamp: number, includeContent: boolean): CacheHitRecord {
+  const record: Mutable<CacheHitRecord> = {
+    event: 'cache_hit',
+    timestamp,
+    request_id: served.request_id,
+    attempt: 0,
+    provider: served.provider,
+    model: served.model,
+    agent: served.agent.name,
+    agent_version: served.agent.version,
+    streamed: hit.streamed,
+    scope: hit.scope,
+    response_length: served.output.length,
+    finish_reason: served.finish_reason,
+  };
+  if (hit.originalRequestId !== undefined) record.original_request_id = hit.originalRequestId;
+  if (hit.userId !== undefined) record.user_id = hit.userId;
+  if (includeContent) record.response = served.output;
+  return record;
+}
 
 /** What an attempt answered, streamed or not. */
 export interface AttemptAnswer {
@@ -69,6 +132,10 @@ export interface AttemptAnswer {
   readonly length: number;
   /** The answer text, when it is to be recorded. */
   readonly text?: string | undefined;
+  /** Tool calls the answer asks for. */
+  readonly toolCallCount: number;
+  /** The tool calls, when they are to be recorded. */
+  readonly toolCalls?: readonly ToolCall[] | undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -119,9 +186,11 @@ export function responseRecord(call: ModelCall, provider: string, streamed: bool
     response_length: answer.length,
     tokens_used: { input: answer.usage.inputTokens, output: answer.usage.outputTokens },
     finish_reason: answer.finishReason,
+    tool_calls: answer.toolCallCount,
   };
   if (meta.userId !== undefined) record.user_id = meta.userId;
   if (includeContent && answer.text !== undefined) record.response = answer.text;
+  if (includeContent && answer.toolCalls !== undefined && answer.toolCalls.length > 0) record.response_tool_calls = answer.toolCalls;
   return record;
 }
 

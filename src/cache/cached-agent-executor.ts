@@ -6,13 +6,13 @@ import type { CacheLookupEvent } from '../events/gateway-events.js';
 import { SPAN_NAMES, withSpan } from '../observability/tracing/with-span.js';
 import type { RunnerLayer } from '../pipeline/wrap.js';
 import { ProviderError } from '../providers/provider-error.js';
-import { cacheKeyFor, type CacheKey } from './cache-key.js';
+import type { CacheKey } from './cache-key.js';
 import { replayChunks } from './replay-chunks.js';
 import type { ResponseCache } from './response-cache.js';
-import { servedFromCache, type StoredResponse } from './stored-response.js';
+import { servedFromCache, type StoredEntry } from './stored-response.js';
 import { SingleFlight } from './single-flight.js';
 
-type FlightOutcome = { readonly source: 'store'; readonly stored: StoredResponse } | { readonly source: 'upstream'; readonly response: AgentResponse };
+type FlightOutcome = { readonly source: 'store'; readonly entry: StoredEntry } | { readonly source: 'upstream'; readonly response: AgentResponse };
 
 /**
  * `CachedAgentExecutor`: an `AgentRunner` decorator that answers from the `ResponseCache` when
@@ -55,7 +55,7 @@ export class CachedAgentExecutor implements AgentRunner {
       answer(mode === 'bypass' ? 'bypass' : 'disabled', 'bypass');
       return inner.execute(agentName, input, context, options);
     }
-    const key = cacheKeyFor(route, input, context, options);
+    const key = cache.keyOf(route, input, context, options);
     if (mode === 'refresh') {
       answer('refresh', 'miss');
       const response = await inner.execute(agentName, input, context, options);
@@ -79,16 +79,17 @@ export class CachedAgentExecutor implements AgentRunner {
     if (!joining && outcome.source === 'upstream') return outcome.response;
     // Whoever waited on another request's call got its answer without an upstream call of its own.
     if (joining) answer('hit', 'hit');
-    const stored = outcome.source === 'store' ? outcome.stored : outcome.response;
+    const stored = outcome.source === 'store' ? outcome.entry.response : outcome.response;
     const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
+    cache.auditHit(response, outcome.source === 'store' ? outcome.entry.requestId : outcome.response.request_id, options, false);
     this.dispatchServed(route, input, context, options, startTime, startedAt, response);
     return response;
   }
 
   /**
    * `execute`, streamed. A hit is replayed as a stream at once: `start`, the answer in several
-   * `delta`s (`replayChunks`: pieces of about four tokens, with no delay between them), then
-   * `done` with `cached: true`. A miss streams from the executor as the upstream answers, and
+   * `delta`s (`replayChunks`: pieces of about four tokens, with no delay between them), its
+   * tool calls (each one's start, arguments and end), then `done` with `cached: true`. A miss streams from the executor as the upstream answers, and
    * the completed answer is stored like any response (never an answer that failed or stopped
    * midway, which has no `done`, nor a fallback's). Streams stay out of single flight: a
    * stream neither waits for an identical request in flight (that would hold its first token
@@ -110,10 +111,10 @@ export class CachedAgentExecutor implements AgentRunner {
     optionsForCall: () => ExecuteOptions,
     answer: (result: CacheLookupEvent['result'], status: 'hit' | 'miss') => void,
   ): Promise<FlightOutcome> {
-    const { stored, failed: storeFailed } = await this.cache.lookup(key);
-    if (stored) {
+    const { entry, failed: storeFailed } = await this.cache.lookup(key);
+    if (entry) {
       answer('hit', 'hit');
-      return { source: 'store', stored };
+      return { source: 'store', entry };
     }
     answer(storeFailed ? 'error' : 'miss', 'miss');
     // After the lookup's span has ended: the execution is its sibling under the request, not its child.
@@ -137,14 +138,14 @@ export class CachedAgentExecutor implements AgentRunner {
       answer(mode === 'bypass' ? 'bypass' : 'disabled', 'bypass');
       return yield* inner.executeStream(agentName, input, context, options);
     }
-    const key = cacheKeyFor(route, input, context, options);
+    const key = cache.keyOf(route, input, context, options);
     let storeFailed = false;
     if (mode === 'refresh') answer('refresh', 'miss');
     else {
       const read = await cache.lookup(key);
-      if (read.stored) {
+      if (read.entry) {
         answer('hit', 'hit');
-        return yield* this.replay(route, read.stored, input, context, options, startTime, startedAt);
+        return yield* this.replay(route, read.entry, input, context, options, startTime, startedAt);
       }
       storeFailed = read.failed;
       answer(storeFailed ? 'error' : 'miss', 'miss');
@@ -165,20 +166,30 @@ export class CachedAgentExecutor implements AgentRunner {
   /** A cached answer as a stream, with the execution events of a request served from the cache. */
   private async *replay(
     route: AgentRoute,
-    stored: StoredResponse,
+    entry: StoredEntry,
     input: string,
     context: ExecutionContext,
     options: ExecuteOptions,
     startTime: number,
     startedAt: number,
   ): AsyncGenerator<AgentStreamEvent, void, undefined> {
+    const stored = entry.response;
     const settle = this.openServed(route, input, context, options, startTime, startedAt);
     let settled = false;
     try {
       yield { type: 'start', request_id: options.requestId, agent: stored.agent, provider: stored.provider, model: stored.model, cached: true };
       for (const text of replayChunks(stored.output)) yield { type: 'delta', text };
+      // Tool calls as a live stream sends them: each whole call as its start, its arguments, its end.
+      const calls = stored.tool_calls ?? [];
+      for (let index = 0; index < calls.length; index++) {
+        const call = calls[index]!;
+        yield { type: 'tool_call_start', index, id: call.id, name: call.name };
+        if (call.arguments !== '') yield { type: 'tool_call_delta', index, arguments: call.arguments };
+        yield { type: 'tool_call_end', index };
+      }
       const response = servedFromCache(stored, options.requestId, round(performance.now() - startedAt));
       settled = true;
+      this.cache.auditHit(response, entry.requestId, options, true);
       settle(response);
       yield { type: 'done', response };
     } finally {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuditRecorder } from '../audit/audit-log.js';
 import type { CacheConfig, OssaConfig } from '../config/ossa-config.js';
 import type { AgentRoute } from '../executor/agent-route.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
@@ -33,6 +34,8 @@ export interface ResponseCacheDependencies {
   readonly events: EventDispatcher;
   readonly logger: Logger;
   readonly redis?: RedisConnection;
+  /** The audit log, for `cache_hit` records; absent with `security.audit_logging: false`. */
+  readonly audit?: AuditRecorder;
 }
 
 /** The `ResponseCache` on the store `cache.storage` names, or undefined when `cache.enabled` is false. */
@@ -47,6 +50,8 @@ export function createResponseCache(config: OssaConfig, deps: ResponseCacheDepen
     store,
     defaultTtlSeconds: config.cache.response_ttl,
     agents: config.agents,
+    scope: config.cache.scope,
+    ...(deps.audit ? { audit: deps.audit, auditContent: config.security.audit.include_content } : {}),
     events: deps.events,
     logger: deps.logger,
   });

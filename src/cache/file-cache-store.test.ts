@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/gateway-harness.js';
@@ -76,5 +76,27 @@ describe('FileCacheStore', () => {
     await store.invalidateAgent('../../escape');
     expect(await store.get({ agent: '../../escape', hash: '../x' })).toBeUndefined();
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('writes entries 0600 in directories 0700, narrows a wider cache directory, and entries an older version left 0644', async () => {
+    const dir = tempDir();
+    const root = join(dir, 'cache');
+    mkdirSync(root, { mode: 0o755 });
+    chmodSync(root, 0o755);
+    const store = new FileCacheStore({ dir: root, pruneIntervalMs: 0 });
+    await store.set(key('support', 1), 'private', 60_000);
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(root)).toBe(0o700);
+    expect(mode(join(root, 'support'))).toBe(0o700);
+    expect(mode(join(root, '.tmp'))).toBe(0o700);
+    const entry = join(root, 'support', `${key('support', 1).hash}.json`);
+    expect(mode(entry)).toBe(0o600);
+    chmodSync(entry, 0o644);
+    chmodSync(join(root, 'support'), 0o755);
+    await store.prune();
+    expect(mode(entry)).toBe(0o600);
+    expect(mode(join(root, 'support'))).toBe(0o700);
+    expect(await store.get(key('support', 1))).toBe('private');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheKey } from './cache-key.js';
 import type { CacheStore, EvictionListener } from './cache-store.js';
@@ -22,18 +22,26 @@ interface FileEntry {
 /** A temporary file this old was left by a writer that died between write and rename. */
 const ABANDONED_TMP_MS = 60 * 60_000;
 
+/** Entries hold other tenants' answers: only the gateway's own user reads them. */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
 /**
  * Cached responses in a directory, `<dir>/<agent>/<hash>.json`: survives restarts, and
  * several gateway processes on one host (or one shared volume) can share it. Every write goes
  * to `<dir>/.tmp` first and is renamed into place, so a reader sees a whole entry or none.
  * Invalidating an agent renames its directory away in one step and deletes it afterwards.
  * Each file's mtime is set to its expiry, so the periodic prune needs a `stat`, not a read.
+ * Entries are created 0600 and directories 0700 (the umask can only narrow them), the
+ * directory itself is narrowed to 0700 on the first write, and the prune narrows entries an
+ * older version wrote 0644: a cached answer is readable by the gateway's user alone.
  */
 export class FileCacheStore implements CacheStore {
   readonly backend = 'file' as const;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout | undefined;
   private pruning: Promise<number> | undefined;
+  private narrowed: Promise<void> | undefined;
 
   constructor(private readonly options: FileCacheStoreOptions) {
     this.now = options.now ?? Date.now;
@@ -66,10 +74,15 @@ export class FileCacheStore implements CacheStore {
     const expiresAt = this.now() + ttlMs;
     const tmpDir = join(this.options.dir, '.tmp');
     const tmp = join(tmpDir, randomUUID());
-    await mkdir(tmpDir, { recursive: true });
-    await mkdir(join(this.options.dir, safeName(key.agent)), { recursive: true });
+    // Once per store; a failure (no such parent yet, no permission) is tried again next time.
+    await (this.narrowed ??= this.narrowRoot().catch((error: unknown) => {
+      this.narrowed = undefined;
+      throw error;
+    }));
+    await mkdir(tmpDir, { recursive: true, mode: DIR_MODE });
+    await mkdir(join(this.options.dir, safeName(key.agent)), { recursive: true, mode: DIR_MODE });
     try {
-      await writeFile(tmp, JSON.stringify({ expiresAt, value } satisfies FileEntry));
+      await writeFile(tmp, JSON.stringify({ expiresAt, value } satisfies FileEntry), { mode: FILE_MODE });
       await utimes(tmp, new Date(), new Date(expiresAt));
       await rename(tmp, this.fileOf(key));
     } catch (error) {
@@ -116,10 +129,12 @@ export class FileCacheStore implements CacheStore {
     let expired = 0;
     for (const name of await this.agentDirs()) {
       const dir = join(this.options.dir, name);
+      await narrow(dir, DIR_MODE);
       for (const file of await readdir(dir).catch(() => [] as string[])) {
         const path = join(dir, file);
         const info = await stat(path).catch(() => undefined);
         if (info && info.mtimeMs <= now && (await unlink(path).then(() => true, () => false))) expired++;
+        else if (info && (info.mode & 0o077) !== 0) await chmod(path, FILE_MODE).catch(() => undefined);
       }
     }
     const tmpDir = join(this.options.dir, '.tmp');
@@ -134,7 +149,7 @@ export class FileCacheStore implements CacheStore {
   /** Moves an agent's directory out of sight in one rename, then deletes it. */
   private async discard(name: string): Promise<void> {
     const trash = join(this.options.dir, '.trash');
-    await mkdir(trash, { recursive: true });
+    await mkdir(trash, { recursive: true, mode: DIR_MODE });
     const target = join(trash, `${name}-${randomUUID()}`);
     try {
       await rename(join(this.options.dir, name), target);
@@ -143,6 +158,17 @@ export class FileCacheStore implements CacheStore {
       throw error;
     }
     await rm(target, { recursive: true, force: true });
+  }
+
+  /**
+   * Creates `cache.path` 0700, or narrows it to 0700 when it exists wider (a directory made by
+   * an older version, or by hand). A directory the gateway does not own stays as it is: the
+   * entries in it are 0600 all the same.
+   */
+  private async narrowRoot(): Promise<void> {
+    const { dir } = this.options;
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    await narrow(dir, DIR_MODE);
   }
 
   private async agentDirs(): Promise<string[]> {
@@ -165,6 +191,12 @@ const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 /** A path segment that cannot escape the directory or collide with `.tmp` and `.trash`. */
 function safeName(name: string): string {
   return PLAIN_NAME.test(name) ? name : `x-${createHash('sha256').update(name).digest('hex')}`;
+}
+
+/** Sets `mode` on a file or directory that grants anything to group or others; best effort (it may not be ours). */
+async function narrow(path: string, mode: number): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info && (info.mode & 0o077) !== 0) await chmod(path, mode).catch(() => undefined);
 }
 
 function parseEntry(text: string): FileEntry | undefined {

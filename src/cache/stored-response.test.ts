@@ -38,6 +38,18 @@ describe('servedFromCache', () => {
     ]);
   });
 
+  it('keeps the tool calls of an answer that asks for them, in the same bytes as the spread', () => {
+    const { request_id, agent, output, ...rest } = answer;
+    const calls: AgentResponse = { request_id, agent, output: '', tool_calls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }], ...rest, finish_reason: 'tool_calls' };
+    void output;
+    const stored = entry(serializeResponse(calls, 1));
+    const served = servedFromCache(stored, 'req-6', 1);
+    expect(JSON.stringify(served)).toBe(JSON.stringify(spread(stored, 'req-6', 1)));
+    expect(served.tool_calls).toEqual([{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }]);
+    // An entry whose tool calls are not what this version writes is a miss, not a broken answer.
+    expect(parseStoredResponse(JSON.stringify({ v: 1, stored_at: 1, response: { ...serializedBody(), tool_calls: [{ id: 1 }] } }))).toBeUndefined();
+  });
+
   it('keeps the extra fields and key order of an entry with fields of its own', () => {
     const text = JSON.stringify({ v: 1, stored_at: 1, response: { note: 'older writer', ...serializedBody(), extra: [1, 2] } });
     const stored = entry(text);

@@ -5,6 +5,7 @@ import { processIo, type CliCommand, type CliIo } from './cli-io.js';
 import { runCommand } from './run-command.js';
 import { secretsGenerateKeysCommand } from './secrets-generate-keys-command.js';
 import { secretsListCommand } from './secrets-list-command.js';
+import { secretsNewKeyCommand } from './secrets-new-key-command.js';
 import { secretsRemoveCommand } from './secrets-remove-command.js';
 import { secretsSetCommand } from './secrets-set-command.js';
 import { serveCommand } from './serve-command.js';
@@ -21,6 +22,7 @@ export const COMMANDS: CliCommand[] = [
   secretsSetCommand,
   secretsListCommand,
   secretsRemoveCommand,
+  secretsNewKeyCommand,
 ];
 
 function help(): string {

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { generateApiKey } from '../secrets/generate-api-key.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 import { shown, VAULT_OPTIONS, vaultForCli } from './vault-for-cli.js';
 
@@ -29,7 +29,7 @@ in shell history and process listings:
     }
     const name = positionals[0]!;
     const vault = vaultForCli(values, io);
-    const value = values.random ? randomBytes(32).toString('base64url') : (await io.readStdin()).replace(/\r?\n$/, '');
+    const value = values.random ? generateApiKey() : (await io.readStdin()).replace(/\r?\n$/, '');
     if (value === '') {
       io.stderr(`ossa-gateway secrets:set: standard input was empty; nothing stored\n`);
       return 1;

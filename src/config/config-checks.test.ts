@@ -194,3 +194,55 @@ describe('other URLs and warnings', () => {
     ]);
   });
 });
+
+describe('server.trust_proxy', () => {
+  it('takes a hop count or a list of addresses, CIDRs and range names', () => {
+    expect(config('ossa:\n  server: {trust_proxy: 2}\n').server.trust_proxy).toBe(2);
+    expect(config('ossa:\n  server: {trust_proxy: [10.0.0.0/8, "fd00::/8", 192.0.2.1, loopback]}\n').server.trust_proxy).toEqual(['10.0.0.0/8', 'fd00::/8', '192.0.2.1', 'loopback']);
+  });
+
+  it('refuses true in prod (every hop trusted: a client forges its address), and warns about it in dev', () => {
+    expect(problems('ossa:\n  env: prod\n  server: {trust_proxy: true}\n')).toEqual([
+      '3:25: server.trust_proxy: true trusts every X-Forwarded-For hop, so a client can forge its address (and its per-IP rate limit); refused in prod (write the number of proxies in front of the gateway (e.g. 1), or their addresses: [10.0.0.0/8])',
+    ]);
+    expect(warnings('ossa:\n  server: {trust_proxy: true}\n')).toEqual([
+      '2:25: server.trust_proxy: true trusts every X-Forwarded-For hop, so a client can forge its address (and its per-IP rate limit) (write the number of proxies in front of the gateway (e.g. 1), or their addresses: [10.0.0.0/8])',
+    ]);
+  });
+
+  it('names each entry that is not an address or a CIDR, and a value of the wrong kind', () => {
+    expect(problems('ossa:\n  server: {trust_proxy: [10.0.0.0/33, proxy.internal, "::1/129", 10.0.0.1]}\n')).toEqual([
+      '2:26: server.trust_proxy[0]: expected an IP address, a CIDR (10.0.0.0/8, fd00::/8) or one of loopback, linklocal, uniquelocal, got "10.0.0.0/33"',
+      '2:39: server.trust_proxy[1]: expected an IP address, a CIDR (10.0.0.0/8, fd00::/8) or one of loopback, linklocal, uniquelocal, got "proxy.internal"',
+      '2:55: server.trust_proxy[2]: expected an IP address, a CIDR (10.0.0.0/8, fd00::/8) or one of loopback, linklocal, uniquelocal, got "::1/129"',
+    ]);
+    expect(problems('ossa:\n  server: {trust_proxy: -1}\n')).toEqual([
+      '2:25: server.trust_proxy: expected false, a number of proxy hops (e.g. 1), or a list of trusted proxy addresses and CIDRs, got -1',
+    ]);
+  });
+});
+
+describe('cache.scope', () => {
+  const client = '    clients: [{id: web, key_sha256: "' + 'ab'.repeat(32) + '"}]\n';
+
+  it('defaults to client when clients are configured, else to global; an agent may choose its own', () => {
+    expect(config('ossa:\n  security:\n' + client).cache.scope).toBe('client');
+    expect(config('ossa:\n  cache: {scope: global}\n  security:\n' + client).cache.scope).toBe('global');
+    expect(config('ossa:\n  cache: {}\n').cache.scope).toBe('global');
+    expect(config('ossa:\n  agents: {faq: {cache_scope: global}}\n  security:\n' + client).agents['faq']).toEqual({ cache_scope: 'global' });
+  });
+
+  it('warns when a scope isolates nothing: client without clients, user without user ids', () => {
+    expect(warnings('ossa:\n  cache: {scope: client}\n')).toEqual([
+      '2:18: cache.scope: client isolates nothing without security.clients: every caller shares the same answers, as with global',
+    ]);
+    expect(warnings('ossa:\n  agents: {a: {cache_scope: user}}\n  security:\n' + client)).toEqual([
+      '2:29: agents.a.cache_scope: user is the same as client here: without security.trust_user_header the user is the client',
+    ]);
+    expect(warnings('ossa:\n  cache: {scope: user}\n  security:\n    trust_user_header: true\n' + client)).toEqual([]);
+  });
+
+  it('refuses an unknown scope', () => {
+    expect(problems('ossa:\n  cache: {scope: tenant}\n')).toEqual(['2:18: cache.scope: expected one of global, client, user, got "tenant"']);
+  });
+});

@@ -1,9 +1,8 @@
-import { PROVIDER_TYPES, type ProviderType } from '../providers/provider.js';
+import { isIP } from 'node:net';
+import { isProviderType, PROVIDER_TYPES, providerKind } from '../providers/provider-kinds.js';
+import type { ProviderType } from '../providers/provider.js';
 import { didYouMean, isRecord, showValue, type ConfigFindings, type ConfigProblem } from './config-problem.js';
 import { suggest } from './did-you-mean.js';
-
-/** Provider names that may leave out `type`: the name is the type. */
-const TYPED_NAMES: readonly string[] = PROVIDER_TYPES;
 
 /**
  * Before validation: makes the built-in `echo` provider available when the file does not
@@ -17,7 +16,7 @@ export function prepareProviders(tree: Record<string, unknown>): void {
   for (const [name, provider] of Object.entries(providers)) {
     // `echo: ~` configures a provider with every default.
     const settings = provider === null ? (providers[name] = {}) : provider;
-    if (isRecord(settings) && settings['type'] === undefined && TYPED_NAMES.includes(name)) settings['type'] = name;
+    if (isRecord(settings) && settings['type'] === undefined && isProviderType(name)) settings['type'] = name;
   }
 }
 
@@ -34,6 +33,8 @@ export function checkConfig(tree: Record<string, unknown>): ConfigFindings {
   checkProviders(tree, errors, warnings);
   checkRedis(tree, errors);
   checkClients(tree, errors);
+  checkTrustProxy(tree, errors, warnings);
+  warnAboutCacheScope(tree, warnings);
   checkUrl(get(tree, 'observability', 'otlp_endpoint'), ['observability', 'otlp_endpoint'], ['http:', 'https:'], errors);
   warnAboutSecurity(tree, warnings);
   warnAboutUnusedSettings(tree, warnings);
@@ -85,15 +86,16 @@ function checkProviders(tree: Record<string, unknown>, errors: ConfigProblem[], 
         anchor: at(),
         at: 'key',
         message: `type is required: one of ${PROVIDER_TYPES.join(', ')}`,
-        hint: `only a provider named ${TYPED_NAMES.join(', ')} may leave out its type`,
+        hint: `only a provider named ${PROVIDER_TYPES.join(', ')} may leave out its type`,
       });
     }
-    if (provider['type'] === 'openai-compatible' && provider['base_url'] === undefined) {
+    const type = provider['type'];
+    if (isProviderType(type) && providerKind(type).requiresBaseUrl && provider['base_url'] === undefined) {
       errors.push({
         path: at('base_url'),
         anchor: at(),
         at: 'key',
-        message: 'base_url is required for type openai-compatible',
+        message: `base_url is required for type ${type}`,
         hint: 'the URL of the server, e.g. http://127.0.0.1:11434/v1',
       });
     }
@@ -192,6 +194,58 @@ function checkClients(tree: Record<string, unknown>, errors: ConfigProblem[]): v
       else keys.set(normalized, i);
     }
   });
+}
+
+/** Names proxy-addr (Fastify's `trustProxy`) reads as address ranges. */
+const PROXY_RANGE_NAMES: readonly string[] = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `server.trust_proxy: true` trusts every `X-Forwarded-For` hop, so any client chooses its own
+ * IP (and with it its per-IP bucket): refused in prod, a warning in dev. A list must hold
+ * addresses or CIDRs, which Fastify would otherwise reject only when the first request came.
+ */
+function checkTrustProxy(tree: Record<string, unknown>, errors: ConfigProblem[], warnings: ConfigProblem[]): void {
+  const value = get(tree, 'server', 'trust_proxy');
+  const at = ['server', 'trust_proxy'];
+  const hint = 'write the number of proxies in front of the gateway (e.g. 1), or their addresses: [10.0.0.0/8]';
+  if (value === true) {
+    const message = 'true trusts every X-Forwarded-For hop, so a client can forge its address (and its per-IP rate limit)';
+    if (tree['env'] === 'prod') errors.push({ path: at, message: `${message}; refused in prod`, hint });
+    else warnings.push({ path: at, message, hint });
+    return;
+  }
+  if (!Array.isArray(value)) return;
+  value.forEach((entry: unknown, i) => {
+    if (typeof entry !== 'string' || isProxyRange(entry)) return;
+    errors.push({
+      path: [...at, i],
+      message: `expected an IP address, a CIDR (10.0.0.0/8, fd00::/8) or one of ${PROXY_RANGE_NAMES.join(', ')}, got ${showValue(entry)}`,
+    });
+  });
+}
+
+function isProxyRange(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const slash = entry.indexOf('/');
+  if (slash < 0) return isIP(entry) !== 0;
+  const family = isIP(entry.slice(0, slash));
+  const bits = entry.slice(slash + 1);
+  return family !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** A scope that isolates nothing here (no clients, or no user ids) is worth a line: it looks safer than it is. */
+function warnAboutCacheScope(tree: Record<string, unknown>, warnings: ConfigProblem[]): void {
+  const clients = get(tree, 'security', 'clients');
+  const hasClients = Array.isArray(clients) && clients.length > 0;
+  const userHeader = get(tree, 'security', 'trust_user_header') === true;
+  const scopes: [string[], unknown][] = [[['cache', 'scope'], get(tree, 'cache', 'scope')], ...entries(tree['agents']).map(([name, o]): [string[], unknown] => [['agents', name, 'cache_scope'], o['cache_scope']])];
+  for (const [path, scope] of scopes) {
+    if (scope === 'client' && !hasClients) {
+      warnings.push({ path, message: 'client isolates nothing without security.clients: every caller shares the same answers, as with global' });
+    } else if (scope === 'user' && hasClients && !userHeader) {
+      warnings.push({ path, message: 'user is the same as client here: without security.trust_user_header the user is the client' });
+    }
+  }
 }
 
 function warnAboutSecurity(tree: Record<string, unknown>, warnings: ConfigProblem[]): void {

@@ -1,6 +1,6 @@
 import type { SchemaObject } from 'ajv';
 import type { FromSchema, Prefilled } from './from-schema.js';
-import { PROVIDER_TYPES } from '../providers/provider.js';
+import { PROVIDER_TYPES } from '../providers/provider-kinds.js';
 
 /*
  * The `ossa:` tree of ossa.yaml as a JSON Schema (draft-07), with the defaults that make an
@@ -42,6 +42,8 @@ const names = { type: 'array', items: text, uniqueItems: true } as const;
 /** A key or a reference to one: a mistake in it is reported without quoting the value. */
 const secretText = { ...text, secret: true } as const;
 
+const cacheScope = { type: 'string', enum: ['global', 'client', 'user'] } as const;
+
 const bucket = mapping({ limit: integer(1), interval: duration }, ['limit', 'interval']);
 
 const circuitBreaker = section({
@@ -76,6 +78,11 @@ const provider = mapping({
   allow_insecure_http: withDefault(flag, false),
   /** Upstream connections kept open per provider. */
   max_connections: withDefault(integer(1), 64),
+  /**
+   * OpenAI types only: the body field for the token limit. Absent: `max_completion_tokens` for
+   * OpenAI's reasoning models (o-series, gpt-5 family) on type `openai`, else `max_tokens`.
+   */
+  max_tokens_param: { type: 'string', enum: ['max_tokens', 'max_completion_tokens'] },
   circuit_breaker: circuitBreaker,
 });
 
@@ -88,6 +95,8 @@ const client = mapping(
     rate_limit: mapping({ user: bucket }),
     /** Agent names or globs (`support-*`). Absent: every agent. */
     agents: names,
+    // May send "cache": "refresh" / "bypass" (and Cache-Control: no-cache / no-store).
+    cache_control: withDefault(flag, false),
   },
   ['id'],
 );
@@ -117,8 +126,32 @@ export const OSSA_CONFIG_SCHEMA = mapping({
      * traffic elsewhere before the port stops answering. `shutdown_timeout` starts after it.
      */
     shutdown_delay: withDefault({ type: 'number', minimum: 0 }, 0),
-    /** Trust X-Forwarded-For for the client IP. */
-    trust_proxy: withDefault(flag, false),
+    /**
+     * Which `X-Forwarded-For` hops are the gateway's own proxies (Fastify's `trustProxy`): `false`
+     * (none: the client IP is the socket's peer), a number of hops, or the proxies' addresses and
+     * CIDRs (`loopback`, `linklocal`, `uniquelocal` too). The client IP is the nearest address
+     * that is not a trusted proxy. `true` trusts every hop (a client can forge its IP): refused
+     * in prod, warned about in dev (checked in config-checks.ts).
+     */
+    trust_proxy: withDefault(
+      { type: ['boolean', 'integer', 'array'], minimum: 0, items: text, expected: 'false, a number of proxy hops (e.g. 1), or a list of trusted proxy addresses and CIDRs' },
+      false,
+    ),
+    /** Cross-origin access for browser apps; absent: off (no CORS headers, preflights are 404). */
+    cors: mapping(
+      {
+        /** `https://app.example.com`, `https://*.example.com` (its subdomains) or `*` (any origin). */
+        origins: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^(\\*|https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?)$', expected: 'an origin such as "https://app.example.com", "https://*.example.com" or "*"' },
+        },
+        /** Seconds a browser may cache a preflight's answer (`Access-Control-Max-Age`). */
+        max_age: withDefault(integer(0, 86_400), 600),
+      },
+      ['origins'],
+    ),
   }),
   redis: section({
     url: text,
@@ -143,9 +176,11 @@ export const OSSA_CONFIG_SCHEMA = mapping({
     max_bytes: withDefault(byteSize, 67_108_864),
     /** Directory of the file store. */
     path: withDefault(filePath, 'var/cache'),
+    /** Who shares cached answers; no default here: `client` when security.clients is configured, else `global` (normalize-values.ts). */
+    scope: prefilled(cacheScope),
   }),
-  /** Per-agent overrides, keyed by agent name; `cache_ttl` in seconds, 0 disables caching for the agent. */
-  agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0) }) }, {}),
+  /** Per-agent overrides, keyed by agent name; `cache_ttl` in seconds, 0 disables caching for the agent; `cache_scope` replaces `cache.scope` for it. */
+  agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0), cache_scope: cacheScope }) }, {}),
   security: section({
     audit_logging: withDefault(flag, true),
     audit: section({

@@ -12,6 +12,7 @@
  *                                        is `required`, or is marked `prefilled`; else optional
  *   { type: 'object', additionalProperties: S }   Record<string, FromSchema<S>>
  *   { type: 'array', items: S }          FromSchema<S>[]
+ *   { type: [..., 'array'], items: S }   the primitives listed, or FromSchema<S>[]
  *   { type: 'string' | 'number' | 'integer' | 'boolean' } (or a list of them)  the primitives
  */
 
@@ -31,6 +32,8 @@ export type FromSchema<S> =
   : S extends { readonly format: 'byte-size' } ? number
   : S extends { readonly type: 'object' } ? ObjectOf<S>
   : S extends { readonly type: 'array'; readonly items: infer I } ? FromSchema<I>[]
+  // A list of types with 'array' among them (`trust_proxy`: false, a hop count, or addresses).
+  : S extends { readonly type: readonly (infer T)[]; readonly items: infer I } ? PrimitiveOf<Exclude<T, 'array'>> | ('array' extends T ? FromSchema<I>[] : never)
   : S extends { readonly type: infer T } ? PrimitiveOf<T>
   : unknown;
 

@@ -83,6 +83,7 @@ describe('defaults', () => {
         max_entries: 10_000,
         max_bytes: 67_108_864,
         path: path.join(dir, 'var/cache'),
+        scope: 'global',
       },
       agents: {},
       security: {
@@ -190,7 +191,7 @@ ossa:
   # Our additions
   env: prod
   default_max_tokens: 2048
-  server: {host: 0.0.0.0, port: 9000, body_limit: 2mb, shutdown_timeout: 15, trust_proxy: true}
+  server: {host: 0.0.0.0, port: 9000, body_limit: 2mb, shutdown_timeout: 15, trust_proxy: [10.0.0.0/8, loopback]}
   redis: {url: 'redis://redis:6379/0', command_timeout_ms: 100, key_prefix: 'gw:'}
   agents:
     support-bot: {cache_ttl: 0}
@@ -235,7 +236,7 @@ ossa:
     expect(config.observability).toEqual({ log_level: 'info', metrics: true, service_name: 'ossa-gateway' });
     expect(config.env).toBe('prod');
     expect(config.default_max_tokens).toBe(2048);
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, body_limit: 2_097_152, shutdown_timeout: 15, shutdown_delay: 0, trust_proxy: true });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, body_limit: 2_097_152, shutdown_timeout: 15, shutdown_delay: 0, trust_proxy: ['10.0.0.0/8', 'loopback'] });
     expect(config.redis).toEqual({ url: 'redis://redis:6379/0', command_timeout_ms: 100, key_prefix: 'gw:' });
     expect(config.agents).toEqual({ 'support-bot': { cache_ttl: 0 } });
   });
@@ -284,8 +285,8 @@ ossa:
       allow_plaintext_keys: true,
       enforce_https: false,
       clients: [
-        { id: 'web', key: '${WEB_KEY}', rate_limit: { user: { limit: 10, interval: '1m' } }, agents: ['support-*', 'faq'] },
-        { id: 'batch', key_sha256: 'ab'.repeat(32) },
+        { id: 'web', key: '${WEB_KEY}', rate_limit: { user: { limit: 10, interval: '1m' } }, agents: ['support-*', 'faq'], cache_control: false },
+        { id: 'batch', key_sha256: 'ab'.repeat(32), cache_control: false },
       ],
       admin_keys: ['${ADMIN_KEY}', 'file:/run/secrets/admin'],
       trust_user_header: true,
@@ -470,7 +471,15 @@ describe('errors', () => {
 
   it('lists the known keys when no key is close', () => {
     expect(problems('ossa:\n  server:\n    colour: blue\n')).toEqual([
-      '3:5: server.colour: unknown key "colour" (known keys: host, port, body_limit, shutdown_timeout, shutdown_delay, trust_proxy)',
+      '3:5: server.colour: unknown key "colour" (known keys: host, port, body_limit, shutdown_timeout, shutdown_delay, trust_proxy, cors)',
+    ]);
+  });
+
+  it('reads server.cors with its max_age default, and points at an origin that is not one', () => {
+    expect(load('ossa:\n  server:\n    cors:\n      origins: ["https://app.example.com", "*"]\n').config.server.cors).toEqual({ origins: ['https://app.example.com', '*'], max_age: 600 });
+    expect(load('ossa:\n  server: {}\n').config.server.cors).toBeUndefined();
+    expect(problems('ossa:\n  server:\n    cors:\n      origins: ["https://app.example.com/path"]\n')).toEqual([
+      '4:17: server.cors.origins[0]: expected an origin such as "https://app.example.com", "https://*.example.com" or "*", got "https://app.example.com/path"',
     ]);
   });
 

@@ -13,10 +13,15 @@ const FILE_PATHS = schemaPaths(OSSA_CONFIG_SCHEMA, (schema) => schema['file'] ==
 /**
  * After validation, in place: sizes become byte counts, relative paths (`manifest_paths`
  * entries, `cache.path`, `security.audit.path`, `security.secrets.*`: every key the schema
- * marks `file`) become absolute against `baseDir` (the config file's directory), and
- * `key_sha256` digests become lower case. Values that failed validation are left alone.
+ * marks `file`) become absolute against `baseDir` (the config file's directory), `key_sha256`
+ * digests become lower case, and `cache.scope` gets its default, which depends on another
+ * section (`client` when `security.clients` is configured: tenants are isolated unless the
+ * operator chooses to share; else `global`). Values that failed validation are left alone.
  */
 export function normalizeValues(tree: Record<string, unknown>, baseDir: string): void {
+  const cache = tree['cache'];
+  const clients = isRecord(tree['security']) ? tree['security']['clients'] : undefined;
+  if (isRecord(cache) && cache['scope'] === undefined) cache['scope'] = Array.isArray(clients) && clients.length > 0 ? 'client' : 'global';
   for (const keys of BYTE_SIZE_PATHS) {
     update(tree, keys, (value) => (typeof value === 'string' ? (byteSize(value) ?? value) : value));
   }

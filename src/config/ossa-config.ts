@@ -13,6 +13,8 @@ export type OssaConfig = FromSchema<typeof OSSA_CONFIG_SCHEMA>;
 
 /** `server`. */
 export type ServerConfig = OssaConfig['server'];
+/** `server.cors`: which web origins may call the gateway from a browser. */
+export type CorsConfig = NonNullable<ServerConfig['cors']>;
 /** `redis`. */
 export type RedisConfig = OssaConfig['redis'];
 /** `providers.<name>`. */
@@ -25,6 +27,12 @@ export type RateLimitConfig = OssaConfig['rate_limit'];
 export type RateLimitBucketConfig = NonNullable<RateLimitConfig['user']>;
 /** `cache`. */
 export type CacheConfig = OssaConfig['cache'];
+/**
+ * `cache.scope`: who may be served an answer cached for someone else: `global` (every caller:
+ * the best hit rate), `client` (callers with the same client key), `user` (the same user of the
+ * same client).
+ */
+export type CacheScope = CacheConfig['scope'];
 /** `agents.<name>`. */
 export type AgentOverrides = OssaConfig['agents'][string];
 /** `security`. */

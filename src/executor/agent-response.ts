@@ -39,9 +39,9 @@ export interface ExecuteOptions {
   readonly requestId: string;
   /** Aborted when the client disconnects: stops the upstream call and pending retries. */
   readonly signal?: AbortSignal;
-  /** Whose per-user rate limit the request counts against (absent: `anonymous`). */
+  /** Who the answer is for (see `Caller.userId`): audit records, the per-user rate limit (absent: `anonymous`), the cache's `user` scope. */
   readonly userId?: string;
-  /** The authenticated client (`security.clients[].id`): its own `rate_limit.user`, when it has one, replaces the configured one. */
+  /** The authenticated client (`security.clients[].id`): the cache's `client` scope, and its own `rate_limit.user` when it has one. Absent without clients and for in-process calls. */
   readonly clientId?: string;
   /**
    * The conversation before the input, oldest first: user turns (text or parts), assistant

@@ -1,6 +1,7 @@
 import type { AgentDefinition, AgentTool, FallbackModel, FallbackTrigger } from '../agents/agent-definition.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { ProviderEntry } from '../providers/provider-catalog.js';
+import { providerKind } from '../providers/provider-kinds.js';
 import type { ProviderType } from '../providers/provider.js';
 
 /**
@@ -58,8 +59,10 @@ export function targetSettings(
   const anthropic = entry.type === 'anthropic' ? agent.extensions.anthropic : undefined;
   const openai = entry.type === 'openai' ? agent.extensions.openai : undefined;
   const vendorModel = anthropic?.model ?? openai?.model;
-  const model = entry.type === 'echo'
-    ? (fallback ? fallback.model.model : agent.llm.model) ?? entry.config.model ?? 'echo'
+  // A kind with a model of its own (echo answers any) never borrows another's.
+  const kindModel = providerKind(entry.type).defaultModel;
+  const model = kindModel !== undefined
+    ? (fallback ? fallback.model.model : agent.llm.model) ?? entry.config.model ?? kindModel
     : fallback
       ? fallback.model.model ?? vendorModel ?? entry.config.model ?? (fallback.primaryType === entry.type ? fallback.primaryModel : undefined) ?? config.default_model
       : vendorModel ?? agent.llm.model ?? entry.config.model ?? config.default_model;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { ExecuteOptions } from '../executor/agent-response.js';
+import type { AgentRoute } from '../executor/agent-route.js';
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import type { LimitStatus } from '../rate-limit/rate-limiter.js';
 import { callerOf } from './auth/auth-hooks.js';
@@ -14,7 +15,9 @@ import type { HttpProblem } from './problem.js';
  *
  * 1. 403 when the client's `agents` allow-list excludes the name (before the 404, so a
  *    client cannot probe which agents exist outside its list);
- * 2. 404 for an unknown agent, 422 for one that cannot run.
+ * 2. 404 for an unknown agent, 422 for one that cannot run;
+ * 3. the route's own checks of the request against the agent (`admit`: a client tool that
+ *    shares a name with a manifest tool), once the caller may know the agent.
  *
  * The rate limit comes next, in the runner (its `rateLimit()` layer, before the cache and the
  * executor): the route passes `rateLimitOptions(request, reply)` to the execution.
@@ -22,7 +25,11 @@ import type { HttpProblem } from './problem.js';
  * `agentOf` says where the agent name is: the URL (`/v1/agents/{name}/execute`) or the body
  * (the OpenAI-compatible route's `model`).
  */
-export function agentGuard<R extends FastifyRequest>(gateway: GatewayServices, agentOf: (request: R) => string): preHandlerAsyncHookHandler {
+export function agentGuard<R extends FastifyRequest>(
+  gateway: GatewayServices,
+  agentOf: (request: R) => string,
+  admit?: (request: R, route: AgentRoute) => void,
+): preHandlerAsyncHookHandler {
   return async function guardAgent(this: unknown, request: FastifyRequest) {
     const name = agentOf(request as R);
     const caller = callerOf(request);
@@ -30,6 +37,7 @@ export function agentGuard<R extends FastifyRequest>(gateway: GatewayServices, a
     const route = gateway.executor.route(name);
     if (!route) throw agentNotFound(gateway, caller, name);
     if (!route.provider) throw new AgentNotExecutableError(name, route.unavailable ?? 'no usable provider');
+    admit?.(request as R, route);
   };
 }
 

@@ -1,17 +1,21 @@
 import Ajv from 'ajv';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import { decorateCaller, requireClient } from './auth/auth-hooks.js';
 import { answerClientError } from './client-error.js';
-import { handleError } from './error-handler.js';
+import { corsHook } from './cors.js';
+import { handleError, toHttpProblem } from './error-handler.js';
 import { nestedDeeperThan } from './json-depth.js';
 import type { GatewayServices } from './gateway-services.js';
 import { lazyChildLoggerFactory } from './lazy-request-logger.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
+import { trustProxyOf } from './trust-proxy.js';
 import { registerAgentRoutes } from './routes/agent-routes.js';
 import { registerCacheRoutes } from './routes/cache-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { isOpenAIPath, openAIRouteMethods } from './openai/openai-paths.js';
 import { openAIRoutes } from './openai/openai-routes.js';
+import { sendOpenAIError } from './openai/to-openai-error.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
@@ -55,7 +59,15 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   registerStatusRoutes(app, gateway);
 };
 
-/** The standalone HTTP server: Fastify with request ids, body limit, and problem+json everywhere. */
+/** Answers `problem` in the shape of the surface the request is on: OpenAI's `{"error"}` under the OpenAI-compatible paths, problem+json elsewhere. */
+function answer(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  return isOpenAIPath(request.url) ? sendOpenAIError(reply, problem) : sendProblem(reply, problem);
+}
+
+/**
+ * The standalone HTTP server: Fastify with request ids, body limit, CORS when configured, and
+ * problem+json everywhere (OpenAI's error shape on the OpenAI-compatible paths).
+ */
 export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyInstance> {
   const { server } = gateway.config;
   const app = Fastify({
@@ -65,13 +77,13 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     genReqId: requestIdFor,
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: server.body_limit,
-    trustProxy: server.trust_proxy,
+    trustProxy: trustProxyOf(server.trust_proxy),
     // Refused by our onRequest hook instead: Fastify's own 503 is plain JSON, without a request id.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
     // A URL that does not decode, or an overlong path segment: problem+json, not Fastify's own JSON.
-    frameworkErrors: (error, request, reply) => handleError(error, request, reply, () => []),
+    frameworkErrors: (error, request, reply) => (isOpenAIPath(request.url) ? sendOpenAIError(reply, toHttpProblem(error)) : handleError(error, request, reply, () => [])),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
   // Callback-style hooks: an async hook costs Fastify a promise and a thenable wrap per request
@@ -82,11 +94,19 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     // balancer can retry elsewhere (the onSend hook below closes the connection). A callback
     // hook that answers does not call done().
     if (gateway.shuttingDown) {
-      sendProblem(reply.header('retry-after', '1'), new HttpProblem(503, 'shutting-down', 'Shutting down', 'this gateway is shutting down; retry on another instance'));
+      answer(request, reply.header('retry-after', '1'), new HttpProblem(503, 'shutting-down', 'Shutting down', 'this gateway is shutting down; retry on another instance'));
       return;
     }
     done();
   });
+  if (server.cors) {
+    app.addHook(
+      'onRequest',
+      corsHook(server.cors, (request, reply) =>
+        answer(request, reply, new HttpProblem(403, 'origin-not-allowed', 'Origin not allowed', `the origin ${JSON.stringify(String(request.headers.origin).slice(0, 200))} is not in server.cors.origins`)),
+      ),
+    );
+  }
   app.addHook('onSend', (_request, reply, _payload, done) => {
     // A keep-alive connection that outlives shutdown would hold close() until shutdown_timeout.
     if (gateway.draining) reply.header('connection', 'close');
@@ -99,9 +119,16 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     );
     done();
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new HttpProblem(404, 'not-found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    // The OpenAI surface answers like OpenAI: its SDKs show a problem+json 404 as "404 (no body)".
+    const methods = isOpenAIPath(request.url) ? openAIRouteMethods(request.url) : undefined;
+    if (methods && !methods.includes(request.method)) {
+      return answer(request, reply, new HttpProblem(405, 'method-not-allowed', 'Method not allowed', `${request.method} is not allowed on ${path}; use ${methods.join(' or ')}`, {}, { allow: methods.join(', ') }));
+    }
+    const detail = isOpenAIPath(request.url) ? `Invalid URL (${request.method} ${path}): this gateway serves POST /v1/chat/completions, GET /v1/models and GET /v1/models/{model}` : `no route ${request.method} ${path}`;
+    return answer(request, reply, new HttpProblem(404, 'not-found', 'Not found', detail));
+  });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, () => []));
   await app.register(ossaGatewayPlugin, { gateway });
   return app;

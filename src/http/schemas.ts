@@ -8,13 +8,66 @@ export const agentNameParamsSchema = {
   required: ['name'],
 } as const;
 
+const text = { type: 'string' } as const;
+
+/** A content part of a native message: text, or an image by URL or as base64 data. */
+const contentPartSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: {
+    type: { type: 'string', enum: ['text', 'image'] },
+    text,
+    url: text,
+    media_type: text,
+    data: text,
+    detail: { type: 'string', enum: ['auto', 'low', 'high'] },
+  },
+} as const;
+
+/** One turn of a native `messages` history (what each role needs is checked by `fromExecuteBody`). */
+const messageSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['role'],
+  properties: {
+    role: { type: 'string', enum: ['user', 'assistant', 'tool'] },
+    content: { type: ['string', 'array'], items: contentPartSchema },
+    tool_calls: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['id', 'name', 'arguments'], properties: { id: text, name: text, arguments: text } },
+    },
+    tool_call_id: text,
+    is_error: { type: 'boolean' },
+  },
+} as const;
+
+/** A tool the client offers: its name, what it does, the JSON Schema of its arguments. */
+const toolSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name: text, description: text, parameters: { type: 'object' }, strict: { type: 'boolean' } },
+} as const;
+
 export const executeBodySchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['input'],
   properties: {
-    input: { type: 'string' },
+    input: text,
+    messages: { type: 'array', items: messageSchema },
+    instructions: text,
     context: { type: 'object', maxDepth: MAX_JSON_DEPTH },
+    tools: { type: 'array', items: toolSchema },
+    tool_choice: { type: ['string', 'object'] },
+    parallel_tool_calls: { type: 'boolean' },
+    response_format: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: { type: { type: 'string', enum: ['text', 'json_object', 'json_schema'] }, name: text, schema: { type: 'object' }, strict: { type: 'boolean' }, description: text },
+    },
+    stop: { type: 'array', items: { type: 'string', minLength: 1 } },
     cache: { type: 'string', enum: ['default', 'bypass', 'refresh'] },
     stream: { type: 'boolean' },
   },

@@ -131,7 +131,7 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
 
   const stores = { events, logger, ...(parts.redis ? { redis: parts.redis } : {}) };
   const limiter = createRateLimiter(config, stores);
-  const cache = createResponseCache(config, { ...stores, routes });
+  const cache = createResponseCache(config, { ...stores, routes, ...(audit ? { audit } : {}) });
   const runner = wrapRunner(executor, [
     limiter && rateLimit(limiter, routes),
     cache && responseCache(cache),

@@ -22,7 +22,6 @@ export interface Provider {
 
 export type ProviderType = 'anthropic' | 'openai' | 'openai-compatible' | 'echo';
 
-export const PROVIDER_TYPES: readonly ProviderType[] = ['anthropic', 'openai', 'openai-compatible', 'echo'];
 
 /** A JSON Schema document (a tool's parameters, a response format's schema): data, checked where it enters. */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -170,11 +169,16 @@ export interface CallMeta {
 }
 
 export interface Usage {
+  /**
+   * Every input token, those read from or written to the prompt cache included (OpenAI's
+   * `prompt_tokens`; Anthropic's `input_tokens` + `cache_read_input_tokens` +
+   * `cache_creation_input_tokens`), so the cache counts below are parts of it.
+   */
   readonly inputTokens: number;
   readonly outputTokens: number;
-  /** Input tokens read from the upstream's prompt cache, when it says (Anthropic `cache_read_input_tokens`, OpenAI `prompt_tokens_details.cached_tokens`). */
+  /** Input tokens read from the upstream's prompt cache, when it says and they are above zero (Anthropic `cache_read_input_tokens`, OpenAI `prompt_tokens_details.cached_tokens`). */
   readonly cacheReadInputTokens?: number;
-  /** Input tokens written to the upstream's prompt cache (Anthropic `cache_creation_input_tokens`). */
+  /** Input tokens written to the upstream's prompt cache, when above zero (Anthropic `cache_creation_input_tokens`). */
   readonly cacheCreationInputTokens?: number;
 }
 

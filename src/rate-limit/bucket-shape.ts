@@ -19,13 +19,15 @@ export function shapeOfAgent(rateLimit: NonNullable<AgentDefinition['rateLimit']
   return { capacity: rateLimit.burstLimit, refillPerMs: rateLimit.requestsPerMinute / 60_000 };
 }
 
-const READABLE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+/** Short ids of these characters are kept as they are; `%` is the escape of composite ids (`callerIdOf`), `=` is not allowed. */
+const READABLE_ID = /^[A-Za-z0-9._:@%-]{1,128}$/;
 
 /**
  * The bucket key part for a user id: the id itself when it is short and plain (operators can
- * read `user:10.0.0.7` in Redis), else its SHA-256, so a hostile `X-User-Id` cannot make
- * huge or odd keys.
+ * read `user:10.0.0.7` or `user:web:alice` in Redis), else `sha256=<hex>` of it, so a hostile
+ * `X-User-Id` cannot make huge or odd keys. The `=` never appears in a readable id, so no id
+ * kept as written can equal another's digest form.
  */
 export function userKeyPart(userId: string): string {
-  return READABLE_ID.test(userId) ? userId : `sha256:${createHash('sha256').update(userId).digest('hex')}`;
+  return READABLE_ID.test(userId) ? userId : `sha256=${createHash('sha256').update(userId).digest('hex')}`;
 }

@@ -44,7 +44,7 @@ export interface RateLimiterOptions {
   readonly store: RateLimitStore;
   readonly config: RateLimitConfig;
   /** `security.clients`, for their `rate_limit.user` overrides. */
-  readonly clients?: readonly ClientConfig[];
+  readonly clients?: readonly Pick<ClientConfig, 'id' | 'rate_limit'>[];
   readonly events: EventDispatcher;
   readonly logger: Logger;
 }

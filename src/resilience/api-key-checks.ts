@@ -1,4 +1,4 @@
-import type { ProviderType } from '../providers/provider.js';
+import type { ProviderKind } from '../providers/provider-kinds.js';
 
 /** Values people leave in config templates; sending them upstream only earns a 401 later. */
 const PLACEHOLDERS = [
@@ -12,36 +12,26 @@ const PLACEHOLDERS = [
   /^(x{3,}|\*{3,}|\.{3,})$/i,
 ];
 
-/** Prefixes real keys carry, where the provider has a well-known one. */
-const KEY_PREFIXES: Partial<Record<ProviderType, string>> = {
-  anthropic: 'sk-ant-',
-  openai: 'sk-',
-};
-
-/** The vendors' own API hosts: a key sent there must have the vendor's prefix. */
-const VENDOR_HOSTS: Partial<Record<ProviderType, string>> = {
-  anthropic: 'api.anthropic.com',
-  openai: 'api.openai.com',
-};
-
 /**
  * Why a key must be refused before it is ever used, or undefined when it looks like a key.
- * The reason names the problem, never the value.
+ * The reason names the problem, never the value. The vendor prefix of `kind` (`sk-ant-`) is
+ * checked only when requests go to the vendor's own host: a custom `base_url` may front a
+ * proxy with a key format of its own.
  */
-export function refuseApiKey(type: ProviderType, key: string, baseUrl: string | undefined): string | undefined {
+export function refuseApiKey(kind: ProviderKind, key: string, baseUrl: string | undefined): string | undefined {
   if (/\s/.test(key)) return 'the key contains whitespace (a copy-paste accident?)';
   if (PLACEHOLDERS.some((pattern) => pattern.test(key))) return 'the key is a placeholder from a config template, not a real key';
-  const prefix = KEY_PREFIXES[type];
-  // A custom base_url may front a proxy with its own key format: only check the vendor's own.
-  if (prefix && isVendorUrl(type, baseUrl) && !key.startsWith(prefix)) return `a ${type} key starts with "${prefix}"`;
+  const prefix = kind.keyPrefix;
+  if (prefix && isVendorUrl(kind, baseUrl) && !key.startsWith(prefix)) return `a ${kind.type} key starts with "${prefix}"`;
   return undefined;
 }
 
-/** No base_url (the vendor's default), or one on the vendor's own API host. */
-function isVendorUrl(type: ProviderType, baseUrl: string | undefined): boolean {
+/** No base_url (the vendor's default), or one on the host of the vendor's default address. */
+function isVendorUrl(kind: ProviderKind, baseUrl: string | undefined): boolean {
   if (baseUrl === undefined) return true;
+  if (kind.defaultBaseUrl === undefined) return false;
   try {
-    return new URL(baseUrl).hostname === VENDOR_HOSTS[type];
+    return new URL(baseUrl).hostname === new URL(kind.defaultBaseUrl).hostname;
   } catch {
     return false;
   }

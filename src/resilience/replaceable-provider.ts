@@ -1,5 +1,5 @@
 import type { ProviderLayer } from '../pipeline/wrap.js';
-import type { ClosableProvider } from '../providers/create-adapter.js';
+import type { ClosableProvider } from '../providers/provider-kinds.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
 
 /**

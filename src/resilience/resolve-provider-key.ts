@@ -1,11 +1,9 @@
 import type { Environment } from '../config/interpolate.js';
 import type { ProviderConfig } from '../config/ossa-config.js';
+import { providerKind } from '../providers/provider-kinds.js';
 import { resolveSecret, type SecretVaultReader } from '../secrets/resolve-secret.js';
 import type { Secret } from '../secrets/secret.js';
 import { refuseApiKey } from './api-key-checks.js';
-
-/** Provider types that cannot work without a key. */
-const KEY_REQUIRED = new Set(['anthropic', 'openai']);
 
 /** What a provider's `api_key` comes to. */
 export type ProviderKeyDecision =
@@ -21,13 +19,14 @@ export type ProviderKeyDecision =
  * name the variable, file or vault entry, never the value.
  */
 export function resolveProviderKey(config: ProviderConfig, env: Environment, vault: SecretVaultReader | undefined, name: string): ProviderKeyDecision {
-  if (config.type === 'echo') return { kind: 'key', literal: false };
+  const kind = providerKind(config.type);
+  if (kind.key === 'none') return { kind: 'key', literal: false };
   if (config.api_key === undefined) {
-    return KEY_REQUIRED.has(config.type) ? { kind: 'disabled', reason: `no API key: providers.${name}.api_key is not set` } : { kind: 'key', literal: false };
+    return kind.key === 'required' ? { kind: 'disabled', reason: `no API key: providers.${name}.api_key is not set` } : { kind: 'key', literal: false };
   }
   const resolved = resolveSecret(config.api_key, env, vault);
   if (!resolved.ok) return { kind: 'disabled', reason: `no API key: ${resolved.reason}` };
-  const refusal = refuseApiKey(config.type, resolved.secret.reveal(), config.base_url);
+  const refusal = refuseApiKey(kind, resolved.secret.reveal(), config.base_url);
   if (refusal) return { kind: 'refused', reason: refusal };
   return { kind: 'key', secret: resolved.secret, literal: resolved.literal };
 }

@@ -4,7 +4,7 @@ import type { Environment } from '../config/interpolate.js';
 import type { OssaConfig, ProviderConfig } from '../config/ossa-config.js';
 import type { SourceIssue } from '../config/source-issue.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
-import { createAdapter, type ClosableProvider } from '../providers/create-adapter.js';
+import { createAdapter, type ClosableProvider } from '../providers/provider-kinds.js';
 import type { ProviderCatalog, ProviderEntry } from '../providers/provider-catalog.js';
 import type { Provider } from '../providers/provider.js';
 import type { SecretVaultReader } from '../secrets/resolve-secret.js';

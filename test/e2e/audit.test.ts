@@ -145,6 +145,7 @@ describe('the audit log end to end', () => {
       response_length: `echo: ${INPUT}`.length,
       tokens_used: { input: expect.any(Number), output: expect.any(Number) },
       finish_reason: 'stop',
+      tool_calls: 0,
     });
     expect(Number.isInteger(request!.timestamp)).toBe(true);
     expect(readFileSync(join(g.dir, 'audit', 'audit.jsonl'), 'utf8')).not.toContain('PARCEL-7731');

@@ -104,11 +104,11 @@ describe('the OpenAI-compatible API, called with the official openai SDK', () =>
     expect(response.headers.get('x-cache')).toBe('MISS');
     expect(response.headers.get('ratelimit-limit')).toBe('1000');
 
-    // The agent's system prompt first, the client's system message after it as context, then the turns.
+    // The agent's system prompt first, the client's system message after it verbatim, then the turns.
     expect(anthropic.requests).toHaveLength(1);
     expect(anthropic.requests[0]!.body).toMatchObject({
       model: 'claude-sonnet-4-5',
-      system: 'You are the support test agent.\n\nContext:\nclient_instructions: Answer in French.',
+      system: 'You are the support test agent.\n\nAnswer in French.',
       messages: [
         { role: 'user', content: 'Hi' },
         { role: 'assistant', content: 'Hello! How can I help?' },
@@ -210,11 +210,11 @@ describe('the OpenAI-compatible API, called with the official openai SDK', () =>
     expect(limited).toMatchObject({ status: 429, code: 'rate_limit_exceeded', type: 'requests' });
     expect((limited as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('60');
 
-    const image = await client.chat.completions
-      .create({ model: 'support', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] })
+    const audio = await client.chat.completions
+      .create({ model: 'support', messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }] }] })
       .catch((e: unknown) => e);
-    expect(image).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(image).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'messages[0].content[1].type' });
+    expect(audio).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(audio).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'messages[0].content[1].type' });
 
     const noLlm = await client.chat.completions.create({ model: 'nollm', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(noLlm).toBeInstanceOf(OpenAI.UnprocessableEntityError);
@@ -225,14 +225,15 @@ describe('the OpenAI-compatible API, called with the official openai SDK', () =>
   it('answers 400 in OpenAI\'s shape, naming the parameter, for what an agent cannot do or a malformed body, and spends no token on it', async () => {
     const cases: [Record<string, unknown>, string | null][] = [
       [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], n: 2 }, 'n'],
-      [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'refund' } }] }, 'tools'],
-      [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], stop: ['\n'] }, 'stop'],
-      [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_object' } }, 'response_format'],
+      [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { description: 'no name' } }] }, 'tools[0].function.name'],
+      [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'refund', parameters: { type: 'object', properties: [] } } }] }, 'tools[0].function.parameters'],
+      [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], stop: ['1', '2', '3', '4', '5'] }, 'stop'],
+      [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_schema', json_schema: { name: 'answer' } } }, 'response_format.json_schema.schema'],
       [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], temperature: 3 }, 'temperature'],
       [{ model: 'support', messages: [{ role: 'user', content: 'hi' }], frobnicate: true }, 'frobnicate'],
       [{ model: 'support', messages: [] }, 'messages'],
       [{ model: 'support', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }, 'messages'],
-      [{ model: 'support', messages: [{ role: 'tool', content: '42', tool_call_id: 'call_1' }, { role: 'user', content: 'hi' }] }, 'messages[0].role'],
+      [{ model: 'support', messages: [{ role: 'tool', content: '42', tool_call_id: 'call_1' }, { role: 'user', content: 'hi' }] }, 'messages[0].tool_call_id'],
       [{ model: 'support', messages: [{ content: 'hi' }] }, 'messages[0].role'],
       [{ messages: [{ role: 'user', content: 'hi' }] }, 'model'],
     ];

@@ -6,7 +6,7 @@ import { ROOT, runCli, startServe, type ServeProcess } from '../support/cli-proc
 import { connectTestRedis, TEST_REDIS_URL, type TestRedis } from '../support/test-redis.js';
 
 const GLOBAL_LIMIT = 30;
-const ADMIN_KEY = 'ossa-admin-SHAREDREDIS-1a2b3c';
+const ADMIN_KEY = 'ossa-admin-SHAREDREDIS-1a2b3c4d5e6f7a';
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 
 describe('several gateway processes on one Redis', () => {

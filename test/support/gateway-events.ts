@@ -16,6 +16,8 @@ export function executionComplete(options: {
   inputTokens?: number;
   outputTokens?: number;
   cached?: boolean;
+  /** Tool calls the answer asks for (names `tool_0`, `tool_1`, ...). */
+  toolCalls?: number;
   time?: number;
 }): AgentExecutionCompleteEvent {
   const time = options.time ?? Date.now();
@@ -24,10 +26,11 @@ export function executionComplete(options: {
     request_id: options.requestId ?? 'req-1',
     agent: { name: options.agent, version: '1.0.0' },
     output: 'secret prompt answer',
+    ...(options.toolCalls ? { tool_calls: Array.from({ length: options.toolCalls }, (_, i) => ({ id: `call_${i}`, name: `tool_${i}`, arguments: '{"secret":"argument"}' })) } : {}),
     provider: options.provider ?? 'claude',
     model: options.model ?? 'claude-sonnet-4-5',
     usage: { input_tokens: options.inputTokens ?? 10, output_tokens: options.outputTokens ?? 5, total_tokens: (options.inputTokens ?? 10) + (options.outputTokens ?? 5) },
-    finish_reason: 'stop',
+    finish_reason: options.toolCalls ? 'tool_calls' : 'stop',
     duration_ms: duration,
     fallback_used: false,
     attempts: 1,

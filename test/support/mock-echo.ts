@@ -35,3 +35,30 @@ export function splitDeltas(text: string): string[] {
 export function requestedModel(body: unknown): string {
   return isRecord(body) && typeof body.model === 'string' ? body.model : 'mock-model';
 }
+
+/** A tool call's arguments as JSON text (default `{}`). */
+export function argumentsJson(value: string | Readonly<Record<string, unknown>> | undefined): string {
+  if (value === undefined) return '{}';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Arguments as a stream sends them: in up to three pieces that join to the whole. */
+export function splitArguments(json: string): string[] {
+  if (json.length < 3) return json === '' ? [] : [json];
+  const size = Math.ceil(json.length / 3);
+  const pieces: string[] = [];
+  for (let at = 0; at < json.length; at += size) pieces.push(json.slice(at, at + size));
+  return pieces;
+}
+
+/** `{ name, parameters }` of a tool the request offers, found by name (or the first with `undefined`). */
+export function offeredTool(tools: unknown, name: string | undefined, read: (tool: Record<string, unknown>) => { name: unknown; schema: unknown }): { name: string; schema: Record<string, unknown> } | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  for (const tool of tools) {
+    if (!isRecord(tool)) continue;
+    const entry = read(tool);
+    if (typeof entry.name !== 'string' || (name !== undefined && entry.name !== name)) continue;
+    return { name: entry.name, schema: isRecord(entry.schema) ? entry.schema : {} };
+  }
+  return undefined;
+}

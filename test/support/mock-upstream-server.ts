@@ -14,8 +14,10 @@ export interface RecordedRequest {
   readonly body: unknown;
   /** 1 for the first TCP connection, 2 for the next...: equal numbers mean a reused socket. */
   readonly connection: number;
+  /** 1 for the first request since the mock started (or was reset), 2 for the next... */
+  readonly serial: number;
   /** The behaviour that answered it. */
-  readonly behaviour: MockBehaviour['kind'];
+  behaviour: MockBehaviour['kind'];
   /** True once the client closed the connection before the mock finished answering. */
   aborted: boolean;
   /** True once the mock wrote its whole answer. */
@@ -24,16 +26,43 @@ export interface RecordedRequest {
   paused: boolean;
 }
 
-/** The deterministic answer; by default the dialect's echo of the request. */
+/** A tool call the mock answers with, in the dialect's wire shape. */
+export interface MockToolCall {
+  /** Default: `call_mock<serial>_<n>` (OpenAI) / `toolu_mock<serial>_<n>` (Anthropic). */
+  readonly id?: string;
+  readonly name: string;
+  /**
+   * JSON text or a value (default `{}`). OpenAI sends text verbatim (so broken JSON can be
+   * tested); Anthropic sends `input` as an object, so text must parse to one.
+   */
+  readonly arguments?: string | Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The deterministic answer. By default the dialect derives it from the request: the text of
+ * the tool results when the last turn carries them, a call of the forced tool when the
+ * request forces one (`tool_choice` naming a tool, or `required` / `any`: the first tool),
+ * a JSON value of the schema for an OpenAI `response_format`, else `echo: <last user message>`.
+ */
 export interface ReplyOptions {
-  /** The answer text (default: `echo: <last user message>`). */
+  /** The answer text (default: see above). With `toolCalls`, the text written before them (default none). */
   readonly text?: string;
+  /** Answer with these tool calls (finish `tool_calls` / `tool_use` unless `finish` says otherwise). */
+  readonly toolCalls?: readonly MockToolCall[];
+  /** (OpenAI streams) interleave the argument pieces of parallel calls, as some compatible servers do. */
+  readonly interleaveToolCalls?: boolean;
   /** The model reported (default: the requested one). */
   readonly model?: string;
-  /** The wire stop/finish reason (default `end_turn` / `stop`). */
+  /** The wire stop/finish reason (default `end_turn` / `stop`, or the tool-call one). */
   readonly finish?: string;
-  /** Token counts (default: words of the prompt / of the text); `false` sends no usage at all. */
-  readonly usage?: { readonly input: number; readonly output: number } | false;
+  /** (Anthropic) the `stop_sequence` reported (finish defaults to `stop_sequence` with it). */
+  readonly stopSequence?: string;
+  /**
+   * Token counts (default: words of the prompt / of the text); `false` sends no usage at all.
+   * `cacheRead` / `cacheWrite`: prompt-cache counts (OpenAI `cached_tokens`; Anthropic
+   * `cache_read_input_tokens` / `cache_creation_input_tokens`).
+   */
+  readonly usage?: { readonly input: number; readonly output: number; readonly cacheRead?: number; readonly cacheWrite?: number } | false;
   /** Pause between SSE frames. */
   readonly chunkDelayMs?: number;
   /** (Streams) send the head and this many text deltas, then hold the rest until `resume()`. */
@@ -68,6 +97,9 @@ export type MockBehaviour = { readonly delayMs?: number } & (
   | { readonly kind: 'raw'; readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body: string }
 );
 
+/** A behaviour, or a function of the request that picks one (to answer by what the request carries). */
+export type MockAnswer = MockBehaviour | ((request: RecordedRequest) => MockBehaviour);
+
 /** What a wire format contributes: paths, bodies and SSE frames (each ending in a blank line). */
 export interface MockDialect {
   /** The request path it serves, e.g. `/v1/messages`. */
@@ -75,7 +107,7 @@ export interface MockDialect {
   /** The path prefix of the base URL an adapter is configured with (`''` or `/v1`). */
   readonly basePath: string;
   replyJson(request: RecordedRequest, options: ReplyOptions): unknown;
-  /** The stream's frames, split where text deltas start: `head`, one frame per delta, `tail`. */
+  /** The stream's frames, split where deltas start: `head`, one frame per text or tool-call delta, `tail`. */
   replyFrames(request: RecordedRequest, options: ReplyOptions): { head: string[]; deltas: string[]; tail: string[] };
   errorBody(request: RecordedRequest, options: ErrorOptions): unknown;
   streamErrorFrame(type: string | undefined): string;
@@ -85,17 +117,18 @@ export interface MockDialect {
 /** The shared machinery behind `startMockAnthropic` / `startMockOpenAI`. */
 export class MockUpstreamServer {
   readonly requests: RecordedRequest[] = [];
-  /** The standing behaviour when nothing is scripted. */
-  mode: MockBehaviour = { kind: 'reply' };
+  /** The standing behaviour when nothing is scripted (a function: decided per request). */
+  mode: MockAnswer = { kind: 'reply' };
   url = '';
   port = 0;
-  readonly #queue: MockBehaviour[] = [];
+  readonly #queue: MockAnswer[] = [];
   readonly #sockets = new Set<Socket>();
   readonly #waiters = new Set<() => void>();
   readonly #held = new Set<() => void>();
   readonly #server = createServer((req, res) => void this.#handle(req, res).catch(() => res.destroy()));
   readonly #dialect: MockDialect;
   #connections = 0;
+  #serial = 0;
   #shuttingDown = false;
 
   constructor(dialect: MockDialect) {
@@ -117,9 +150,14 @@ export class MockUpstreamServer {
     this.url = `http://127.0.0.1:${this.port}${this.#dialect.basePath}`;
   }
 
-  /** Queues behaviours for the next requests, in order; later requests fall back to `mode`. */
-  script(...behaviours: MockBehaviour[]): void {
+  /** Queues behaviours (or functions of the request) for the next requests, in order; later requests fall back to `mode`. */
+  script(...behaviours: MockAnswer[]): void {
     this.#queue.push(...behaviours);
+  }
+
+  /** The parsed bodies of every request received, in order: what went upstream. */
+  get bodies(): unknown[] {
+    return this.requests.map((request) => request.body);
   }
 
   get openSockets(): number {
@@ -150,9 +188,10 @@ export class MockUpstreamServer {
     this.#held.clear();
   }
 
-  /** Forgets requests and scripted behaviours, and sets `mode` back to replying. */
+  /** Forgets requests (serials start at 1 again) and scripted behaviours, and sets `mode` back to replying. */
   reset(): void {
     this.requests.length = 0;
+    this.#serial = 0;
     this.#queue.length = 0;
     this.mode = { kind: 'reply' };
   }
@@ -183,18 +222,22 @@ export class MockUpstreamServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    const behaviour = this.#queue.shift() ?? this.mode;
+    const next = this.#queue.shift() ?? this.mode;
+    this.#serial += 1;
     const record: RecordedRequest = {
       method: req.method ?? '',
       path: req.url ?? '',
       headers: req.headers,
       body: parseBody(raw),
       connection: connectionIds.get(req.socket) ?? 0,
-      behaviour: behaviour.kind,
+      serial: this.#serial,
+      behaviour: 'reply',
       aborted: false,
       finished: false,
       paused: false,
     };
+    const behaviour = typeof next === 'function' ? next(record) : next;
+    record.behaviour = behaviour.kind;
     let closing = false;
     res.on('close', () => {
       if (!res.writableFinished && !closing && !this.#shuttingDown) record.aborted = true;

@@ -5,7 +5,10 @@ import type { OssaConfig } from '../../config/ossa-config.js';
 import { formatPath, type SourceIssue } from '../../config/source-issue.js';
 import { resolveSecret, type SecretVaultReader } from '../../secrets/resolve-secret.js';
 import { HttpProblem } from '../problem.js';
+import type { CacheMode } from '../../executor/agent-response.js';
 import { AgentAllowList } from './agent-allow-list.js';
+import { callerIdOf } from './caller-id.js';
+import { isWellKnownDigest, keyWeakness } from './key-strength.js';
 import { KeyRing } from './key-ring.js';
 import { requestCredential } from './request-credential.js';
 
@@ -14,10 +17,13 @@ export interface ApiClient {
   readonly id: string;
   /** Absent: every agent. */
   readonly agents?: AgentAllowList;
+  /** `cache_control: true`: may skip the cache's lookup (`refresh`, `bypass`). */
+  readonly cacheControl: boolean;
 }
 
 /** Who a request is for: the rate limiter's user and the executor's `userId`. */
 export interface Caller {
+  /** The client id, `<client>:<user>` with `X-User-Id` (each part encoded, see `callerIdOf`), or without clients the header or the client IP. */
   readonly userId: string;
   /** The authenticated client; absent when no clients are configured. */
   readonly client?: ApiClient;
@@ -46,7 +52,7 @@ export interface AuthenticatorSources {
   /** The config file's name, for startup problems. */
   readonly source?: string;
   readonly vault?: SecretVaultReader;
-  /** Warned once per key written in plain text (dev; prod refuses them). */
+  /** Warned once per key written in plain text or too weak (dev; prod refuses them). */
   readonly logger?: Logger;
 }
 
@@ -62,9 +68,10 @@ export interface AuthenticatorSources {
  *   configured they are open only in an open dev gateway (no clients, `env: dev`), else 403.
  * - `/metrics`: `observability.metrics_token`, when set.
  *
- * Every reference is resolved once at startup (an unresolvable one, or a plain-text one in
- * prod, is a startup problem naming the key path). Keys are then held as SHA-256 digests and
- * compared in constant time; no key is ever logged, echoed or kept in plain text.
+ * Every reference is resolved once at startup (an unresolvable one, or in prod a plain-text
+ * or weak one, is a startup problem naming the key path; see `keyWeakness`). Keys are then
+ * held as SHA-256 digests and compared in constant time; no key is ever logged, echoed or
+ * kept in plain text.
  */
 export class Authenticator {
   constructor(
@@ -79,6 +86,17 @@ export class Authenticator {
     const errors: SourceIssue[] = [];
     const file = options.source ?? 'config';
     const { security } = config;
+    // A weak key is refused in prod and warned about in dev: `false` when it is refused.
+    const strongEnough = (at: string, weakness: string | undefined): boolean => {
+      if (weakness === undefined) return true;
+      const hint = 'make one with: ossa-gateway secrets:new-key';
+      if (config.env === 'prod') {
+        errors.push({ file, path: at, message: `is too weak: the key ${weakness}`, hint });
+        return false;
+      }
+      options.logger?.warn({ setting: at }, `${at} is too weak for prod: the key ${weakness} (${hint})`);
+      return true;
+    };
     const resolve = (reference: string, path: (string | number)[], alternatives = '${VAR}, file:/run/secrets/..., vault:NAME'): string | undefined => {
       const at = formatPath(path);
       const resolved = resolveSecret(reference, env, options.vault);
@@ -93,14 +111,17 @@ export class Authenticator {
         }
         options.logger?.warn({ setting: at }, `${at} is written in plain text in the config; use ${alternatives} instead`);
       }
-      return resolved.secret.reveal();
+      const key = resolved.secret.reveal();
+      return strongEnough(at, keyWeakness(key)) ? key : undefined;
     };
 
     const clients = new KeyRing<ApiClient>();
     security.clients.forEach((client, i) => {
-      const identity: ApiClient = { id: client.id, ...(client.agents ? { agents: new AgentAllowList(client.agents) } : {}) };
-      if (client.key_sha256 !== undefined) clients.addDigest(client.key_sha256, identity);
-      else if (client.key !== undefined) {
+      const identity: ApiClient = { id: client.id, cacheControl: client.cache_control === true, ...(client.agents ? { agents: new AgentAllowList(client.agents) } : {}) };
+      if (client.key_sha256 !== undefined) {
+        const weakness = isWellKnownDigest(client.key_sha256) ? 'is the SHA-256 of a well-known default or placeholder' : undefined;
+        if (strongEnough(formatPath(['security', 'clients', i, 'key_sha256']), weakness)) clients.addDigest(client.key_sha256, identity);
+      } else if (client.key !== undefined) {
         const key = resolve(client.key, ['security', 'clients', i, 'key'], '${VAR}, file:/run/secrets/..., vault:NAME or key_sha256');
         if (key !== undefined) clients.addKey(key, identity);
       }
@@ -140,9 +161,30 @@ export class Authenticator {
     }
     const client = this.clients.match(presented.key);
     if (!client) throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'the API key is not valid', {}, { 'www-authenticate': `${CLIENT_REALM}, error="invalid_token"` });
-    const endUser = this.userHeader(request);
-    // Namespaced by client, so one client's users never share (or drain) another's buckets.
-    return { userId: endUser === undefined ? client.id : `${client.id}:${endUser}`, client };
+    // Namespaced by client, so one client's users never share (or drain) another's buckets;
+    // encoded, so client `a` with user `b:c` and client `a:b` with user `c` stay apart.
+    return { userId: callerIdOf(client.id, this.userHeader(request)), client };
+  }
+
+  /**
+   * Throws a 403 `HttpProblem` naming `field` (`cache`, `Cache-Control`) when the request
+   * asks to skip the cache's lookup (`refresh`, `bypass`) and its client may not
+   * (`security.clients[].cache_control` is off): a tenant that could refresh at will could
+   * re-roll a shared answer until it got one it liked, and serve it to the others. Open
+   * gateways (no clients) and in-process calls may. Every route that reads a cache mode from
+   * a request calls this, whichever field it came from.
+   */
+  authorizeCacheMode(caller: Caller | undefined, mode: CacheMode | undefined, field: string): void {
+    if (mode === undefined || mode === 'default') return;
+    const client = caller?.client;
+    if (client === undefined || client.cacheControl) return;
+    throw new HttpProblem(
+      403,
+      'cache-control-forbidden',
+      'Cache control not allowed',
+      `client "${client.id}" may not skip the cache's lookup (${field}: ${mode}); an operator allows it with cache_control: true on the client`,
+      { param: field },
+    );
   }
 
   /**

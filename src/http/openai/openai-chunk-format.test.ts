@@ -45,3 +45,19 @@ describe('openAIChunkFormat', () => {
     ]);
   });
 });
+
+describe('openAIChunkFormat with tool calls', () => {
+  const base = { id: 'chatcmpl-r1', object: 'chat.completion.chunk', created: 1, model: 'support' };
+  const choice = (delta: unknown) => ({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: null }] });
+
+  it("writes each call's first chunk with index, id, type and name, then argument pieces by index, and finishes with tool_calls", () => {
+    const format = openAIChunkFormat({ id: 'chatcmpl-r1', created: 1, model: 'support', includeUsage: false });
+    expect(frames(format.toolCallStart(0, 'call_a', 'get_weather'))).toEqual([choice({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] })]);
+    expect(frames(format.toolCallStart(1, 'call_b', 'get_time'))).toEqual([choice({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '' } }] })]);
+    expect(frames(format.toolCallDelta(1, '{"tz":'))).toEqual([choice({ tool_calls: [{ index: 1, function: { arguments: '{"tz":' } }] })]);
+    expect(format.toolCallDelta(0, '')).toBe('');
+    expect(format.toolCallEnd(0)).toBe('');
+    const calls = { ...response, output: '', finish_reason: 'tool_calls', tool_calls: [{ id: 'call_a', name: 'get_weather', arguments: '{}' }] };
+    expect(frames(format.done(calls))).toEqual([{ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }] }, '[DONE]']);
+  });
+});

@@ -20,7 +20,10 @@ export interface ChunkIdentity {
 /**
  * A streamed completion as OpenAI sends it: `data: {chat.completion.chunk}` frames, the first
  * with `delta: {role: "assistant", content: ""}`, one per text piece with `delta: {content}`,
- * one with an empty delta and the `finish_reason`, then (with `include_usage`) one with
+ * for each tool call a first chunk with `delta.tool_calls: [{index, id, type: "function",
+ * function: {name, arguments: ""}}]` and then its argument pieces as
+ * `[{index, function: {arguments}}]` (the index tells parallel calls apart), one with an empty
+ * delta and the `finish_reason` (`tool_calls` when the answer asks for them), then (with `include_usage`) one with
  * `choices: []` and the usage (every earlier chunk then has `usage: null`), and `data: [DONE]`.
  * A failure after the first chunk ends the stream with `data: {"error": {...}}` and no
  * `[DONE]`, as OpenAI does; its SDKs raise it as an `APIError`.
@@ -38,6 +41,9 @@ export function openAIChunkFormat(identity: ChunkIdentity): StreamWireFormat {
   return {
     start: () => chunk({ role: 'assistant', content: '' }, null),
     delta: (text: string) => chunk({ content: text }, null),
+    toolCallStart: (index, id, name) => chunk({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] }, null),
+    toolCallDelta: (index, argumentsDelta) => (argumentsDelta === '' ? '' : chunk({ tool_calls: [{ index, function: { arguments: argumentsDelta } }] }, null)),
+    toolCallEnd: () => '',
     done: (response: AgentResponse) => {
       const usage = identity.includeUsage
         ? sseFrame({ id: identity.id, object: 'chat.completion.chunk', created: identity.created, model: identity.model, choices: [], usage: toOpenAIUsage(response.usage) } satisfies OpenAIChatCompletionChunk)

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { callerOf } from '../auth/auth-hooks.js';
@@ -6,7 +6,8 @@ import { agentGuard, agentNotFound, rateLimitOptions } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { streamAgentResponse } from '../streaming/stream-agent-response.js';
-import { fromOpenAIChatRequest, type ChatRequest, type OpenAIChatRequestBody } from './openai-chat-request.js';
+import { cacheModeOf } from '../cache-directives.js';
+import { checkChatAgainstAgent, fromOpenAIChatRequest, type ChatRequest, type OpenAIChatRequestBody } from './openai-chat-request.js';
 import { openAIChunkFormat } from './openai-chunk-format.js';
 import { chatCompletionBodySchema, modelParamsSchema } from './openai-schemas.js';
 import { openAICompletionId, toOpenAIChatCompletion } from './to-openai-chat-completion.js';
@@ -14,6 +15,10 @@ import { sendOpenAIError } from './to-openai-error.js';
 import { toOpenAIModel } from './to-openai-model.js';
 
 type ChatRoute = { Body: OpenAIChatRequestBody };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** OpenAI's API has no context: the client's instructions are `ExecuteOptions.instructions`. */
+const NO_CONTEXT = Object.freeze({});
 
 /**
  * The OpenAI-compatible API, so any OpenAI client (SDKs, LangChain, IDE plugins) can call the
@@ -21,8 +26,9 @@ type ChatRoute = { Body: OpenAIChatRequestBody };
  * chunks with `"stream": true`), `GET /v1/models` and `GET /v1/models/{model}` (the agents the
  * client may use). Register it where the client-key hook applies: it runs the same pipeline
  * as `POST /v1/agents/{name}/execute` (auth, the agent guard with its rate limits, cache,
- * breaker, fallback, audit, metrics). Every error, its own validation included, is answered
- * in OpenAI's error shape.
+ * breaker, fallback, audit, metrics). Client tools, tool results, response formats and stop
+ * sequences go to the model; `Cache-Control: no-cache` / `no-store` choose the cache mode.
+ * Every error, its own validation included, is answered in OpenAI's error shape.
  */
 export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway: GatewayServices }): Promise<void> {
   const visibleAgents = (request: FastifyRequest): string[] =>
@@ -54,27 +60,41 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
     {
       schema: { body: chatCompletionBodySchema },
       preHandler: [
-        async (request: FastifyRequest<ChatRoute>) => void chats.set(request, fromOpenAIChatRequest(request.body)),
-        agentGuard<FastifyRequest<ChatRoute>>(gateway, (request) => request.body.model),
+        (request: FastifyRequest<ChatRoute>, _reply: FastifyReply, done: (error?: Error) => void) => {
+          try {
+            chats.set(request, fromOpenAIChatRequest(request.body));
+            // Before the guard: a request its client may not make spends no rate-limit token.
+            gateway.auth.authorizeCacheMode(request.ossaCaller, cacheModeOf(request.headers['cache-control']), 'Cache-Control');
+          } catch (error) {
+            return done(error as Error);
+          }
+          done();
+        },
+        agentGuard<FastifyRequest<ChatRoute>>(gateway, (request) => request.body.model, (request, route) => checkChatAgainstAgent(chats.get(request)!, route.agent)),
       ],
     },
     async (request, reply) => {
       const chat = chats.get(request)!;
       const signal = abortOnDisconnect(request, reply);
       const userId = callerOf(request).userId;
-      const options: ExecuteOptions = {
-        requestId: String(request.id),
-        signal,
-        userId,
-        history: chat.history,
-        ...(chat.temperature !== undefined ? { temperature: chat.temperature } : {}),
-        ...(chat.maxTokens !== undefined ? { maxTokens: chat.maxTokens } : {}),
-        onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
-        ...rateLimitOptions(request, reply),
-      };
+      const cache = cacheModeOf(request.headers['cache-control']);
+      // Assigned field by field: a request without tools pays for no spread of its absent parts.
+      const options: Mutable<ExecuteOptions> = { requestId: String(request.id), signal, userId, history: chat.history, onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()) };
+      if (chat.instructions !== undefined) options.instructions = chat.instructions;
+      if (chat.temperature !== undefined) options.temperature = chat.temperature;
+      if (chat.maxTokens !== undefined) options.maxTokens = chat.maxTokens;
+      if (chat.tools.length > 0) options.tools = chat.tools;
+      if (chat.toolChoice !== undefined) options.toolChoice = chat.toolChoice;
+      if (chat.parallelToolCalls !== undefined) options.parallelToolCalls = chat.parallelToolCalls;
+      if (chat.responseFormat !== undefined) options.responseFormat = chat.responseFormat;
+      if (chat.stop !== undefined) options.stop = chat.stop;
+      if (cache !== undefined) options.cache = cache;
+      const limits = rateLimitOptions(request, reply);
+      options.onRateLimit = limits.onRateLimit;
+      if (limits.clientId !== undefined) options.clientId = limits.clientId;
       const created = Math.floor(Date.now() / 1000);
-      if (!chat.stream) return toOpenAIChatCompletion(await gateway.runner.execute(chat.agent, chat.input, chat.context, options), created);
-      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(chat.agent, chat.input, chat.context, options), {
+      if (!chat.stream) return toOpenAIChatCompletion(await gateway.runner.execute(chat.agent, chat.input, NO_CONTEXT, options), created);
+      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(chat.agent, chat.input, NO_CONTEXT, options), {
         signal,
         formatFor: (start) => openAIChunkFormat({ id: openAICompletionId(start.request_id), created, model: chat.agent, includeUsage: chat.includeUsage }),
         toProblem: (error) => toHttpProblem(error),

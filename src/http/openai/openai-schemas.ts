@@ -4,9 +4,9 @@ const nullable = (type: string | string[]) => ({ type: [...(Array.isArray(type) 
 /**
  * JSON Schema of `POST /v1/chat/completions`: every parameter of OpenAI's Chat Completions API
  * is known (an unknown one is a 400, as OpenAI answers it), with the types OpenAI accepts
- * (`null` meaning "not set"). What each message holds is checked by `fromOpenAIMessages`,
- * which names the exact field at fault; which parameters an agent refuses, by
- * `fromOpenAIChatRequest`.
+ * (`null` meaning "not set", as the SDKs send it). What each message, tool and response format
+ * holds is checked by `fromOpenAIMessages` and `from-openai-tools.ts`, which name the exact
+ * field at fault; which parameters an agent refuses, by `fromOpenAIChatRequest`.
  */
 export const chatCompletionBodySchema = {
   type: 'object',
@@ -26,28 +26,28 @@ export const chatCompletionBodySchema = {
     stream_options: {
       ...nullable('object'),
       additionalProperties: false,
-      properties: { include_usage: { type: 'boolean' }, include_obfuscation: { type: 'boolean' } },
+      properties: { include_usage: nullable('boolean'), include_obfuscation: nullable('boolean') },
     },
     n: { ...nullable('integer'), minimum: 1 },
     stop: nullable(['string', 'array']),
-    tools: { type: 'array' },
+    tools: nullable('array'),
     tool_choice: nullable(['string', 'object']),
-    parallel_tool_calls: { type: 'boolean' },
-    functions: { type: 'array' },
-    function_call: { type: ['string', 'object'] },
-    response_format: { type: 'object' },
+    parallel_tool_calls: nullable('boolean'),
+    functions: nullable('array'),
+    function_call: nullable(['string', 'object']),
+    response_format: nullable('object'),
     logprobs: nullable('boolean'),
     top_logprobs: { ...nullable('integer'), minimum: 0 },
     modalities: nullable('array'),
     audio: nullable('object'),
-    web_search_options: { type: 'object' },
+    web_search_options: nullable('object'),
     prediction: nullable('object'),
     top_p: { ...nullable('number'), minimum: 0, maximum: 1 },
     frequency_penalty: { ...nullable('number'), minimum: -2, maximum: 2 },
     presence_penalty: { ...nullable('number'), minimum: -2, maximum: 2 },
     seed: nullable('integer'),
     logit_bias: nullable('object'),
-    user: { type: 'string' },
+    user: nullable('string'),
     safety_identifier: nullable('string'),
     prompt_cache_key: nullable('string'),
     prompt_cache_retention: nullable('string'),

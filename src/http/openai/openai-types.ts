@@ -21,11 +21,27 @@ export interface OpenAIChatCompletion {
   readonly model: string;
   readonly choices: readonly {
     readonly index: number;
-    readonly message: { readonly role: 'assistant'; readonly content: string; readonly refusal: null };
+    /** `content` is null when the model only called tools, as OpenAI answers. */
+    readonly message: { readonly role: 'assistant'; readonly content: string | null; readonly refusal: null; readonly tool_calls?: readonly OpenAIToolCall[] };
     readonly logprobs: null;
     readonly finish_reason: OpenAIFinishReason;
   }[];
   readonly usage: OpenAIUsage;
+}
+
+/** A tool call in a `chat.completion`'s message. */
+export interface OpenAIToolCall {
+  readonly id: string;
+  readonly type: 'function';
+  readonly function: { readonly name: string; readonly arguments: string };
+}
+
+/** A piece of a tool call in a chunk's delta: the first has `id`, `type` and `name`, the rest only argument text. */
+export interface OpenAIToolCallDelta {
+  readonly index: number;
+  readonly id?: string;
+  readonly type?: 'function';
+  readonly function: { readonly name?: string; readonly arguments: string };
 }
 
 /** One `data:` chunk of a streamed completion. */
@@ -36,7 +52,7 @@ export interface OpenAIChatCompletionChunk {
   readonly model: string;
   readonly choices: readonly {
     readonly index: number;
-    readonly delta: { readonly role?: 'assistant'; readonly content?: string };
+    readonly delta: { readonly role?: 'assistant'; readonly content?: string; readonly tool_calls?: readonly OpenAIToolCallDelta[] };
     readonly logprobs: null;
     readonly finish_reason: OpenAIFinishReason | null;
   }[];

@@ -1,6 +1,6 @@
 import type { AgentResponse } from '../../executor/agent-response.js';
 import type { FinishReason } from '../../providers/provider.js';
-import type { OpenAIChatCompletion, OpenAIFinishReason, OpenAIUsage } from './openai-types.js';
+import type { OpenAIChatCompletion, OpenAIFinishReason, OpenAIToolCall, OpenAIUsage } from './openai-types.js';
 
 /** Ours to OpenAI's; `other` (an upstream reason OpenAI has no word for) reads as a normal stop. */
 const FINISH_REASONS: Readonly<Record<FinishReason, OpenAIFinishReason>> = {
@@ -37,7 +37,15 @@ export function toOpenAIChatCompletion(response: AgentResponse, created: number)
     object: 'chat.completion',
     created,
     model: response.agent.name,
-    choices: [{ index: 0, message: { role: 'assistant', content: response.output, refusal: null }, logprobs: null, finish_reason: toOpenAIFinishReason(response.finish_reason) }],
+    choices: [{ index: 0, message: toOpenAIMessage(response), logprobs: null, finish_reason: toOpenAIFinishReason(response.finish_reason) }],
     usage: toOpenAIUsage(response.usage),
   };
+}
+
+/** The answer's message: its text, and its tool calls (then `content` is null when there is no text, as OpenAI answers). */
+function toOpenAIMessage(response: AgentResponse): OpenAIChatCompletion['choices'][number]['message'] {
+  const calls = response.tool_calls;
+  if (calls === undefined || calls.length === 0) return { role: 'assistant', content: response.output, refusal: null };
+  const toolCalls: OpenAIToolCall[] = calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+  return { role: 'assistant', content: response.output === '' ? null : response.output, refusal: null, tool_calls: toolCalls };
 }

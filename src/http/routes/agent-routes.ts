@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { agentId } from '../../agents/agent-ref.js';
 import type { AgentRoute } from '../../executor/agent-route.js';
-import type { CacheMode, ExecuteOptions, ExecutionContext } from '../../executor/agent-response.js';
+import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
+import { cacheModeOf } from '../cache-directives.js';
 import { agentGuard, agentNotFound, rateLimitOptions } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
@@ -10,13 +11,10 @@ import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '.
 import { agentSseFormat } from '../streaming/agent-sse-format.js';
 import { wantsEventStream } from '../streaming/event-stream-reply.js';
 import { streamAgentResponse } from '../streaming/stream-agent-response.js';
+import { checkExecuteAgainstAgent, fromExecuteBody, type ExecuteBody, type ExecuteRequest } from './execute-request.js';
 
-interface ExecuteBody {
-  input: string;
-  context?: ExecutionContext;
-  cache?: CacheMode;
-  stream?: boolean;
-}
+type ExecuteRoute = { Params: { name: string }; Body: ExecuteBody };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * `GET /v1/agents`, `GET /v1/agents/{name}`, `POST /v1/agents/{name}/execute`. `{name}` is an
@@ -34,27 +32,50 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
     return describe(route);
   });
 
-  app.post<{ Params: { name: string }; Body: ExecuteBody }>(
+  // Read before the guard, so a request the agent cannot honour spends no rate-limit token.
+  const executions = new WeakMap<FastifyRequest, ExecuteRequest>();
+  app.post<ExecuteRoute>(
     '/v1/agents/:name/execute',
     {
       schema: { params: agentNameParamsSchema, body: executeBodySchema, response: { 200: agentResponseSchema } },
-      preHandler: agentGuard<FastifyRequest<{ Params: { name: string } }>>(gateway, (request) => request.params.name),
+      preHandler: [
+        // A callback hook: an async one costs a promise per request, and this waits for nothing.
+        (request: FastifyRequest<ExecuteRoute>, _reply: FastifyReply, done: (error?: Error) => void) => {
+          try {
+            executions.set(request, fromExecuteBody(request.body));
+            // Before the guard: a request its client may not make spends no rate-limit token.
+            const mode = cacheModeOf(request.headers['cache-control'], request.body.cache);
+            gateway.auth.authorizeCacheMode(request.ossaCaller, mode, mode === request.body.cache ? 'cache' : 'Cache-Control');
+          } catch (error) {
+            return done(error as Error);
+          }
+          done();
+        },
+        agentGuard<FastifyRequest<ExecuteRoute>>(gateway, (request) => request.params.name, (request, route) => checkExecuteAgainstAgent(executions.get(request)!, route.agent)),
+      ],
     },
     async (request, reply) => {
       const { name } = request.params;
-      const { input, context = {} } = request.body;
+      const run = executions.get(request)!;
       const signal = abortOnDisconnect(request, reply);
       const userId = request.ossaCaller?.userId;
-      const options: ExecuteOptions = {
-        requestId: String(request.id),
-        signal,
-        ...(userId !== undefined ? { userId } : {}),
-        ...(request.body.cache !== undefined ? { cache: request.body.cache } : {}),
-        onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()),
-        ...rateLimitOptions(request, reply),
-      };
-      if (!wantsEventStream(request.body.stream, request.headers.accept)) return gateway.runner.execute(name, input, context, options);
-      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(name, input, context, options), {
+      const cache = cacheModeOf(request.headers['cache-control'], request.body.cache);
+      // Assigned field by field: a request without tools pays for no spread of its absent parts.
+      const options: Mutable<ExecuteOptions> = { requestId: String(request.id), signal, onCacheStatus: (status) => void reply.header('x-cache', status.toUpperCase()) };
+      if (userId !== undefined) options.userId = userId;
+      if (cache !== undefined) options.cache = cache;
+      if (run.history !== undefined) options.history = run.history;
+      if (run.instructions !== undefined) options.instructions = run.instructions;
+      if (run.tools !== undefined) options.tools = run.tools;
+      if (run.toolChoice !== undefined) options.toolChoice = run.toolChoice;
+      if (run.parallelToolCalls !== undefined) options.parallelToolCalls = run.parallelToolCalls;
+      if (run.responseFormat !== undefined) options.responseFormat = run.responseFormat;
+      if (run.stop !== undefined) options.stop = run.stop;
+      const limits = rateLimitOptions(request, reply);
+      options.onRateLimit = limits.onRateLimit;
+      if (limits.clientId !== undefined) options.clientId = limits.clientId;
+      if (!wantsEventStream(request.body.stream, request.headers.accept)) return gateway.runner.execute(name, run.input, run.context, options);
+      return streamAgentResponse(gateway, request, reply, gateway.runner.executeStream(name, run.input, run.context, options), {
         signal,
         formatFor: () => agentSseFormat(request.url, String(request.id)),
         toProblem: (error) => toHttpProblem(error),

@@ -11,20 +11,31 @@ const invalidateBodySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['agent', 'input'],
-  properties: { agent: { type: 'string', maxLength: 253 }, input: { type: 'string' }, context: { type: 'object', maxDepth: MAX_JSON_DEPTH } },
+  properties: {
+    agent: { type: 'string', maxLength: 253 },
+    input: { type: 'string' },
+    context: { type: 'object', maxDepth: MAX_JSON_DEPTH },
+    client_id: { type: 'string', maxLength: 1024 },
+    user_id: { type: 'string', maxLength: 2048 },
+  },
 } as const;
 
 interface InvalidateBody {
   agent: string;
   input: string;
   context?: Record<string, unknown>;
+  /** Whose entry, when the agent's cache is scoped by client (`security.clients[].id`). */
+  client_id?: string;
+  /** Whose entry, when the agent's cache is scoped by user (the audit records' `user_id`). */
+  user_id?: string;
 }
 
 /**
  * Admin routes of the response cache, each behind an admin key:
  * `DELETE /v1/cache` (everything), `DELETE /v1/cache/agents/{name}` (one agent),
- * `POST /v1/cache/invalidate` `{agent, input, context}` (one response). With a shared store
- * (Redis, a shared directory) the effect is seen by every gateway process at once.
+ * `POST /v1/cache/invalidate` `{agent, input, context, client_id?, user_id?}` (one response;
+ * the client's or the user's when the agent's cache is scoped so, 400 without it). With a
+ * shared store (Redis, a shared directory) the effect is seen by every gateway process at once.
  */
 export function registerCacheRoutes(app: FastifyInstance, gateway: GatewayServices): void {
   const admin = { onRequest: requireAdmin(gateway.auth) };
@@ -51,8 +62,16 @@ export function registerCacheRoutes(app: FastifyInstance, gateway: GatewayServic
   });
 
   app.post<{ Body: InvalidateBody }>('/v1/cache/invalidate', { ...admin, schema: { body: invalidateBodySchema } }, async (request) => {
-    const { agent, input, context = {} } = request.body;
-    const removed = await act((cache) => cache.invalidateResponse(agent, input, context));
+    const { agent, input, context = {}, client_id: clientId, user_id: userId } = request.body;
+    const removed = await act((cache) => {
+      if (!gateway.executor.route(agent)) throw new AgentNotFoundError(agent);
+      const scope = cache.scopeOf(agent);
+      const missing = scope === 'client' && clientId === undefined ? 'client_id' : scope === 'user' && userId === undefined ? 'user_id' : undefined;
+      if (missing !== undefined) {
+        throw new HttpProblem(400, 'invalid-request', 'Invalid request', `agent "${agent}" caches per ${scope} (cache.scope): name whose entry to remove with ${missing}`, { param: missing });
+      }
+      return cache.invalidateResponse(agent, input, context, { ...(clientId !== undefined ? { clientId } : {}), ...(userId !== undefined ? { userId } : {}) });
+    });
     return { cleared: 'response', agent, removed };
   });
 }

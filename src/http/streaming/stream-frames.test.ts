@@ -9,6 +9,9 @@ const response = { request_id: 'r1' } as AgentResponse;
 const format: StreamWireFormat = {
   start: (s) => `start:${s.provider}|`,
   delta: (text) => `delta:${text}|`,
+  toolCallStart: (index, id, name) => `call:${index}:${id}:${name}|`,
+  toolCallDelta: (index, args) => `args:${index}:${args}|`,
+  toolCallEnd: () => '',
   done: () => 'done|',
   error: (p) => `error:${p.status}|`,
 };
@@ -77,5 +80,28 @@ describe('streamFrames', () => {
       throw new ProviderError('every provider failed', { provider: 'claude', kind: 'unavailable', retryable: true });
     }
     await expect(openAgentStream(failing())).rejects.toThrow('every provider failed');
+  });
+});
+
+describe('streamFrames with tool calls', () => {
+  it('writes tool-call frames by index, reports the first output once, and announces the stream at once even when a format holds calls back', async () => {
+    async function* events(): AsyncGenerator<AgentStreamEvent, void, undefined> {
+      yield { type: 'start', request_id: 'r1', agent: { name: 'a', version: null }, provider: 'claude', model: 'm', cached: false };
+      yield { type: 'tool_call_start', index: 0, id: 'c0', name: 'x' };
+      yield { type: 'tool_call_start', index: 1, id: 'c1', name: 'y' };
+      yield { type: 'tool_call_delta', index: 1, arguments: '{}' };
+      yield { type: 'tool_call_end', index: 0 };
+      yield { type: 'done', response };
+    }
+    let first = 0;
+    const written: string[] = [];
+    for await (const frame of streamFrames(await openAgentStream(events()), { format, signal: new AbortController().signal, onFirstText: () => void first++, toProblem: (e: unknown) => toHttpProblem(e) })) written.push(frame);
+    expect(written).toEqual(['start:claude|call:0:c0:x|', 'call:1:c1:y|', 'args:1:{}|', 'done|']);
+    expect(first).toBe(1);
+
+    const holding: StreamWireFormat = { ...format, toolCallStart: () => '', toolCallDelta: () => '' };
+    const held: string[] = [];
+    for await (const frame of streamFrames(await openAgentStream(events()), { format: holding, signal: new AbortController().signal, onFirstText: () => {}, toProblem: (e: unknown) => toHttpProblem(e) })) held.push(frame);
+    expect(held).toEqual(['start:claude|', 'done|']);
   });
 });

@@ -9,6 +9,12 @@ import type { HttpProblem } from '../problem.js';
 export interface StreamWireFormat {
   start(start: AgentStreamStart): string;
   delta(text: string): string;
+  /** A tool call begins (`index`: its position among the answer's calls). May return '' (a format that sends whole calls). */
+  toolCallStart(index: number, id: string, name: string): string;
+  /** More of the arguments of the call at `index`. May return ''. */
+  toolCallDelta(index: number, argumentsDelta: string): string;
+  /** The call at `index` is complete. May return ''. */
+  toolCallEnd(index: number): string;
   done(response: AgentResponse): string;
   /** The last frame of a stream that failed after it opened. */
   error(problem: HttpProblem): string;
@@ -40,7 +46,7 @@ export async function openAgentStream(events: AsyncIterable<AgentStreamEvent>): 
 /** How `streamFrames` writes, reports the first token, and turns a failure into a problem. */
 export interface StreamFramesOptions {
   readonly format: StreamWireFormat;
-  /** Called once, just before the first text is handed to the socket (`stream.first_token`). */
+  /** Called once, just before the first text (or tool call) is handed to the socket (`stream.first_token`). */
   readonly onFirstText: () => void;
   /** The client's signal: once it fired, nobody is left to tell about a failure. */
   readonly signal: AbortSignal;
@@ -49,7 +55,8 @@ export interface StreamFramesOptions {
 
 /**
  * The frames of an opened stream, each produced as its event arrives: `start`, one frame per
- * `delta`, the `done` frame(s). `start` goes out in one write with the first delta: both are
+ * `delta` and tool-call event (a format may hold a call back until it is whole), the `done`
+ * frame(s). `start` goes out in one write with the first delta: both are
  * known at the same moment (the first upstream part; the agent stream yields its delta right
  * after `start`, with no wait between), and one packet instead of two puts the first token on
  * the wire sooner. A failure after the stream opened ends it with the format's `error` frame
@@ -66,17 +73,29 @@ export async function* streamFrames(opened: OpenedAgentStream, options: StreamFr
     for (let step = await rest.next(); !step.done; step = await rest.next()) {
       const event = step.value;
       let frame: string;
-      if (event.type === 'delta') {
-        if (firstText) {
-          firstText = false;
-          options.onFirstText();
-        }
-        frame = format.delta(event.text);
-      } else if (event.type === 'done') {
-        frame = format.done(event.response);
-      } else {
-        continue;
+      switch (event.type) {
+        case 'delta':
+        case 'tool_call_start':
+          if (firstText) {
+            firstText = false;
+            options.onFirstText();
+          }
+          frame = event.type === 'delta' ? format.delta(event.text) : format.toolCallStart(event.index, event.id, event.name);
+          break;
+        case 'tool_call_delta':
+          frame = format.toolCallDelta(event.index, event.arguments);
+          break;
+        case 'tool_call_end':
+          frame = format.toolCallEnd(event.index);
+          break;
+        case 'done':
+          frame = format.done(event.response);
+          break;
+        default:
+          continue;
       }
+      // A format that holds a tool call back still announces the stream at once.
+      if (frame === '' && start === '') continue;
       yield start + frame;
       start = '';
     }

@@ -21,6 +21,7 @@ export class GatewayMetrics {
   readonly executionDuration: Histogram<'agent' | 'outcome'>;
   readonly executionErrors: Counter<'agent' | 'provider' | 'kind'>;
   readonly tokens: Counter<'provider' | 'model' | 'direction'>;
+  readonly toolCalls: Counter<'provider'>;
   // Providers (resilience layer events)
   readonly attemptDuration: Histogram<'provider' | 'outcome'>;
   readonly apiCalls: Counter<'provider'>;
@@ -59,6 +60,7 @@ export class GatewayMetrics {
     this.executionDuration = new Histogram({ name: 'ossa_agent_execution_duration_seconds', help: 'Agent execution time, retries and fallbacks included.', labelNames: ['agent', 'outcome'], buckets: LLM_SECONDS, registers });
     this.executionErrors = new Counter({ name: 'ossa_agent_execution_errors_total', help: 'Failed executions by the provider that failed last and the kind of failure.', labelNames: ['agent', 'provider', 'kind'], registers });
     this.tokens = new Counter({ name: 'ossa_llm_tokens_total', help: 'Tokens reported by upstreams, by direction (input, output).', labelNames: ['provider', 'model', 'direction'], registers });
+    this.toolCalls = new Counter({ name: 'ossa_llm_tool_calls_total', help: 'Tool calls the answers asked for, by the provider that answered (cached answers not counted).', labelNames: ['provider'], registers });
 
     this.attemptDuration = new Histogram({ name: 'ossa_provider_attempt_duration_seconds', help: 'Upstream attempt time (each retry and fallback is one attempt).', labelNames: ['provider', 'outcome'], buckets: LLM_SECONDS, registers });
     this.apiCalls = new Counter({ name: 'ossa_security_api_calls_total', help: 'Upstream API calls made with a provider key.', labelNames: ['provider'], registers });

@@ -23,6 +23,18 @@ describe('MetricsCollector (every event type to Prometheus metrics)', () => {
     collector.subscribe(events);
   });
 
+  it('counts the tool calls answers asked for by provider, not those of cached answers, with no name or argument in a label', async () => {
+    events.dispatch(executionComplete({ agent: 'support', provider: 'claude', toolCalls: 2 }));
+    events.dispatch(executionComplete({ agent: 'reviewer', provider: 'gpt', toolCalls: 1 }));
+    events.dispatch(executionComplete({ agent: 'support', provider: 'claude', toolCalls: 3, cached: true }));
+    events.dispatch(executionComplete({ agent: 'support', provider: 'claude' }));
+    const text = (await collector.scrape()).body;
+    const m = parsePrometheus(text);
+    expect(sampleValue(m, 'ossa_llm_tool_calls_total', { provider: 'claude' })).toBe(2);
+    expect(sampleValue(m, 'ossa_llm_tool_calls_total', { provider: 'gpt' })).toBe(1);
+    expect(text).not.toMatch(/tool_0|secret/);
+  });
+
   it('counts executions and their duration by agent and outcome, and tokens by provider, model and direction', async () => {
     events.dispatch(executionComplete({ agent: 'support', provider: 'claude', model: 'claude-sonnet-4-5', durationMs: 1200, inputTokens: 100, outputTokens: 20 }));
     events.dispatch(executionComplete({ agent: 'support', provider: 'claude', model: 'claude-sonnet-4-5', durationMs: 300, inputTokens: 50, outputTokens: 5 }));

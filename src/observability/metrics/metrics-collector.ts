@@ -126,6 +126,7 @@ export class MetricsCollector {
     const model = this.guard.model(provider, response.model);
     this.metrics.tokens.inc({ provider, model, direction: 'input' }, response.usage.input_tokens);
     this.metrics.tokens.inc({ provider, model, direction: 'output' }, response.usage.output_tokens);
+    if (response.tool_calls !== undefined && response.tool_calls.length > 0) this.metrics.toolCalls.inc({ provider }, response.tool_calls.length);
   }
 
   private onError(event: GatewayEventMap['agent.execution.error']): void {

@@ -1,19 +1,12 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { AgentResponse } from '../../executor/agent-response.js';
+import { providerKind } from '../../providers/provider-kinds.js';
 import type { FinishReason, ModelCall, ModelResult, ProviderType, Usage } from '../../providers/provider.js';
 
 /*
  * OpenTelemetry GenAI semantic-convention attributes, built in one place. Prompt and answer
  * text are never recorded (the conventions make them opt-in; a gateway must not leak them).
  */
-
-/** `gen_ai.system` / `gen_ai.provider.name` for each adapter type. OpenAI-compatible servers speak OpenAI. */
-const GEN_AI_SYSTEM: Readonly<Record<ProviderType, string>> = {
-  anthropic: 'anthropic',
-  openai: 'openai',
-  'openai-compatible': 'openai',
-  echo: 'ossa.echo',
-};
 
 /** Wire finish reasons as the conventions spell them. */
 const FINISH_REASON: Readonly<Record<FinishReason, string>> = {
@@ -46,10 +39,15 @@ export function chatSpanName(call: ModelCall): string {
   return `chat ${call.model}`;
 }
 
-/** Attributes of an upstream call known before it is made. */
+/**
+ * Attributes of an upstream call known before it is made. Tools are counted
+ * (`ossa.tools.offered`), never described: their schemas are the client's, and the
+ * conventions make `gen_ai.tool.definitions` opt-in. `gen_ai.output.type` is `json` for a
+ * JSON response format; stop sequences are `gen_ai.request.stop_sequences`.
+ */
 export function chatAttributes(provider: { name: string; type: ProviderType }, call: ModelCall, server: UpstreamAddress | undefined, streamed: boolean): Attributes {
-  const system = GEN_AI_SYSTEM[provider.type];
-  return {
+  const system = providerKind(provider.type).genAiSystem;
+  const attributes: Attributes = {
     'gen_ai.operation.name': 'chat',
     'gen_ai.system': system,
     'gen_ai.provider.name': system,
@@ -61,14 +59,20 @@ export function chatAttributes(provider: { name: string; type: ProviderType }, c
     'ossa.streamed': streamed,
     ...(server ? { 'server.address': server.address, 'server.port': server.port } : {}),
   };
+  if (call.tools !== undefined && call.tools.length > 0) attributes['ossa.tools.offered'] = call.tools.length;
+  if (call.toolChoice !== undefined) attributes['ossa.tool_choice'] = typeof call.toolChoice === 'string' ? call.toolChoice : 'named';
+  if (call.responseFormat !== undefined) attributes['gen_ai.output.type'] = call.responseFormat.type === 'text' ? 'text' : 'json';
+  if (call.stop !== undefined && call.stop.length > 0) attributes['gen_ai.request.stop_sequences'] = [...call.stop];
+  return attributes;
 }
 
-/** What the upstream answered: model, finish reason, token usage. */
-export function recordModelResult(span: Span, result: Pick<ModelResult, 'model' | 'finishReason' | 'usage'>): void {
+/** What the upstream answered: model, finish reason, token usage, how many tool calls it asked for (`ossa.tool_calls`). */
+export function recordModelResult(span: Span, result: Pick<ModelResult, 'model' | 'finishReason' | 'usage'>, toolCalls: number): void {
   if (!span.isRecording()) return;
   span.setAttributes({
     'gen_ai.response.model': result.model,
     'gen_ai.response.finish_reasons': [FINISH_REASON[result.finishReason]],
+    'ossa.tool_calls': toolCalls,
     ...usageAttributes(result.usage),
   });
 }
@@ -95,6 +99,7 @@ export function recordAgentResponse(span: Span, response: AgentResponse): void {
     'ossa.fallback_used': response.fallback_used,
     'ossa.attempts': response.attempts,
     'ossa.cached': response.cached,
+    'ossa.tool_calls': response.tool_calls?.length ?? 0,
   });
 }
 

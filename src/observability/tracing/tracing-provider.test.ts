@@ -119,4 +119,36 @@ describe('TracingProvider (one span per upstream attempt)', () => {
     }
     expect(ledger.close('req-42')).toEqual({ calls: 2, upstreamMs: 30, waitedMs: 0 });
   });
+
+  it('counts the tools offered and the tool calls asked, streamed or not, and names the output type and stop sequences, never a schema or an argument', async () => {
+    const toolCaller: Provider = {
+      name: 'gpt',
+      type: 'openai',
+      complete: async (): Promise<ModelResult> => ({ text: '', toolCalls: [{ id: 'c1', name: 'get_weather', arguments: '{"city":"SECRET-CITY"}' }], model: 'gpt-4o', provider: 'gpt', usage: { inputTokens: 1, outputTokens: 2 }, finishReason: 'tool_calls' }),
+      async *stream(): AsyncGenerator<StreamPart> {
+        yield { type: 'tool-call-start', index: 0, id: 'c1', name: 'get_weather' };
+        yield { type: 'tool-call-start', index: 1, id: 'c2', name: 'get_time' };
+        yield { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"SECRET-CITY"}' };
+        yield { type: 'finish', model: 'gpt-4o', provider: 'gpt', usage: { inputTokens: 1, outputTokens: 2 }, finishReason: 'tool_calls' };
+      },
+    };
+    const withTools: ModelCall = {
+      ...call,
+      model: 'gpt-4o',
+      tools: [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string', description: 'SECRET-SCHEMA' } } } }, { name: 'get_time', parameters: { type: 'object' } }],
+      toolChoice: { name: 'get_weather' },
+      responseFormat: { type: 'json_object' },
+      stop: ['END'],
+    };
+    const provider = new TracingProvider(toolCaller);
+    await provider.complete(withTools, new AbortController().signal);
+    for await (const _part of provider.stream(withTools, new AbortController().signal)) void _part;
+    const spans = tracing.spans().filter((s) => s.name === 'chat gpt-4o');
+    expect(spans.map((s) => s.attributes['ossa.tool_calls'])).toEqual([1, 2]);
+    for (const span of spans) {
+      expect(span.attributes).toMatchObject({ 'ossa.tools.offered': 2, 'ossa.tool_choice': 'named', 'gen_ai.output.type': 'json', 'gen_ai.request.stop_sequences': ['END'], 'gen_ai.response.finish_reasons': ['tool_calls'] });
+      expect(JSON.stringify(span.attributes)).not.toMatch(/SECRET/);
+    }
+    expect(spans[1]!.events.map((e) => e.name)).toContain('gen_ai.first_token');
+  });
 });

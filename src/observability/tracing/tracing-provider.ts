@@ -15,10 +15,11 @@ export interface TracingProviderOptions {
 
 /**
  * Wraps a bare adapter so that each call, that is each upstream attempt, is one CLIENT span
- * (`chat {model}`, GenAI attributes: system, request model, temperature, max tokens, response
- * model, finish reasons, token usage) and its wall time is credited to the request's upstream
- * time. It sits inside the retry, breaker and audit layers, so that every retry and every
- * fallback is its own span under the execution span.
+ * (`chat {model}`, GenAI attributes: system, request model, temperature, max tokens, output
+ * type, stop sequences, response model, finish reasons, token usage; tools offered and tool
+ * calls asked as counts) and its wall time is credited to the request's upstream time. It
+ * sits inside the retry, breaker and audit layers, so that every retry and every fallback is
+ * its own span under the execution span.
  */
 export class TracingProvider implements Provider {
   readonly name: string;
@@ -40,7 +41,7 @@ export class TracingProvider implements Provider {
       async (span) => {
         try {
           const result = await this.inner.complete(call, signal);
-          recordModelResult(span, result);
+          recordModelResult(span, result, result.toolCalls?.length ?? 0);
           return result;
         } finally {
           this.options.upstreamTime?.addCall(call.meta.requestId, performance.now() - started);
@@ -56,14 +57,15 @@ export class TracingProvider implements Provider {
     // ended here, by hand, however the consumer stops (finish, throw, or break).
     const span = gatewayTracer().startSpan(chatSpanName(call), { kind: SpanKind.CLIENT, attributes: chatAttributes(this, call, this.options.server, true) });
     let first = true;
+    let toolCalls = 0;
     try {
       for await (const part of this.inner.stream(call, signal)) {
-        if (part.type === 'text' && first) {
+        if ((part.type === 'text' || part.type === 'tool-call-start') && first) {
           first = false;
           span.addEvent('gen_ai.first_token');
-        } else if (part.type === 'finish') {
-          recordModelResult(span, part);
         }
+        if (part.type === 'tool-call-start') toolCalls++;
+        else if (part.type === 'finish') recordModelResult(span, part, toolCalls);
         yield part;
       }
     } catch (error) {

@@ -160,4 +160,97 @@ describe('AnthropicProvider', () => {
     await provider.close();
     await mock.until(() => mock.openSockets === 0);
   });
+
+  describe('tool use', () => {
+    const tools = [
+      { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
+      { name: 'get_time', parameters: { type: 'object', properties: { timezone: { type: 'string' } }, required: ['timezone'] } },
+    ];
+    const parallel = {
+      kind: 'reply' as const,
+      text: 'Checking.',
+      toolCalls: [
+        { id: 'toolu_a', name: 'get_weather', arguments: { location: 'Paris' } },
+        { id: 'toolu_b', name: 'get_time', arguments: { timezone: 'Europe/Paris' } },
+      ],
+    };
+
+    it('answers tool_use blocks as tool calls, arguments the JSON text of their input', async () => {
+      mock.script(parallel);
+      const result = await provider.complete(call({ tools }), AbortSignal.timeout(5_000));
+      expect(result).toMatchObject({
+        text: 'Checking.',
+        finishReason: 'tool_calls',
+        toolCalls: [
+          { id: 'toolu_a', name: 'get_weather', arguments: '{"location":"Paris"}' },
+          { id: 'toolu_b', name: 'get_time', arguments: '{"timezone":"Europe/Paris"}' },
+        ],
+      });
+      expect(mock.requests[0]?.body).toMatchObject({ tools: [{ name: 'get_weather', input_schema: tools[0]!.parameters }, { name: 'get_time' }] });
+    });
+
+    it('streams two parallel tool_use blocks with distinct index, id and name, each ended before the finish', async () => {
+      mock.script(parallel);
+      const parts = await collect(provider.stream(call({ tools }), AbortSignal.timeout(5_000)));
+      expect(parts.filter((part) => part.type === 'tool-call-start')).toEqual([
+        { type: 'tool-call-start', index: 0, id: 'toolu_a', name: 'get_weather' },
+        { type: 'tool-call-start', index: 1, id: 'toolu_b', name: 'get_time' },
+      ]);
+      const args = (index: number) => parts.map((part) => (part.type === 'tool-call-delta' && part.index === index ? part.argumentsDelta : '')).join('');
+      expect([args(0), args(1)]).toEqual(['{"location":"Paris"}', '{"timezone":"Europe/Paris"}']);
+      expect(parts.filter((part) => part.type === 'tool-call-end')).toEqual([{ type: 'tool-call-end', index: 0 }, { type: 'tool-call-end', index: 1 }]);
+      expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool_calls' });
+    });
+
+    it('sends two tool results as one user turn and reads the answer to them', async () => {
+      const result = await provider.complete(
+        call({
+          tools,
+          messages: [
+            { role: 'user', content: 'weather and time?' },
+            { role: 'assistant', content: '', toolCalls: [{ id: 'toolu_a', name: 'get_weather', arguments: '{"location":"Paris"}' }, { id: 'toolu_b', name: 'get_time', arguments: '{"timezone":"CET"}' }] },
+            { role: 'tool', toolCallId: 'toolu_a', content: '14 C' },
+            { role: 'tool', toolCallId: 'toolu_b', content: 'timed out', isError: true },
+          ],
+        }),
+        AbortSignal.timeout(5_000),
+      );
+      const sent = (mock.requests[0]?.body as { messages: unknown[] }).messages;
+      expect(sent).toHaveLength(3);
+      expect(sent[2]).toEqual({
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_a', content: '14 C' },
+          { type: 'tool_result', tool_use_id: 'toolu_b', content: 'timed out', is_error: true },
+        ],
+      });
+      expect(result).toMatchObject({ text: 'echo: 14 C timed out', finishReason: 'stop' });
+    });
+
+    it('answers a response format through the forced tool: JSON text, streamed and not', async () => {
+      const responseFormat = { type: 'json_schema' as const, name: 'weather', schema: { type: 'object', properties: { celsius: { type: 'number' }, sky: { enum: ['clear', 'rain'] } }, required: ['celsius', 'sky'] } };
+      const result = await provider.complete(call({ responseFormat }), AbortSignal.timeout(5_000));
+      expect(mock.requests[0]?.body).toMatchObject({ tools: [{ name: 'weather', input_schema: responseFormat.schema }], tool_choice: { type: 'tool', name: 'weather' } });
+      expect(result).toMatchObject({ text: '{"celsius":0,"sky":"clear"}', finishReason: 'stop' });
+      expect(result).not.toHaveProperty('toolCalls');
+      const parts = await collect(provider.stream(call({ responseFormat }), AbortSignal.timeout(5_000)));
+      expect(parts.filter((part) => part.type.startsWith('tool-call'))).toEqual([]);
+      expect(JSON.parse(parts.map((part) => (part.type === 'text' ? part.text : '')).join(''))).toEqual({ celsius: 0, sky: 'clear' });
+      expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' });
+    });
+
+    it('passes the anthropic-beta flags a call carries, and none otherwise', async () => {
+      await provider.complete(call({ providerOptions: { anthropic: { beta: ['prompt-caching-2024-07-31', 'token-efficient-tools-2025-02-19'] } } }), AbortSignal.timeout(5_000));
+      await provider.complete(call(), AbortSignal.timeout(5_000));
+      expect(mock.requests[0]?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31,token-efficient-tools-2025-02-19');
+      expect(mock.requests[1]?.headers['anthropic-beta']).toBeUndefined();
+    });
+
+    it('reports prompt-cache usage: inputTokens counts every input token, the cache counts beside it', async () => {
+      mock.script({ kind: 'reply', usage: { input: 10, output: 5, cacheRead: 1000, cacheWrite: 50 } }, { kind: 'reply', usage: { input: 10, output: 5, cacheRead: 1000, cacheWrite: 50 } });
+      const expected = { inputTokens: 1060, outputTokens: 5, cacheReadInputTokens: 1000, cacheCreationInputTokens: 50 };
+      expect((await provider.complete(call(), AbortSignal.timeout(5_000))).usage).toEqual(expected);
+      expect((await collect(provider.stream(call(), AbortSignal.timeout(5_000)))).at(-1)).toMatchObject({ usage: expected });
+    });
+  });
 });

@@ -1,7 +1,10 @@
+import { isPartList } from '../http/read-parts.js';
 import { UpstreamClient } from '../http/upstream-client.js';
 import { invalidResponse } from '../http/upstream-error.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../provider.js';
-import { AnthropicStreamReader, fromAnthropicMessage, isAnthropicStreamEnd, toAnthropicRequest } from './anthropic-wire.js';
+import { toAnthropicRequest } from './anthropic-request.js';
+import { AnthropicStreamReader, isAnthropicStreamEnd } from './anthropic-stream-reader.js';
+import { fromAnthropicMessage } from './anthropic-wire.js';
 
 /** The Messages API's default address. */
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -53,7 +56,7 @@ export class AnthropicProvider implements Provider {
   async complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult> {
     const body = await this.#client.postJson({
       path: '/v1/messages',
-      headers: this.#headers,
+      headers: this.#headersFor(call),
       body: toAnthropicRequest(call, false),
       signal,
       deadline: call.meta.deadline,
@@ -61,23 +64,32 @@ export class AnthropicProvider implements Provider {
     return fromAnthropicMessage(body, this.name, call);
   }
 
-  /** The same request streamed: text parts as they arrive, then the finish part at `message_stop`. */
+  /** The same request streamed: text and tool-call parts as they arrive, then the finish part at `message_stop`. */
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
     const reader = new AnthropicStreamReader(this.name, call);
     const request = {
       path: '/v1/messages',
-      headers: this.#headers,
+      headers: this.#headersFor(call),
       body: toAnthropicRequest(call, true),
       signal,
       deadline: call.meta.deadline,
     };
     const events = this.#client.postSse(request, isAnthropicStreamEnd);
     for await (const event of events) {
-      const part = reader.read(event);
-      if (part) yield part;
+      const parts = reader.read(event);
+      if (parts !== undefined) {
+        if (isPartList(parts)) yield* parts;
+        else yield parts;
+      }
       if (reader.finished) return;
     }
     throw invalidResponse(this.name, 'stream ended before message_stop');
+  }
+
+  /** The headers of a call: the `anthropic-beta` flags a client asked for, when it did. */
+  #headersFor(call: ModelCall): Readonly<Record<string, string>> {
+    const beta = call.providerOptions?.anthropic?.beta;
+    return beta === undefined || beta.length === 0 ? this.#headers : { ...this.#headers, 'anthropic-beta': beta.join(',') };
   }
 
   /** Closes the connection pool; in-flight requests finish first. */

@@ -1,21 +1,13 @@
-import type { EventSourceMessage } from '../http/sse-decoder.js';
-import { countField, isRecord, parseJson, recordField, stringField } from '../http/json-values.js';
+import { countField, isRecord, nameField, recordField, stringField } from '../http/json-values.js';
 import { invalidResponse } from '../http/upstream-error.js';
-import { contentText, systemText, type FinishReason, type ModelCall, type ModelResult, type StreamPart, type Usage } from '../provider.js';
+import { MAX_TOOL_CALLS, toolIdentifierField } from '../http/wire-tool-calls.js';
+import type { FinishReason, ModelCall, ModelResult, ToolCall, Usage } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
+import { anthropicFormatTool } from './anthropic-format-tool.js';
 
-// The Anthropic Messages API wire format (anthropic-version 2023-06-01) and its mapping to
-// the common shapes. Pure functions and one small stream state machine; no I/O.
-
-/** The body of `POST /v1/messages`, as far as the gateway uses it. */
-export interface AnthropicRequest {
-  readonly model: string;
-  readonly system?: string;
-  readonly messages: readonly { readonly role: 'user' | 'assistant'; readonly content: string }[];
-  readonly max_tokens: number;
-  readonly temperature: number;
-  readonly stream?: true;
-}
+// The response half of the Anthropic Messages API wire format (anthropic-version 2023-06-01)
+// and its mapping to the common shapes. Pure; no I/O. The request half is anthropic-request.ts,
+// the stream reader anthropic-stream-reader.ts.
 
 /** `stop_reason` values the API documents. Others may appear later; they map to `other`. */
 export type AnthropicStopReason =
@@ -54,18 +46,6 @@ const ERROR_TYPES: readonly string[] = [
 /** Error types that mean "the service, not the request": worth another try. */
 const RETRYABLE_ERROR_TYPES: readonly string[] = ['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error'];
 
-/** The common call as a Messages API body. An empty system prompt is left out. */
-export function toAnthropicRequest(call: ModelCall, stream: boolean): AnthropicRequest {
-  return {
-    model: call.model,
-    ...(systemText(call.system) === '' ? {} : { system: systemText(call.system) }),
-    messages: call.messages.map((message) => ({ role: message.role === 'tool' ? ('user' as const) : message.role, content: contentText(message.content) })),
-    max_tokens: call.maxTokens,
-    temperature: call.temperature,
-    ...(stream ? { stream: true as const } : {}),
-  };
-}
-
 /** Anthropic's `stop_reason` as a `FinishReason`. */
 export function fromAnthropicStopReason(reason: string | null | undefined): FinishReason {
   if (!isAnthropicStopReason(reason)) return 'other';
@@ -94,29 +74,82 @@ function isAnthropicStopReason(reason: unknown): reason is AnthropicStopReason {
 }
 
 /**
- * A Messages API response body as a `ModelResult`: the `text` blocks concatenated.
+ * A Messages API response body as a `ModelResult`: the `text` blocks concatenated, each
+ * `tool_use` block a tool call (arguments: the JSON text of its `input`), the stop sequence
+ * that ended it, usage with the prompt-cache counts. The `tool_use` of the call's response
+ * format tool (see `anthropicFormatTool`) is the answer itself: its input, as JSON text, is
+ * the text (any words before it are not part of the structured answer and are dropped).
  * Throws an `invalid_response` `ProviderError` when the body is not a message.
  */
 export function fromAnthropicMessage(body: unknown, provider: string, call: ModelCall): ModelResult {
   if (!isRecord(body) || !Array.isArray(body.content)) throw invalidResponse(provider, 'not a message');
-  const text = body.content
-    .map((block: unknown) => (stringField(block, 'type') === 'text' ? (stringField(block, 'text') ?? '') : ''))
-    .join('');
-  return {
-    text,
-    model: stringField(body, 'model') ?? call.model,
+  const formatTool = call.responseFormat === undefined ? undefined : anthropicFormatTool(call)?.name;
+  let text = '';
+  let formatText: string | undefined;
+  let toolCalls: ToolCall[] | undefined;
+  for (const block of body.content as unknown[]) {
+    const type = stringField(block, 'type');
+    if (type === 'text') text += stringField(block, 'text') ?? '';
+    else if (type === 'tool_use') {
+      const name = toolIdentifierField(block, 'name');
+      const id = toolIdentifierField(block, 'id');
+      if (name === undefined || id === undefined) throw invalidResponse(provider, 'tool_use block without an id or a name');
+      const input = JSON.stringify(recordField(block, 'input') ?? {});
+      if (name === formatTool && formatText === undefined) formatText = input;
+      else {
+        toolCalls ??= [];
+        if (toolCalls.length >= MAX_TOOL_CALLS) throw invalidResponse(provider, `more than ${MAX_TOOL_CALLS} tool calls`);
+        toolCalls.push({ id, name, arguments: input });
+      }
+    }
+  }
+  const stopReason = stringField(body, 'stop_reason');
+  const stopSequence = stringField(body, 'stop_sequence');
+  const result: Writable<ModelResult> = {
+    text: formatText ?? text,
+    model: nameField(body, 'model') ?? call.model,
     provider,
-    usage: fromAnthropicUsage(recordField(body, 'usage'), { inputTokens: 0, outputTokens: 0 }),
-    finishReason: fromAnthropicStopReason(stringField(body, 'stop_reason')),
+    usage: fromAnthropicUsage(recordField(body, 'usage')),
+    finishReason: fromAnthropicAnswerStop(stopReason, formatText !== undefined, toolCalls !== undefined),
   };
+  if (toolCalls !== undefined) result.toolCalls = toolCalls;
+  if (stopSequence !== undefined) result.stopSequence = stopSequence;
+  return result;
 }
 
-function fromAnthropicUsage(usage: Record<string, unknown> | undefined, previous: Usage): Usage {
-  return {
-    inputTokens: countField(usage, 'input_tokens') ?? previous.inputTokens,
-    outputTokens: countField(usage, 'output_tokens') ?? previous.outputTokens,
-  };
+/**
+ * The finish reason of an answer: `tool_use` that only answered the response format is a
+ * finished answer (`stop`), not a request to run tools.
+ */
+export function fromAnthropicAnswerStop(reason: string | undefined, answeredFormat: boolean, calledTools: boolean): FinishReason {
+  return reason === 'tool_use' && answeredFormat && !calledTools ? 'stop' : fromAnthropicStopReason(reason);
 }
+
+/**
+ * Counts as a `Usage`. Anthropic's `input_tokens` leaves out the tokens read from or written
+ * to the prompt cache; `inputTokens` is every input token (as OpenAI's `prompt_tokens`), so it
+ * adds them, and the cache counts are kept beside it when above zero.
+ */
+export function toUsage(input: number, output: number, cacheRead: number, cacheWrite: number): Usage {
+  const inputTokens = input + cacheRead + cacheWrite;
+  if (cacheRead === 0 && cacheWrite === 0) return { inputTokens, outputTokens: output };
+  const usage: Writable<Usage> = { inputTokens, outputTokens: output };
+  if (cacheRead > 0) usage.cacheReadInputTokens = cacheRead;
+  if (cacheWrite > 0) usage.cacheCreationInputTokens = cacheWrite;
+  return usage;
+}
+
+/** A response's `usage`; counts it leaves out are zero. */
+function fromAnthropicUsage(usage: Record<string, unknown> | undefined): Usage {
+  return toUsage(
+    countField(usage, 'input_tokens') ?? 0,
+    countField(usage, 'output_tokens') ?? 0,
+    countField(usage, 'cache_read_input_tokens') ?? 0,
+    countField(usage, 'cache_creation_input_tokens') ?? 0,
+  );
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A stream's `error` event: retryable when it is the service's fault (`overloaded_error`,
@@ -130,66 +163,4 @@ export function anthropicStreamError(provider: string, error: unknown): Provider
     kind: 'http',
     retryable: known !== undefined && RETRYABLE_ERROR_TYPES.includes(known),
   });
-}
-
-/** The event after which a Messages API stream is complete. */
-export function isAnthropicStreamEnd(event: EventSourceMessage): boolean {
-  return event.event === 'message_stop';
-}
-
-/**
- * Reads a Messages API event stream, one server-sent event at a time: `message_start`
- * (model, input tokens), `content_block_delta` (text), `message_delta` (stop reason, output
- * tokens), `message_stop` (the finish part). `ping` and unknown events are skipped, as the
- * API asks; an `error` event throws.
- */
-export class AnthropicStreamReader {
-  readonly #provider: string;
-  #model: string;
-  #usage: Usage = { inputTokens: 0, outputTokens: 0 };
-  #stopReason: string | undefined;
-  /** True once `message_stop` arrived; a stream that ends before is truncated. */
-  finished = false;
-
-  constructor(provider: string, call: ModelCall) {
-    this.#provider = provider;
-    this.#model = call.model;
-  }
-
-  /** One event in; the part it completes, if any. Throws a `ProviderError`. */
-  read(event: EventSourceMessage): StreamPart | undefined {
-    const data = parseJson(event.data);
-    if (!isRecord(data)) throw invalidResponse(this.#provider, 'malformed stream event');
-    switch (event.event ?? stringField(data, 'type')) {
-      case 'message_start': {
-        const message = recordField(data, 'message');
-        this.#model = stringField(message, 'model') ?? this.#model;
-        this.#usage = fromAnthropicUsage(recordField(message, 'usage'), this.#usage);
-        return undefined;
-      }
-      case 'content_block_delta': {
-        const delta = recordField(data, 'delta');
-        const text = stringField(delta, 'type') === 'text_delta' ? stringField(delta, 'text') : undefined;
-        return text ? { type: 'text', text } : undefined;
-      }
-      case 'message_delta':
-        this.#stopReason = stringField(recordField(data, 'delta'), 'stop_reason') ?? this.#stopReason;
-        // message_delta's usage is cumulative: it replaces what message_start said.
-        this.#usage = fromAnthropicUsage(recordField(data, 'usage'), this.#usage);
-        return undefined;
-      case 'message_stop':
-        this.finished = true;
-        return {
-          type: 'finish',
-          model: this.#model,
-          provider: this.#provider,
-          usage: this.#usage,
-          finishReason: fromAnthropicStopReason(this.#stopReason),
-        };
-      case 'error':
-        throw anthropicStreamError(this.#provider, data.error);
-      default:
-        return undefined;
-    }
-  }
 }

@@ -1,5 +1,6 @@
-import { contentText, systemText, type ModelCall, type ModelResult, type Provider, type ProviderType, type StreamPart, type Usage } from '../provider.js';
+import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
+import { echoAnswer, echoUsage } from './echo-answer.js';
 
 /** The model name every echo result reports, whatever model the call asked for. */
 export const ECHO_MODEL = 'echo';
@@ -18,12 +19,16 @@ export interface EchoProviderOptions {
 /**
  * An offline, deterministic `Provider` for demos, tests and load tests: no network, no key.
  *
- * The answer is exactly `"[echo] " + <content of the last user message>` (just `"[echo]"`
- * when there is no user message). `model` is always `"echo"` (`ECHO_MODEL`), so records never
- * suggest a real model answered. Usage counts whitespace-separated words: input over the system
- * prompt and every message, output over the answer. `finishReason` is always `stop`.
- * `stream` yields the answer word by word (each word with its following whitespace, so the
- * parts join to the same text), then the finish part.
+ * The answer is `"[echo] " + <content of the last user message>` (just `"[echo]"` when there
+ * is no user message); with tools, tool results or a response format it follows the rule of
+ * `echoAnswer`: it calls a tool the call forces or the user names, answers tool results with
+ * their content, and writes JSON that fits a requested schema. `model` is always `"echo"`
+ * (`ECHO_MODEL`), so records never suggest a real model answered. Usage counts
+ * whitespace-separated words: input over the system prompt and every message, output over the
+ * answer (and tool-call arguments). `finishReason` is `tool_calls` when it called tools, else
+ * `stop`. `stream` yields the answer word by word (each word with its following whitespace, so
+ * the parts join to the same text), or each tool call as a start, its arguments in pieces and
+ * an end, then the finish part.
  *
  * @example
  * const echo = new EchoProvider({ name: 'echo' });
@@ -43,20 +48,36 @@ export class EchoProvider implements Provider {
   async complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult> {
     this.#throwIfAborted(signal);
     await this.#delay(signal);
-    const text = echoText(call);
-    return { text, model: ECHO_MODEL, provider: this.name, usage: echoUsage(call, text), finishReason: 'stop' };
+    const answer = echoAnswer(call);
+    const usage = echoUsage(call, answer);
+    if (answer.toolCalls === undefined) return { text: answer.text, model: ECHO_MODEL, provider: this.name, usage, finishReason: 'stop' };
+    return { text: answer.text, toolCalls: answer.toolCalls, model: ECHO_MODEL, provider: this.name, usage, finishReason: 'tool_calls' };
   }
 
-  /** The echo answer word by word (each after `delayMs`), then the finish part. */
+  /** The echo answer word by word, or tool call by tool call (each part after `delayMs`), then the finish part. */
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
     this.#throwIfAborted(signal);
-    const text = echoText(call);
-    for (const word of text.match(/\S+\s*/g) ?? []) {
+    const answer = echoAnswer(call);
+    for (const word of answer.text.match(/\S+\s*/g) ?? []) {
       await this.#delay(signal);
       this.#throwIfAborted(signal);
       yield { type: 'text', text: word };
     }
-    yield { type: 'finish', model: ECHO_MODEL, provider: this.name, usage: echoUsage(call, text), finishReason: 'stop' };
+    const toolCalls = answer.toolCalls ?? [];
+    for (const [index, toolCall] of toolCalls.entries()) {
+      const parts: StreamPart[] = [
+        { type: 'tool-call-start', index, id: toolCall.id, name: toolCall.name },
+        ...argumentPieces(toolCall.arguments).map((piece): StreamPart => ({ type: 'tool-call-delta', index, argumentsDelta: piece })),
+        { type: 'tool-call-end', index },
+      ];
+      for (const part of parts) {
+        await this.#delay(signal);
+        this.#throwIfAborted(signal);
+        yield part;
+      }
+    }
+    const usage = echoUsage(call, answer);
+    yield { type: 'finish', model: ECHO_MODEL, provider: this.name, usage, finishReason: toolCalls.length > 0 ? 'tool_calls' : 'stop' };
   }
 
   #throwIfAborted(signal: AbortSignal): void {
@@ -89,18 +110,7 @@ export class EchoProvider implements Provider {
   }
 }
 
-/** The echo answer for a call: `"[echo] " + <last user message>`, or `"[echo]"`. */
-export function echoText(call: ModelCall): string {
-  const lastUser = call.messages.findLast((message) => message.role === 'user');
-  return lastUser === undefined ? '[echo]' : `[echo] ${contentText(lastUser.content)}`;
-}
-
-/** Word counts: input over system prompt and messages, output over `text`. */
-export function echoUsage(call: ModelCall, text: string): Usage {
-  const input = [systemText(call.system), ...call.messages.map((message) => contentText(message.content))].reduce((sum, part) => sum + countWords(part), 0);
-  return { inputTokens: input, outputTokens: countWords(text) };
-}
-
-function countWords(text: string): number {
-  return text.split(/\s+/).filter((word) => word !== '').length;
+/** Arguments as a stream sends them: cut after each `,` (the pieces join to the whole). */
+function argumentPieces(json: string): string[] {
+  return json.match(/[^,]*,|[^,]+$/g) ?? [];
 }

@@ -157,4 +157,70 @@ describe('OpenAIProvider', () => {
     await provider.complete(call(), AbortSignal.timeout(5_000));
     expect(mock.requests.map((request) => request.connection)).toEqual([1, 1, 1]);
   });
+
+  describe('tool calls', () => {
+    const tools = [
+      { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+      { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] } },
+    ];
+    const parallel = {
+      kind: 'reply' as const,
+      toolCalls: [
+        { id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { id: 'call_b', name: 'get_time', arguments: '{"zone":"CET"}' },
+      ],
+    };
+
+    it('sends the tools and answers with the calls, ids and arguments as the upstream gave them', async () => {
+      mock.script(parallel);
+      const result = await provider.complete(call({ tools, toolChoice: 'auto', parallelToolCalls: true }), AbortSignal.timeout(5_000));
+      expect(mock.requests[0]?.body).toMatchObject({ tools: [{ type: 'function', function: { name: 'get_weather' } }, { type: 'function', function: { name: 'get_time' } }], tool_choice: 'auto', parallel_tool_calls: true });
+      expect(result).toMatchObject({ text: '', finishReason: 'tool_calls', toolCalls: [{ id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' }, { id: 'call_b', name: 'get_time', arguments: '{"zone":"CET"}' }] });
+    });
+
+    it.each([false, true])('streams two parallel calls with distinct index, id and name (interleaved: %s)', async (interleaveToolCalls) => {
+      mock.script({ ...parallel, interleaveToolCalls });
+      const parts = await collect(provider.stream(call({ tools }), AbortSignal.timeout(5_000)));
+      expect(parts.filter((part) => part.type === 'tool-call-start')).toEqual([
+        { type: 'tool-call-start', index: 0, id: 'call_a', name: 'get_weather' },
+        { type: 'tool-call-start', index: 1, id: 'call_b', name: 'get_time' },
+      ]);
+      const args = (index: number) => parts.map((part) => (part.type === 'tool-call-delta' && part.index === index ? part.argumentsDelta : '')).join('');
+      expect([args(0), args(1)]).toEqual(['{"city":"Paris"}', '{"zone":"CET"}']);
+      const ends = parts.flatMap((part, at) => (part.type === 'tool-call-end' ? [[part.index, at]] : []));
+      expect(ends.map(([index]) => index)).toEqual([0, 1]);
+      expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool_calls' });
+      expect(Math.max(...ends.map(([, at]) => at!))).toBe(parts.length - 2);
+    });
+
+    it('sends a tool-result follow-up as role: tool messages and reads the answer', async () => {
+      const result = await provider.complete(
+        call({
+          tools,
+          messages: [
+            { role: 'user', content: 'weather?' },
+            { role: 'assistant', content: '', toolCalls: [{ id: 'call_a', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+            { role: 'tool', toolCallId: 'call_a', content: '14 C' },
+          ],
+        }),
+        AbortSignal.timeout(5_000),
+      );
+      expect((mock.requests[0]?.body as { messages: unknown[] }).messages.slice(-2)).toEqual([
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'call_a', content: '14 C' },
+      ]);
+      expect(result).toMatchObject({ text: 'echo: 14 C', finishReason: 'stop' });
+    });
+
+    it('uses max_completion_tokens for an OpenAI reasoning model, and the configured field elsewhere', async () => {
+      await provider.complete(call({ model: 'o3-mini' }), AbortSignal.timeout(5_000));
+      expect(mock.requests[0]?.body).toMatchObject({ max_completion_tokens: 128 });
+      expect(mock.requests[0]?.body).not.toHaveProperty('temperature');
+      const azure = new OpenAIProvider({ name: 'azure', type: 'openai-compatible', baseUrl: mock.url, timeoutMs: 2_000, tokenLimitParam: 'max_completion_tokens' });
+      await azure.complete(call({ model: 'my-deployment' }), AbortSignal.timeout(5_000));
+      await azure.close();
+      expect(mock.requests[1]?.body).toMatchObject({ max_completion_tokens: 128, temperature: 0.7 });
+      expect(mock.requests[1]?.body).not.toHaveProperty('max_tokens');
+    });
+  });
 });

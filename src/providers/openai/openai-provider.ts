@@ -1,7 +1,10 @@
+import { isPartList } from '../http/read-parts.js';
 import { UpstreamClient } from '../http/upstream-client.js';
 import { invalidResponse } from '../http/upstream-error.js';
 import type { ModelCall, ModelResult, Provider, StreamPart } from '../provider.js';
-import { fromOpenAICompletion, isOpenAIStreamEnd, OpenAIStreamReader, toOpenAIRequest } from './openai-wire.js';
+import { toOpenAIRequest, type OpenAIRequestStyle, type OpenAITokenLimitParam } from './openai-request.js';
+import { isOpenAIStreamEnd, OpenAIStreamReader } from './openai-stream-reader.js';
+import { fromOpenAICompletion } from './openai-wire.js';
 
 /** OpenAI's default address; the path prefix `/v1` is part of it. */
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -20,6 +23,11 @@ export interface OpenAIProviderOptions {
   readonly timeoutMs: number;
   /** Keep-alive connections to the upstream (default 64). */
   readonly maxConnections?: number;
+  /**
+   * The body field for `maxTokens` (`max_tokens_param` in ossa.yaml). Absent: `max_completion_tokens`
+   * for OpenAI's reasoning models (o-series, gpt-5 family) on type `openai`, else `max_tokens`.
+   */
+  readonly tokenLimitParam?: OpenAITokenLimitParam;
 }
 
 /**
@@ -36,10 +44,12 @@ export class OpenAIProvider implements Provider {
   readonly type: 'openai' | 'openai-compatible';
   readonly #client: UpstreamClient;
   readonly #headers: Readonly<Record<string, string>>;
+  readonly #style: OpenAIRequestStyle;
 
   constructor(options: OpenAIProviderOptions) {
     this.name = options.name;
     this.type = options.type;
+    this.#style = options.tokenLimitParam === undefined ? { type: options.type } : { type: options.type, tokenLimitParam: options.tokenLimitParam };
     this.#client = new UpstreamClient({
       provider: options.name,
       baseUrl: options.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
@@ -54,27 +64,30 @@ export class OpenAIProvider implements Provider {
     const body = await this.#client.postJson({
       path: '/chat/completions',
       headers: this.#headers,
-      body: toOpenAIRequest(call, false),
+      body: toOpenAIRequest(call, false, this.#style),
       signal,
       deadline: call.meta.deadline,
     });
     return fromOpenAICompletion(body, this.name, call);
   }
 
-  /** The same request streamed: text parts as they arrive, then the finish part at `[DONE]`. */
+  /** The same request streamed: text and tool-call parts as they arrive, then the finish part at `[DONE]`. */
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
     const reader = new OpenAIStreamReader(this.name, call);
     const request = {
       path: '/chat/completions',
       headers: this.#headers,
-      body: toOpenAIRequest(call, true),
+      body: toOpenAIRequest(call, true, this.#style),
       signal,
       deadline: call.meta.deadline,
     };
     const events = this.#client.postSse(request, isOpenAIStreamEnd);
     for await (const event of events) {
-      const part = reader.read(event);
-      if (part) yield part;
+      const parts = reader.read(event);
+      if (parts !== undefined) {
+        if (isPartList(parts)) yield* parts;
+        else yield parts;
+      }
       if (reader.finished) return;
     }
     throw invalidResponse(this.name, 'stream ended before [DONE]');

@@ -1,28 +1,12 @@
-import type { EventSourceMessage } from '../http/sse-decoder.js';
-import { countField, isRecord, parseJson, recordField, stringField } from '../http/json-values.js';
+import { countField, isRecord, nameField, recordField, stringField } from '../http/json-values.js';
 import { invalidResponse } from '../http/upstream-error.js';
-import { contentText, systemText, type FinishReason, type ModelCall, type ModelResult, type StreamPart, type Usage } from '../provider.js';
+import { argumentsText, generatedToolCallId, MAX_TOOL_CALLS, toolIdentifierField } from '../http/wire-tool-calls.js';
+import type { FinishReason, ModelCall, ModelResult, ToolCall, Usage } from '../provider.js';
 import { ProviderError } from '../provider-error.js';
 
-// The OpenAI Chat Completions wire format, spoken also by Ollama, vLLM, Groq, Mistral,
-// DeepSeek and Together, and its mapping to the common shapes. Pure; no I/O.
-
-/** One chat message on the wire. */
-export interface OpenAIMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
-
-/** The body of `POST /chat/completions`, as far as the gateway uses it. */
-export interface OpenAIRequest {
-  readonly model: string;
-  readonly messages: readonly OpenAIMessage[];
-  // `max_tokens`, not `max_completion_tokens`: every compatible server reads it.
-  readonly max_tokens: number;
-  readonly temperature: number;
-  readonly stream?: true;
-  readonly stream_options?: { readonly include_usage: true };
-}
+// The response half of the OpenAI Chat Completions wire format (spoken also by Ollama, vLLM,
+// Groq, Mistral, DeepSeek and Together) and its mapping to the common shapes. Pure; no I/O.
+// The request half is openai-request.ts, the stream reader openai-stream-reader.ts.
 
 /** `finish_reason` values OpenAI documents. Other servers may send others; they map to `other`. */
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'function_call' | 'content_filter';
@@ -59,20 +43,6 @@ const CLIENT_ERROR_CODES: readonly string[] = [
   'insufficient_quota',
 ];
 
-/** The common call as a Chat Completions body: the system prompt first (left out when empty). */
-export function toOpenAIRequest(call: ModelCall, stream: boolean): OpenAIRequest {
-  const systemPrompt = systemText(call.system);
-  const system: OpenAIMessage[] = systemPrompt === '' ? [] : [{ role: 'system', content: systemPrompt }];
-  return {
-    model: call.model,
-    messages: [...system, ...call.messages.map((message) => ({ role: message.role === 'tool' ? ('user' as const) : message.role, content: contentText(message.content) }))],
-    max_tokens: call.maxTokens,
-    temperature: call.temperature,
-    // OpenAI reports usage in a stream only when asked, in a last chunk with no choices.
-    ...(stream ? { stream: true as const, stream_options: { include_usage: true as const } } : {}),
-  };
-}
-
 /** A `finish_reason` as a `FinishReason`. */
 export function fromOpenAIFinishReason(reason: string | null | undefined): FinishReason {
   if (!isOpenAIFinishReason(reason)) return 'other';
@@ -93,35 +63,74 @@ export function fromOpenAIFinishReason(reason: string | null | undefined): Finis
   }
 }
 
+/**
+ * The finish reason of an answer that holds tool calls: `tool_calls` where the server said
+ * `stop` (Ollama and some vLLM builds do), so a client that looks only at the reason still
+ * runs the tools; `length` and the others stay as they are.
+ */
+export function withToolCallsFinish(reason: FinishReason, toolCalls: number): FinishReason {
+  return toolCalls > 0 && reason === 'stop' ? 'tool_calls' : reason;
+}
+
 function isOpenAIFinishReason(reason: unknown): reason is OpenAIFinishReason {
   return typeof reason === 'string' && FINISH_REASONS.includes(reason);
 }
 
-/** `usage` on the wire; a server that sends none counts zero. */
-function fromOpenAIUsage(usage: unknown, previous: Usage): Usage {
+/**
+ * `usage` on the wire; a server that sends none counts zero. `prompt_tokens` includes the
+ * cached ones, `prompt_tokens_details.cached_tokens` says how many (kept when above zero).
+ */
+export function fromOpenAIUsage(usage: unknown, previous: Usage): Usage {
   if (!isRecord(usage)) return previous;
-  return {
-    inputTokens: countField(usage, 'prompt_tokens') ?? previous.inputTokens,
-    outputTokens: countField(usage, 'completion_tokens') ?? previous.outputTokens,
-  };
+  const inputTokens = countField(usage, 'prompt_tokens') ?? previous.inputTokens;
+  const outputTokens = countField(usage, 'completion_tokens') ?? previous.outputTokens;
+  const cached = countField(usage.prompt_tokens_details, 'cached_tokens') ?? previous.cacheReadInputTokens;
+  return cached ? { inputTokens, outputTokens, cacheReadInputTokens: cached } : { inputTokens, outputTokens };
 }
 
 /**
- * A Chat Completions response body as a `ModelResult`, from its first choice.
- * Throws an `invalid_response` `ProviderError` when the body is not a completion.
+ * `message.tool_calls` as `ToolCall`s, in order: id and name as sent, arguments verbatim.
+ * Entries that are not function calls are skipped; a call without a name is a broken answer.
+ */
+export function fromOpenAIToolCalls(toolCalls: unknown, provider: string): ToolCall[] | undefined {
+  if (!Array.isArray(toolCalls) || toolCalls.length === 0) return undefined;
+  if (toolCalls.length > MAX_TOOL_CALLS) throw invalidResponse(provider, `more than ${MAX_TOOL_CALLS} tool calls`);
+  const calls: ToolCall[] = [];
+  for (const item of toolCalls as unknown[]) {
+    if (!isRecord(item) || (item.type !== undefined && item.type !== 'function')) continue;
+    const fn = recordField(item, 'function');
+    const name = toolIdentifierField(fn, 'name');
+    if (name === undefined) throw invalidResponse(provider, 'tool call without a name');
+    calls.push({ id: toolIdentifierField(item, 'id') ?? generatedToolCallId(), name, arguments: argumentsText(fn?.arguments) });
+  }
+  return calls.length === 0 ? undefined : calls;
+}
+
+/**
+ * A Chat Completions response body as a `ModelResult`, from its first choice: `content` as
+ * the text (or, when there is none, a `refusal`, finished as `content_filter`), `tool_calls`
+ * as tool calls. Throws an `invalid_response` `ProviderError` when the body is not a completion.
  */
 export function fromOpenAICompletion(body: unknown, provider: string, call: ModelCall): ModelResult {
   const choice: unknown = isRecord(body) && Array.isArray(body.choices) ? body.choices[0] : undefined;
   const message = recordField(choice, 'message');
   if (message === undefined) throw invalidResponse(provider, 'no choices[0].message');
-  return {
-    // `content` is null when the model only called tools or refused.
-    text: stringField(message, 'content') ?? '',
-    model: stringField(body, 'model') ?? call.model,
+  // `content` is null when the model only called tools or refused.
+  const content = stringField(message, 'content');
+  const refusal = content ? undefined : stringField(message, 'refusal');
+  const result = {
+    text: content ?? refusal ?? '',
+    model: nameField(body, 'model') ?? call.model,
     provider,
     usage: fromOpenAIUsage(recordField(body, 'usage'), { inputTokens: 0, outputTokens: 0 }),
-    finishReason: fromOpenAIFinishReason(stringField(choice, 'finish_reason')),
+    // A refusal (structured outputs) is the model declining: its words are the text.
+    finishReason: refusal ? 'content_filter' : fromOpenAIFinishReason(stringField(choice, 'finish_reason')),
   };
+  if (message.tool_calls === undefined || message.tool_calls === null) return result;
+  const toolCalls = fromOpenAIToolCalls(message.tool_calls, provider);
+  if (toolCalls === undefined) return result;
+  const reason = stringField(choice, 'finish_reason') === undefined ? 'tool_calls' : withToolCallsFinish(result.finishReason, toolCalls.length);
+  return { ...result, toolCalls, finishReason: reason };
 }
 
 /**
@@ -137,51 +146,4 @@ export function openAIStreamError(provider: string, chunk: Record<string, unknow
     kind: 'http',
     retryable: !candidates.some((candidate) => candidate !== undefined && CLIENT_ERROR_CODES.includes(candidate)),
   });
-}
-
-/** The `data: [DONE]` terminator after which a Chat Completions stream is complete. */
-export function isOpenAIStreamEnd(event: EventSourceMessage): boolean {
-  return event.data === '[DONE]';
-}
-
-/**
- * Reads a Chat Completions stream, one `data:` chunk at a time: `choices[0].delta.content`
- * becomes text parts, `finish_reason`, `model` and `usage` are remembered (usage comes in the
- * last, choice-less chunk), and `[DONE]` gives the finish part.
- */
-export class OpenAIStreamReader {
-  readonly #provider: string;
-  #model: string;
-  #usage: Usage = { inputTokens: 0, outputTokens: 0 };
-  #finishReason: string | undefined;
-  /** True once `[DONE]` arrived; a stream that ends before is truncated. */
-  finished = false;
-
-  constructor(provider: string, call: ModelCall) {
-    this.#provider = provider;
-    this.#model = call.model;
-  }
-
-  /** One event in; the part it completes, if any. Throws a `ProviderError`. */
-  read(event: EventSourceMessage): StreamPart | undefined {
-    if (isOpenAIStreamEnd(event)) {
-      this.finished = true;
-      return {
-        type: 'finish',
-        model: this.#model,
-        provider: this.#provider,
-        usage: this.#usage,
-        finishReason: fromOpenAIFinishReason(this.#finishReason),
-      };
-    }
-    const chunk = parseJson(event.data);
-    if (!isRecord(chunk)) throw invalidResponse(this.#provider, 'malformed stream chunk');
-    if (chunk.error !== undefined && chunk.error !== null) throw openAIStreamError(this.#provider, chunk);
-    this.#model = stringField(chunk, 'model') ?? this.#model;
-    this.#usage = fromOpenAIUsage(chunk.usage, this.#usage);
-    const choice: unknown = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
-    this.#finishReason = stringField(choice, 'finish_reason') ?? this.#finishReason;
-    const text = stringField(recordField(choice, 'delta'), 'content');
-    return text ? { type: 'text', text } : undefined;
-  }
 }
