@@ -76,7 +76,7 @@ describe.skipIf(!HAVE_CORPUS)('what real manifests declare, the gateway does', (
     return readJson(res);
   };
 
-  it('retry_config: three attempts with its exponential waits (1 s, 2 s), whatever the provider\'s own max_retries; then a 500 goes to the on_error fallback', async () => {
+  it('retry_config: three attempts with its exponential waits (1 s, 2 s), whatever the provider\'s own max_retries; then a 500 goes to the on_error fallback; topP on the wire', async () => {
     reset();
     anthropic.fail({ status: 500, times: 3 });
     const answer = await execute(agents.scanner!.agent.name);
@@ -86,8 +86,9 @@ describe.skipIf(!HAVE_CORPUS)('what real manifests declare, the gateway does', (
     expect(answer).toMatchObject({ provider: onError.provider, model: onError.model, fallback_used: true, attempts: 4 });
     expect(openai.requests).toHaveLength(1);
     expect(google.requests).toHaveLength(0);
-    // Its own maxTokens reaches the wire (the model settings of the manifest, as before).
-    expect(anthropic.requests[0]!.body).toMatchObject({ model: agents.scanner!.agent.llm.model, max_tokens: 16000, temperature: 0 });
+    // Its maxTokens and its topP (`${LLM_TOP_P:-0.9}`) reach the wire; Anthropic takes top_p instead of temperature.
+    expect(anthropic.requests[0]!.body).toMatchObject({ model: agents.scanner!.agent.llm.model, max_tokens: 16000, top_p: 0.9 });
+    expect(anthropic.requests[0]!.body).not.toHaveProperty('temperature');
   });
 
   it('fallback triggers: a 429 goes to the on_rate_limit fallback, with that fallback\'s own model', async () => {
