@@ -4,14 +4,6 @@ import type { ProviderEntry } from '../providers/provider-catalog.js';
 import { providerKind } from '../providers/provider-kinds.js';
 import type { ProviderType } from '../providers/provider.js';
 
-/**
- * Max tokens of a provider type when neither the manifest nor `providers.<name>.default_max_tokens`
- * says: the reference runtime's 4096 for Anthropic (openstandardagents,
- * `src/services/runtime/anthropic.adapter.ts`, `getMaxTokens`); others take the config's
- * `default_max_tokens` (the reference sends OpenAI none, leaving it to the model).
- */
-export const DEFAULT_MAX_TOKENS_BY_TYPE: Readonly<Partial<Record<ProviderType, number>>> = { anthropic: 4096 };
-
 /** Where a target's system prompt comes from: the spec's, or a vendor extension's. */
 export type TargetPromptSource = AgentDefinition['systemPromptSource'] | 'extensions.anthropic.system' | 'extensions.openai_agents.instructions';
 
@@ -43,7 +35,8 @@ export interface TargetSettings {
  * - temperature: the fallback entry's, `extensions.anthropic.temperature`, the manifest's,
  *   `default_temperature`;
  * - max tokens: the fallback entry's, `extensions.anthropic.max_tokens`, the manifest's,
- *   `providers.<name>.default_max_tokens`, the type's default (`DEFAULT_MAX_TOKENS_BY_TYPE`),
+ *   `providers.<name>.default_max_tokens`, the kind's default (`defaultMaxTokens`: 4096 for
+ *   Anthropic, the reference runtime's),
  *   `default_max_tokens`.
  *
  * The extensions win over the spec, as the reference runtime reads them (its Anthropic and
@@ -86,7 +79,7 @@ export function targetSettings(
       anthropic?.maxTokens ??
       agent.llm.maxTokens ??
       entry.config.default_max_tokens ??
-      DEFAULT_MAX_TOKENS_BY_TYPE[entry.type] ??
+      providerKind(entry.type).defaultMaxTokens ??
       config.default_max_tokens,
     ...(stop ? { stop } : {}),
     // `agent.tools` lists the Anthropic extension's tools first: they are for Anthropic providers only.
