@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { AgentDefinition } from './agents/agent-definition.js';
+import { agentId } from './agents/agent-ref.js';
 import { AgentRegistry } from './agents/agent-registry.js';
 import { manifestEnvironment } from './agents/manifest-environment.js';
+import type { Sleep } from './resilience/abortable-sleep.js';
 import type { Environment } from './config/interpolate.js';
 import { loadConfigFile, normalizeConfig, type LoadedConfig } from './config/load-config.js';
 import type { OssaConfig } from './config/ossa-config.js';
@@ -42,6 +45,8 @@ export interface CreateGatewayOptions {
   readonly logger?: Logger;
   /** Epoch milliseconds for circuit breakers, retries and audit records (tests drive time with it). */
   readonly now?: () => number;
+  /** The pause between retries (default: a timer that an abort cuts short); tests record the waits instead. */
+  readonly sleep?: Sleep;
 }
 
 /** A running gateway: the whole pipeline, usable from code, over HTTP, or both. */
@@ -130,6 +135,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     const loadedAgents = AgentRegistry.load(config.manifest_paths, { autoDiscover: config.auto_discover, baseDir: loaded.baseDir, env: manifestEnv });
     registry = loadedAgents.registry;
     for (const warning of loadedAgents.result.warnings) logger.warn(formatIssue(warning));
+    logUnenforcedFields(logger, registry.list());
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     problems.push(...error.issues);
@@ -149,6 +155,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     ...(vault.vault ? { vault: vault.vault } : {}),
     ...(redis ? { redis } : {}),
     ...(now ? { now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   problems.push(...pipeline.issues);
   for (const warning of pipeline.warnings) logger.warn(formatIssue(warning));
@@ -302,6 +309,17 @@ function reloadSecrets({ config, env, source, logger, pipeline, secrets }: Gatew
   const kept = reopened.issues.map((issue) => `keeping every key: ${issue.message}`);
   for (const problem of kept) logger.error(problem);
   return { rotated: [], problems: kept };
+}
+
+/** One line per agent that declares fields the gateway does not enforce, naming them (`validate` lists each at its position). */
+function logUnenforcedFields(logger: Logger, agents: readonly AgentDefinition[]): void {
+  for (const agent of agents) {
+    if (agent.unenforced.length === 0) continue;
+    logger.warn(
+      { agent: agent.name, version: agent.version, fields: agent.unenforced },
+      `agent ${agentId(agent)} declares ${agent.unenforced.length === 1 ? 'a field' : `${agent.unenforced.length} fields`} that ossa-gateway does not enforce: ${agent.unenforced.join(', ')}`,
+    );
+  }
 }
 
 /** One line per agent at startup, saying who will answer it (and why, when it is not its own provider). */

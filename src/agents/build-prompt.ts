@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../providers/provider.js';
+import type { ChatMessage, TextPart } from '../providers/provider.js';
 import type { ExecutionContext } from '../executor/agent-response.js';
 
 export interface BuiltPrompt {
@@ -57,4 +57,16 @@ function formatContextValue(value: unknown): string {
 /** JSON leaves U+2028, U+2029, DEL, C1 controls and bidi marks raw inside strings: escape them too. */
 function escapeLineBreaks(json: string): string {
   return json.replace(LINE_BREAKING_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A system prompt `buildPrompt` made from the base prompt `from`, made from `to` instead: what
+ * follows the base (the client's instructions, the context block) is kept. A system that does
+ * not start with `from` is returned as it is.
+ */
+export function withBasePrompt(system: string | readonly TextPart[], from: string, to: string): string | readonly TextPart[] {
+  if (typeof system === 'string') return system.startsWith(from) ? `${to}${system.slice(from.length)}` : system;
+  const [head, ...rest] = system;
+  if (!head || !head.text.startsWith(from)) return system;
+  return [{ ...head, text: `${to}${head.text.slice(from.length)}` }, ...rest];
 }

@@ -1,8 +1,12 @@
 import type { AgentLlmSettings } from './agent-definition.js';
-import { describeType, isRecord, resolveLocalRef, type JsonRecord } from './manifest-values.js';
+import { readFallbackModels } from './fallback-models.js';
+import { describeType, isRecord, readNumber, resolveLocalRef, type JsonRecord } from './manifest-values.js';
+import { readRetryConfig } from './retry-config.js';
 
 export interface LlmFinding {
   readonly settings: AgentLlmSettings;
+  /** Where they were read: `spec.llm`, or `spec.model` when there is no `spec.llm`. */
+  readonly base: readonly string[];
   readonly errors: readonly { readonly path: (string | number)[]; readonly message: string }[];
 }
 
@@ -15,30 +19,32 @@ export const LLM_PATHS: readonly (readonly string[])[] = [
 /**
  * Reads the model settings from `spec.llm`, or from `spec.model` written as
  * `{provider, model | name, parameters: {temperature, maxTokens}}` (or as a model-name string,
- * or a local `$ref`). Absent values stay absent: the config defaults fill them in later.
+ * or a local `$ref`): provider, model, temperature, max tokens, `topP`, frequency and presence
+ * penalties (camelCase or snake_case), `fallback_models` and `retry_config`. Absent values
+ * stay absent: the config defaults fill them in later.
  */
 export function findLlmSettings(doc: JsonRecord): LlmFinding {
   const errors: { path: (string | number)[]; message: string }[] = [];
   const spec = isRecord(doc['spec']) ? doc['spec'] : {};
-  let base: (string | number)[] = ['spec', 'llm'];
+  let base: string[] = ['spec', 'llm'];
   let block: unknown = spec['llm'];
   if (block === undefined || block === null) {
     base = ['spec', 'model'];
     block = spec['model'];
   }
-  if (block === undefined || block === null) return { settings: { fallbackModels: [] }, errors };
-  if (typeof block === 'string') return { settings: { model: block, fallbackModels: [] }, errors };
+  if (block === undefined || block === null) return { settings: { fallbackModels: [] }, base, errors };
+  if (typeof block === 'string') return { settings: { model: block, fallbackModels: [] }, base, errors };
   if (isRecord(block) && typeof block['$ref'] === 'string') {
     const target = resolveLocalRef(doc, block['$ref']);
     if (!isRecord(target)) {
       errors.push({ path: [...base, '$ref'], message: `"${block['$ref']}" does not point at a mapping in this document` });
-      return { settings: { fallbackModels: [] }, errors };
+      return { settings: { fallbackModels: [] }, base, errors };
     }
     block = { ...target, ...block };
   }
   if (!isRecord(block)) {
     errors.push({ path: base, message: `expected a mapping with provider and model, got ${describeType(block)}` });
-    return { settings: { fallbackModels: [] }, errors };
+    return { settings: { fallbackModels: [] }, base, errors };
   }
 
   const parameters = isRecord(block['parameters']) ? block['parameters'] : {};
@@ -59,43 +65,15 @@ export function findLlmSettings(doc: JsonRecord): LlmFinding {
   const provider = text(pick('provider'), 'the provider');
   const model = text(pick('model', 'name'), 'the model name');
 
-  let temperature: number | undefined;
-  const temperatureFound = pick('temperature');
-  if (temperatureFound) {
-    const value = temperatureFound.value;
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 2) temperature = value;
-    else errors.push({ path: temperatureFound.path, message: `expected a number between 0 and 2, got ${describeType(value)}` });
-  }
-
-  let maxTokens: number | undefined;
-  const maxTokensFound = pick('maxTokens', 'max_tokens');
-  if (maxTokensFound) {
-    const value = maxTokensFound.value;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) maxTokens = value;
-    else errors.push({ path: maxTokensFound.path, message: `expected a whole number >= 1, got ${describeType(value)}` });
-  }
-
-  const fallbackModels: { provider: string; model?: string }[] = [];
-  const fallbacks = block['fallback_models'];
-  if (fallbacks !== undefined && fallbacks !== null) {
-    if (!Array.isArray(fallbacks)) {
-      errors.push({ path: [...base, 'fallback_models'], message: `expected a list of {provider, model}, got ${describeType(fallbacks)}` });
-    } else {
-      fallbacks.forEach((entry: unknown, i) => {
-        const entryProvider = isRecord(entry) ? entry['provider'] : undefined;
-        const entryModel = isRecord(entry) ? entry['model'] : undefined;
-        if (typeof entryProvider !== 'string' || entryProvider.trim() === '') {
-          errors.push({ path: [...base, 'fallback_models', i, 'provider'], message: 'expected a provider name' });
-          return;
-        }
-        if (entryModel !== undefined && typeof entryModel !== 'string') {
-          errors.push({ path: [...base, 'fallback_models', i, 'model'], message: `expected a model name, got ${describeType(entryModel)}` });
-          return;
-        }
-        fallbackModels.push(entryModel ? { provider: entryProvider.trim(), model: entryModel.trim() } : { provider: entryProvider.trim() });
-      });
-    }
-  }
+  const number = (found: ReturnType<typeof pick>, bounds: Parameters<typeof readNumber>[2]): number | undefined =>
+    found ? readNumber(found.value, found.path, bounds, errors) : undefined;
+  const temperature = number(pick('temperature'), { min: 0, max: 2 });
+  const maxTokens = number(pick('maxTokens', 'max_tokens'), { min: 1, integer: true });
+  const topP = number(pick('topP', 'top_p'), { min: 0, max: 1 });
+  const frequencyPenalty = number(pick('frequencyPenalty', 'frequency_penalty'), { min: -2, max: 2 });
+  const presencePenalty = number(pick('presencePenalty', 'presence_penalty'), { min: -2, max: 2 });
+  const fallbackModels = readFallbackModels(block['fallback_models'], [...base, 'fallback_models'], errors);
+  const retry = readRetryConfig(block['retry_config'], [...base, 'retry_config'], errors);
 
   return {
     settings: {
@@ -103,8 +81,13 @@ export function findLlmSettings(doc: JsonRecord): LlmFinding {
       ...(model !== undefined ? { model } : {}),
       ...(temperature !== undefined ? { temperature } : {}),
       ...(maxTokens !== undefined ? { maxTokens } : {}),
+      ...(topP !== undefined ? { topP } : {}),
+      ...(frequencyPenalty !== undefined ? { frequencyPenalty } : {}),
+      ...(presencePenalty !== undefined ? { presencePenalty } : {}),
       fallbackModels,
+      ...(retry ? { retry } : {}),
     },
+    base,
     errors,
   };
 }

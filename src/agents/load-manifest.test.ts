@@ -155,7 +155,7 @@ describe('the agent registry', () => {
     expect(result.warnings[0]!.message).toMatch(/auto_discover is off/);
   });
 
-  it('lists every broken manifest and duplicate name at once', () => {
+  it('lists every broken manifest and every clash of name and version at once', () => {
     const bad = tempDir({}, 'ossa-bad-');
     writeFileSync(join(bad, 'a.ossa.yaml'), agent('  role: R\n', 'name: same'));
     writeFileSync(join(bad, 'b.ossa.yaml'), agent('  role: R\n', 'name: same'));
@@ -172,7 +172,7 @@ describe('the agent registry', () => {
       `${join(bad, 'missing.ossa.yaml')}: manifest path does not exist (listed in manifest_paths)`,
       `${join(bad, 'c.ossa.yaml')}:5:1: spec: no system prompt: set spec.role (or spec.prompts.system, spec.instructions, spec.system, metadata.description)`,
       `${join(bad, 'c.ossa.yaml')}:7:18: spec.llm.temperature: expected a number between 0 and 2, got "hot"`,
-      `${join(bad, 'b.ossa.yaml')}:1: metadata.name: duplicate agent name "same": already defined at ${join(bad, 'a.ossa.yaml')}:1`,
+      `${join(bad, 'b.ossa.yaml')}:1: metadata.name: agent "same" (no version) is already defined at ${join(bad, 'a.ossa.yaml')}:1 (give one a different metadata.version to serve both, or a different name)`,
     ]);
   });
 });

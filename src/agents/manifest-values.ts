@@ -35,3 +35,37 @@ export function resolveLocalRef(root: unknown, ref: string): unknown {
   }
   return current;
 }
+
+/** A problem with one manifest value, at its key path (positioned by the caller). */
+export interface FieldProblem {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * `value` as a number within bounds, or undefined with a problem pushed to `errors`
+ * (`expected a number between 0 and 1, got "high"`). Absent (`undefined`/`null`): undefined, no problem.
+ */
+export function readNumber(
+  value: unknown,
+  path: (string | number)[],
+  bounds: { readonly min: number; readonly max?: number; readonly integer?: boolean },
+  errors: FieldProblem[],
+): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const { min, max, integer } = bounds;
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (max === undefined || value <= max) && (!integer || Number.isInteger(value));
+  if (ok) return value;
+  const what = integer ? 'a whole number' : 'a number';
+  const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
+  errors.push({ path, message: `expected ${what} ${range}, got ${describeType(value)}` });
+  return undefined;
+}
+
+/** `value` as a non-empty trimmed string, or undefined with a problem; absent: undefined. */
+export function readText(value: unknown, path: (string | number)[], what: string, errors: FieldProblem[]): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  errors.push({ path, message: `expected ${what} as a non-empty string, got ${describeType(value)}` });
+  return undefined;
+}

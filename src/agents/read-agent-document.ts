@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Environment } from '../config/interpolate.js';
-import type { SourceIssue } from '../config/source-issue.js';
+import { formatPath, type SourceIssue } from '../config/source-issue.js';
 import { SourceIssueError, type KeyPath, type SourceDocument } from '../config/yaml-source.js';
 import type { AgentDefinition } from './agent-definition.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { checkApiVersion } from './api-version.js';
+import { findUnenforcedFields } from './enforced-fields.js';
+import { mergeTools, readExtensions } from './extension-settings.js';
 import { findLlmSettings, LLM_PATHS } from './llm-settings.js';
-import { describeType, dig, isRecord } from './manifest-values.js';
+import { describeType, dig, isRecord, type JsonRecord } from './manifest-values.js';
 import { findSystemPrompt } from './system-prompt.js';
 
 export interface AgentDocumentResult {
@@ -15,6 +17,8 @@ export interface AgentDocumentResult {
   readonly skipped?: string;
   readonly errors: readonly SourceIssue[];
   readonly warnings: readonly SourceIssue[];
+  /** One per declared field the gateway does not enforce (see `MANIFEST_FIELDS`). */
+  readonly unenforced: readonly SourceIssue[];
 }
 
 /** DNS-1123 label, as Kubernetes and the OSSA schema require: it also makes a safe URL segment. */
@@ -31,7 +35,7 @@ const underLlm = (path: KeyPath): boolean =>
 export function readAgentDocument(source: SourceDocument, env: Environment): AgentDocumentResult {
   const errors: SourceIssue[] = [...source.syntaxIssues];
   const warnings: SourceIssue[] = [];
-  if (errors.length > 0) return { errors, warnings };
+  if (errors.length > 0) return { errors, warnings, unenforced: [] };
 
   // Placeholders elsewhere (tool commands, workflow templates) belong to other runtimes.
   errors.push(...source.interpolate(env, (path) => !underLlm(path)));
@@ -40,17 +44,17 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
   try {
     doc = source.toJS();
   } catch (error) {
-    if (error instanceof SourceIssueError) return { errors: [error.issue], warnings };
+    if (error instanceof SourceIssueError) return { errors: [error.issue], warnings, unenforced: [] };
     throw error;
   }
-  if (doc === null || doc === undefined) return { skipped: 'empty document', errors: [], warnings };
+  if (doc === null || doc === undefined) return { skipped: 'empty document', errors: [], warnings, unenforced: [] };
   if (!isRecord(doc)) {
-    return { errors: [{ file: source.file, ...source.start, message: `expected an OSSA manifest (a mapping), got ${describeType(doc)}` }], warnings };
+    return { errors: [{ file: source.file, ...source.start, message: `expected an OSSA manifest (a mapping), got ${describeType(doc)}` }], warnings, unenforced: [] };
   }
   const kind = doc['kind'];
   if (kind !== 'Agent') {
     // Not String(kind): a mapping such as {toString: ""} cannot be converted (a TypeError).
-    return { skipped: `kind ${kind === undefined ? '(none)' : typeof kind === 'string' ? kind : describeType(kind)} is not Agent`, errors: [], warnings };
+    return { skipped: `kind ${kind === undefined ? '(none)' : typeof kind === 'string' ? kind : describeType(kind)} is not Agent`, errors: [], warnings, unenforced: [] };
   }
 
   const apiVersion = checkApiVersion(doc['apiVersion']);
@@ -82,6 +86,8 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
 
   const llm = findLlmSettings(doc);
   for (const e of llm.errors) errors.push(source.issueAt(e.path, e.message));
+  const extensions = readExtensions(doc);
+  for (const e of extensions.errors) errors.push(source.issueAt(e.path, e.message));
 
   let timeoutSeconds: number | undefined;
   const timeout = dig(doc, 'spec', 'constraints', 'performance', 'timeoutSeconds');
@@ -105,14 +111,15 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
     }
   }
 
-  if (errors.length > 0 || !prompt.prompt || typeof name !== 'string' || !apiVersion.ok) return { errors, warnings };
+  // In document order, as a reader goes through the file.
+  const unenforcedFields = findUnenforcedFields(doc, llm.base)
+    .map((field) => ({ field, at: source.positionOf(field.path, 'key') }))
+    .sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
+  const unenforced = unenforcedFields.map(
+    ({ field, at }): SourceIssue => ({ file: source.file, ...at, message: field.message, ...(field.why ? { hint: field.why } : {}) }),
+  );
+  if (errors.length > 0 || !prompt.prompt || typeof name !== 'string' || !apiVersion.ok) return { errors, warnings, unenforced };
 
-  const tools = Array.isArray(dig(doc, 'spec', 'tools'))
-    ? (dig(doc, 'spec', 'tools') as unknown[]).filter(isRecord).map((tool) => ({
-        name: typeof tool['name'] === 'string' ? tool['name'] : '(unnamed)',
-        ...(typeof tool['description'] === 'string' ? { description: tool['description'] } : {}),
-      }))
-    : [];
   const description = dig(doc, 'metadata', 'description');
 
   return {
@@ -126,13 +133,36 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
       llm: llm.settings,
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       ...(rateLimit ? { rateLimit } : {}),
-      tools,
+      tools: mergeTools(extensions.extensions.anthropic?.tools, specTools(doc)),
+      extensions: extensions.extensions,
+      warnings: [...warnings, ...unenforced].map(describeWarning),
+      unenforced: unenforcedFields.map(({ field }) => formatPath(field.path)),
       contentHash: createHash('sha256').update(canonicalJson(doc)).digest('hex'),
       source: { file: source.file, line: source.start.line, document: source.index },
     },
     errors,
     warnings,
+    unenforced,
   };
+}
+
+/** `spec.tools` as a name (`(unnamed)` when it has none), a description, and its input schema when it declares one. */
+function specTools(doc: JsonRecord): { name: string; description?: string; parameters?: JsonRecord }[] {
+  const tools = dig(doc, 'spec', 'tools');
+  if (!Array.isArray(tools)) return [];
+  return tools.filter(isRecord).map((tool) => {
+    const schema = tool['input_schema'] ?? tool['parameters'];
+    return {
+      name: typeof tool['name'] === 'string' ? tool['name'] : '(unnamed)',
+      ...(typeof tool['description'] === 'string' ? { description: tool['description'] } : {}),
+      ...(isRecord(schema) ? { parameters: schema } : {}),
+    };
+  });
+}
+
+/** A warning as `GET /v1/agents/{name}` shows it: the field and the message, without the server's file path. */
+function describeWarning(issue: SourceIssue): string {
+  return `${issue.path ? `${issue.path}: ` : ''}${issue.message}${issue.hint ? ` (${issue.hint})` : ''}`;
 }
 
 function suggestName(name: string): string | undefined {

@@ -66,7 +66,7 @@ export class CachedAgentExecutor implements AgentRunner {
     const flightId = `${key.agent}\u0000${key.hash}`;
     const joining = this.flights.has(flightId);
     let outcome: FlightOutcome;
-    const fly = () => this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, route, input, context, () => ({ ...options, signal: signal() }), answer));
+    const fly = () => this.flights.run(flightId, options.signal, (signal) => this.lookupOrRun(key, agentName, input, context, () => ({ ...options, signal: signal() }), answer));
     try {
       // A caller that joins another's call waits for it in a lookup span of its own: its trace
       // shows where the time went, though the execution is in the other request's trace.
@@ -103,7 +103,8 @@ export class CachedAgentExecutor implements AgentRunner {
   /** The one call of a flight: the store, then (on a miss) the executor, storing what it answers. */
   private async lookupOrRun(
     key: CacheKey,
-    route: AgentRoute,
+    /** As the caller named it: `name@version` must reach that version, not the newest. */
+    agentName: string,
     input: string,
     context: ExecutionContext,
     /** The options of the upstream call, with the flight's signal: made on a miss only. */
@@ -117,7 +118,7 @@ export class CachedAgentExecutor implements AgentRunner {
     }
     answer(storeFailed ? 'error' : 'miss', 'miss');
     // After the lookup's span has ended: the execution is its sibling under the request, not its child.
-    const response = await this.inner.execute(route.agent.name, input, context, optionsForCall());
+    const response = await this.inner.execute(agentName, input, context, optionsForCall());
     // A store that just failed would most likely fail again: do not make the answer wait on it twice.
     if (!storeFailed) await this.cache.set(key, response);
     return { source: 'upstream', response };

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { parseAgentRef } from '../agents/agent-ref.js';
 import type { AuditRecorder } from '../audit/audit-log.js';
 import { cacheHitRecord } from '../audit/audit-record.js';
 import type { AgentOverrides, CacheScope } from '../config/ossa-config.js';
@@ -90,12 +91,13 @@ export class ResponseCache implements ResponseCacheControl {
 
   /** Seconds an agent's responses are kept: `agents.<name>.cache_ttl`, else `cache.response_ttl`. */
   ttlSeconds(agent: string): number {
-    return this.options.agents?.[agent]?.cache_ttl ?? this.options.defaultTtlSeconds;
+    // Per-agent overrides are by name: every version of an agent shares them.
+    return this.options.agents?.[parseAgentRef(agent).name]?.cache_ttl ?? this.options.defaultTtlSeconds;
   }
 
   /** Who shares an agent's entries: `agents.<name>.cache_scope`, else `cache.scope`. */
   scopeOf(agent: string): CacheScope {
-    return this.options.agents?.[agent]?.cache_scope ?? this.options.scope ?? 'global';
+    return this.options.agents?.[parseAgentRef(agent).name]?.cache_scope ?? this.options.scope ?? 'global';
   }
 
   /** The key a request would be cached under (in its `clientId`'s or `userId`'s partition when scoped); undefined when not cached. */

@@ -1,42 +1,75 @@
 import { parseArgs } from 'node:util';
-import { duplicateIssues, readManifests } from '../agents/agent-registry.js';
+import { clashIssues, readManifests, type ReadManifestsOptions } from '../agents/agent-registry.js';
+import { emptyLoadResult, type ManifestLoadResult } from '../agents/load-manifest.js';
 import { manifestEnvironment } from '../agents/manifest-environment.js';
+import { OssaSchemaSet } from '../agents/ossa-schema-set.js';
 import { defaultConfig, loadConfig } from '../config/load-config.js';
 import { formatIssue, SourceError, type SourceIssue } from '../config/source-issue.js';
 import { createGateway } from '../gateway.js';
 import { createLogger } from '../observability/logger.js';
 import type { CliCommand, CliIo } from './cli-io.js';
+import { formatValidationSummary } from './validation-summary.js';
 
-/** `ossa-gateway validate`: every problem in the manifests (and the config) at once. */
+/** `ossa-gateway validate`: every problem in the manifests (and the config) at once, then a summary. */
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'check manifests (and the config) and list every problem',
-  usage: `Usage: ossa-gateway validate [paths...] [--config FILE]
+  usage: `Usage: ossa-gateway validate [paths...] [--schemas DIR] [--deployment] [--quiet] [--config FILE]
 
-With paths: checks the structure of those manifests (files, or directories searched for
-*.ossa.yaml|yml|json). Without paths: checks the config and every manifest it lists, then
-that each agent's provider resolves, exactly as "serve" would. Exits 1 if anything is wrong.`,
+With paths: reads the manifests there (files as given; in directories, recursively, every
+.yaml/.yml/.json file that holds an OSSA document, the others listed as skipped with the
+reason) and checks what the gateway reads from them. Two agents with the same name and
+version are a warning, or an error with --deployment (as "serve" treats them).
+Without paths: checks the config and every manifest it lists, then that each agent's
+provider resolves, exactly as "serve" would.
+
+--schemas DIR  also check every OSSA document against the official JSON Schema of its
+               apiVersion, from DIR: vX.Y-head.json, else vX.Y.Z.json, else the newest
+               vX.Y.*.json (see the README). A document no schema matches is an error.
+--quiet        print errors and the summary only (no warnings, no skipped files)
+
+Prints a summary (files read and skipped, agents, errors, warnings, and with --schemas how
+many files pass their schema). Exits 1 if anything is wrong.`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { config: { type: 'string', short: 'c' } } });
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        schemas: { type: 'string' },
+        deployment: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+    });
     const errors: SourceIssue[] = [];
     const warnings: SourceIssue[] = [];
-    let agentCount = 0;
+    let result: ManifestLoadResult = emptyLoadResult();
+
+    let schemas: OssaSchemaSet | undefined;
+    if (values.schemas !== undefined) {
+      const opened = OssaSchemaSet.open(values.schemas, io.cwd);
+      if (!opened.schemas) {
+        for (const issue of opened.issues) io.stderr(`error: ${formatIssue(issue)}\n`);
+        return 1;
+      }
+      schemas = opened.schemas;
+    }
+    const read = (paths: readonly string[], options: ReadManifestsOptions, deployment: boolean): void => {
+      result = readManifests(paths, { ...options, ...(schemas ? { schemas } : {}) });
+      errors.push(...result.errors);
+      warnings.push(...result.warnings, ...result.unenforced);
+      // Served side by side, versions of one name are fine; the same version twice is a clash.
+      (deployment ? errors : warnings).push(...clashIssues(result.agents));
+    };
 
     if (positionals.length > 0) {
       // No config: the variables a default config lets a manifest read.
-      const result = readManifests(positionals, { autoDiscover: true, baseDir: io.cwd, env: manifestEnvironment(defaultConfig(io.cwd), io.env) });
-      errors.push(...result.errors, ...duplicateIssues(result.agents));
-      warnings.push(...result.warnings);
-      agentCount = result.agents.length;
+      read(positionals, { autoDiscover: true, baseDir: io.cwd, env: manifestEnvironment(defaultConfig(io.cwd), io.env) }, values.deployment === true);
     } else {
       try {
         const loaded = loadConfig({ ...(values.config !== undefined ? { flag: values.config } : {}), env: io.env, cwd: io.cwd });
         warnings.push(...loaded.warnings);
-        const env = manifestEnvironment(loaded.config, io.env);
-        const result = readManifests(loaded.config.manifest_paths, { autoDiscover: loaded.config.auto_discover, baseDir: loaded.baseDir, env });
-        errors.push(...result.errors, ...duplicateIssues(result.agents));
-        warnings.push(...result.warnings);
-        agentCount = result.agents.length;
+        read(loaded.config.manifest_paths, { autoDiscover: loaded.config.auto_discover, baseDir: loaded.baseDir, env: manifestEnvironment(loaded.config, io.env) }, true);
         if (errors.length === 0) {
           const gateway = await createGateway({ config: loaded.config, baseDir: loaded.baseDir, env: io.env, logger: createLogger({ level: 'silent' }) });
           await gateway.close();
@@ -47,13 +80,13 @@ that each agent's provider resolves, exactly as "serve" would. Exits 1 if anythi
       }
     }
 
-    for (const warning of warnings) io.stderr(`warning: ${formatIssue(warning)}\n`);
+    if (values.quiet !== true) {
+      for (const skipped of result.skippedFiles) io.stderr(`skipped: ${skipped.file}: ${skipped.reason}\n`);
+      for (const skipped of result.skipped) io.stderr(`skipped: ${skipped.file} (document ${skipped.document + 1}): ${skipped.reason}\n`);
+      for (const warning of warnings) io.stderr(`warning: ${formatIssue(warning)}\n`);
+    }
     for (const error of errors) io.stderr(`error: ${formatIssue(error)}\n`);
-    io.stdout(
-      errors.length === 0
-        ? `ok: ${agentCount} agent${agentCount === 1 ? '' : 's'} valid${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`
-        : `failed: ${errors.length} error${errors.length === 1 ? '' : 's'}, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}\n`,
-    );
+    io.stdout(formatValidationSummary({ errors: errors.length, warnings: warnings.length, result, ...(values.schemas !== undefined ? { schemasDir: schemas!.dir } : {}) }, io.cwd));
     return errors.length === 0 ? 0 : 1;
   },
 };

@@ -66,6 +66,11 @@ const provider = mapping({
   base_url: text,
   /** The model a fallback to this provider uses when the agent's model belongs to another. */
   model: text,
+  /**
+   * Max tokens for agents whose manifest sets none, on this provider. Absent: the type's
+   * default (4096 for `anthropic`, as the OSSA reference runtime), else `default_max_tokens`.
+   */
+  default_max_tokens: integer(1),
   /** Per-attempt timeout, seconds. */
   timeout: withDefault(positive, 30),
   /** Retries after the first attempt; 0: one attempt per call. */

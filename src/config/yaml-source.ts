@@ -70,6 +70,21 @@ export class SourceDocument {
     return { line: at.line, column: at.col };
   }
 
+  /**
+   * A top-level key's scalar value (`apiVersion`, `kind`), read from the syntax tree without
+   * building the document: works on a document with syntax errors, and costs nothing.
+   */
+  peek(key: string): unknown {
+    if (!isMap(this.doc.contents)) return undefined;
+    const pair = this.doc.contents.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
+    return pair && isScalar(pair.value) ? pair.value.value : undefined;
+  }
+
+  /** Whether the document's root is a mapping (a manifest), as far as the syntax tree tells. */
+  get isMapping(): boolean {
+    return isMap(this.doc.contents);
+  }
+
   /** Plain JS value. Throws a positioned issue (not a hang) for alias bombs. */
   toJS(): unknown {
     let value: unknown;

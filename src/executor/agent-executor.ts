@@ -89,7 +89,7 @@ export class AgentExecutor implements AgentRunner {
       ...(options.userId !== undefined ? { userId: options.userId } : {}),
       startTime,
     });
-    const prompt = buildPrompt(route.agent.systemPrompt, input, context, options.history, options.instructions);
+    const prompt = buildPrompt(route.systemPrompt ?? route.agent.systemPrompt, input, context, options.history, options.instructions);
     const call: ModelCall = {
       // The chain sets each target's own model; this is the first usable one's.
       model: route.usable[0]?.model ?? route.primary.model,
@@ -98,6 +98,9 @@ export class AgentExecutor implements AgentRunner {
       temperature: clamp(options.temperature ?? route.temperature, 0, 2),
       // A request may ask for fewer tokens than the manifest allows, never more.
       maxTokens: Math.max(1, Math.min(options.maxTokens ?? route.maxTokens, route.maxTokens)),
+      ...(route.topP !== undefined ? { topP: route.topP } : {}),
+      ...(route.frequencyPenalty !== undefined ? { frequencyPenalty: route.frequencyPenalty } : {}),
+      ...(route.presencePenalty !== undefined ? { presencePenalty: route.presencePenalty } : {}),
       ...(options.stop !== undefined && options.stop.length > 0 ? { stop: options.stop } : {}),
       ...(options.tools !== undefined && options.tools.length > 0 ? { tools: options.tools } : {}),
       ...(options.toolChoice !== undefined ? { toolChoice: options.toolChoice } : {}),
@@ -109,6 +112,9 @@ export class AgentExecutor implements AgentRunner {
         ...(options.userId !== undefined ? { userId: options.userId } : {}),
         toolsCount: route.agent.tools.length + (options.tools?.length ?? 0),
         ...(route.agent.timeoutSeconds !== undefined ? { deadline: startTime + route.agent.timeoutSeconds * 1000 } : {}),
+        ...(options.temperature !== undefined || options.maxTokens !== undefined
+          ? { requested: { ...(options.temperature !== undefined ? { temperature: options.temperature } : {}), ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}) } }
+          : {}),
       },
     };
     return { route: route as PreparedExecution['route'], call, startTime, startedAt };

@@ -28,6 +28,7 @@ import { fallbackChain } from '../resilience/fallback-chain-provider.js';
 import { rotatableKey } from '../resilience/replaceable-provider.js';
 import { reportCircuitTransitions } from '../resilience/report-circuit-transitions.js';
 import { retry } from '../resilience/retry-provider.js';
+import type { Sleep } from '../resilience/abortable-sleep.js';
 import { RetryPolicy } from '../resilience/retry-policy.js';
 import { SecureProviderFactory, type KeyRotation } from '../resilience/secure-provider-factory.js';
 import type { SecretRedactor } from '../secrets/known-secrets.js';
@@ -56,6 +57,8 @@ export interface PipelineParts {
   readonly redis?: RedisConnection;
   /** Epoch milliseconds for breakers, retries, audit records and executions; injectable for tests. */
   readonly now?: () => number;
+  /** The pause between retries (default: a timer); tests record the waits instead of sleeping. */
+  readonly sleep?: Sleep;
 }
 
 /** The request path, built: the runner in front, and every part an operator or a route reads. */
@@ -117,7 +120,7 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
     config, env: parts.env, logger, events, source: parts.source, ...(parts.vault ? { vault: parts.vault } : {}),
   }).build((adapter, { name, config: provider, rotatable }) =>
     wrapProvider(adapter, [
-      provider.max_retries > 0 && retry({ policy: RetryPolicy.fromConfig(provider), events, ...clock }),
+      provider.max_retries > 0 && retry({ policy: RetryPolicy.fromConfig(provider), events, ...clock, ...(parts.sleep ? { sleep: parts.sleep } : {}) }),
       provider.circuit_breaker.enabled && circuitBreaker(breakerOf(name, provider)),
       audit && auditLog({ audit, includeContent: config.security.audit.include_content, ...clock }),
       attemptEvents(events),
@@ -129,7 +132,7 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
     ]),
   );
 
-  const resolution = resolveAgentRoutes(parts.agents, config, providers.catalog, fallbackChain({ events, ...clock }));
+  const resolution = resolveAgentRoutes(parts.agents, config, providers.catalog, fallbackChain({ events, ...clock, ...(parts.sleep ? { sleep: parts.sleep } : {}) }));
   const routes = resolution.routes;
   const executor = new AgentExecutor({ routes, events, ...clock });
 

@@ -41,6 +41,11 @@ export interface ProviderKind {
   readonly keyPrefix?: string;
   /** The model a target of this kind asks for when neither the agent nor the provider names one. */
   readonly defaultModel?: string;
+  /**
+   * Max tokens for an agent that sets none, unless `providers.<name>.default_max_tokens` says;
+   * absent: the config's `default_max_tokens`.
+   */
+  readonly defaultMaxTokens?: number;
   /** The bare wire adapter (no retry, breaker, audit or spans: the pipeline adds those). */
   createAdapter(settings: AdapterSettings): ClosableProvider;
 }
@@ -79,6 +84,8 @@ export const PROVIDER_KINDS: { readonly [T in ProviderType]: ProviderKind & { re
     requiresBaseUrl: false,
     key: 'required',
     keyPrefix: 'sk-ant-',
+    // The OSSA reference runtime's (openstandardagents, src/services/runtime/anthropic.adapter.ts, getMaxTokens).
+    defaultMaxTokens: 4096,
     createAdapter: (settings) => new AnthropicProvider({ ...upstreamOptions(settings), apiKey: settings.apiKey ?? '' }),
   },
   openai: {

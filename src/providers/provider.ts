@@ -157,6 +157,11 @@ export interface CallMeta {
   /** Absolute deadline (epoch ms) for the whole call, retries and fallbacks included. */
   readonly deadline?: number;
   /**
+   * The sampling settings the client asked for itself, before the agent's applied (a target
+   * with its own temperature or max tokens, such as a fallback's, still honours them).
+   */
+  readonly requested?: { readonly temperature?: number; readonly maxTokens?: number };
+  /**
    * 1-based number of this upstream attempt within the execution, across retries and
    * fallbacks. Set by the resilience layer for each attempt; audit records carry it.
    */

@@ -1,8 +1,12 @@
+import type { FallbackTrigger } from '../agents/agent-definition.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import type { RouteComposer } from '../executor/agent-route.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../providers/provider.js';
-import type { ProviderError } from '../providers/provider-error.js';
+import { ProviderError } from '../providers/provider-error.js';
+import type { Sleep } from './abortable-sleep.js';
+import { agentRetries } from './agent-retries.js';
 import { AllProvidersFailedError, type ProviderTried } from './all-providers-failed-error.js';
+import { latencyBound, nextTarget, type ChainFailure } from './fallback-trigger.js';
 import { asProviderError, ProviderFailure, type FailoverReason } from './provider-failure.js';
 
 /** One link of an agent's chain: a configured provider and the model to ask it for. */
@@ -14,6 +18,10 @@ export interface ChainTarget {
   readonly provider?: Provider;
   /** Why it is disabled (`no API key: ANTHROPIC_API_KEY is not set`). */
   readonly disabledReason?: string;
+  /** Adapts the call to this target (the agent's settings for this provider), after its model is set. */
+  readonly shape?: (call: ModelCall) => ModelCall;
+  /** Which failures this target takes over (`fallback_models[].trigger`); absent: any. */
+  readonly trigger?: FallbackTrigger;
 }
 
 /** The agent a chain serves, and where its events go. */
@@ -33,9 +41,13 @@ export interface FallbackChainOptions {
  * 503 names it). The result says who answered: `provider`, `model`, `fallbackUsed` (anyone
  * but the first target), `attempts` (upstream attempts across the chain).
  *
- * The chain moves on after any failure except an abort, and stops once the call's deadline
- * has passed. When no target answers it throws an `AllProvidersFailedError` listing each one
- * and why. `stream()` falls back only until the first part reaches the consumer; once a
+ * After a failure (an abort aside) the chain moves to the next target that takes it: the
+ * first whose `trigger` names it (a 429 goes to an `on_rate_limit` fallback, a status in
+ * `error_codes` to that one), else the first that takes any error (`on_error`, or no
+ * trigger); none: the chain ends. A target is given up when it takes longer than the
+ * shortest `latency_threshold_ms` of the fallbacks after it, and that fallback takes over.
+ * The chain stops once the call's deadline has passed. When no target answers it throws an
+ * `AllProvidersFailedError` listing each one tried and why. `stream()` falls back only until the first part reaches the consumer; once a
  * target produced a part, it sends a `start` part naming that target, then the target's parts.
  *
  * @example
@@ -65,15 +77,18 @@ export class FallbackChainProvider implements Provider {
 
   async complete(call: ModelCall, signal: AbortSignal): Promise<ModelResult> {
     const run = new ChainRun(this.targets, call, this.#agent, this.#events, this.#now);
-    for (let index = 0; index < this.targets.length; index++) {
+    for (let index: number | undefined = 0; index !== undefined; index = run.next(index)) {
       const target = run.enter(index);
       if (target === STOP) break;
       if (target === undefined) continue;
+      const guard = new LatencyGuard(signal, latencyBound(this.targets, index));
       try {
-        const result = await target.provider.complete(run.callFor(target), signal);
+        const result = await target.provider.complete(run.callFor(target), guard.signal);
         return { ...result, attempts: run.attempts + (result.attempts ?? 1), fallbackUsed: index > 0 };
       } catch (thrown) {
-        run.failed(target, thrown);
+        run.failed(target, guard.verdict(thrown, target.name));
+      } finally {
+        guard.done();
       }
     }
     throw run.exhausted();
@@ -81,17 +96,21 @@ export class FallbackChainProvider implements Provider {
 
   async *stream(call: ModelCall, signal: AbortSignal): AsyncGenerator<StreamPart, void, undefined> {
     const run = new ChainRun(this.targets, call, this.#agent, this.#events, this.#now);
-    for (let index = 0; index < this.targets.length; index++) {
+    for (let index: number | undefined = 0; index !== undefined; index = run.next(index)) {
       const target = run.enter(index);
       if (target === STOP) break;
       if (target === undefined) continue;
-      const parts = target.provider.stream(run.callFor(target), signal)[Symbol.asyncIterator]();
+      // The latency threshold bounds the wait for the first part: once committed, the stream takes its time.
+      const guard = new LatencyGuard(signal, latencyBound(this.targets, index));
+      const parts = target.provider.stream(run.callFor(target), guard.signal)[Symbol.asyncIterator]();
       let head: IteratorResult<StreamPart, unknown>;
       try {
         head = await parts.next();
       } catch (thrown) {
-        run.failed(target, thrown);
+        run.failed(target, guard.verdict(thrown, target.name));
         continue;
+      } finally {
+        guard.done();
       }
       // Committed to this target: whatever happens next reaches the consumer as it is.
       const before = run.attempts;
@@ -116,21 +135,77 @@ export class FallbackChainProvider implements Provider {
  * The fallback chain per agent, as the `RouteComposer` agent routes are resolved with: each
  * agent's primary and fallbacks become one `FallbackChainProvider` over the providers' shared,
  * decorated instances (so every agent that uses a provider feeds and obeys its one breaker).
+ * An agent with its own `retry_config`, or a fallback with `trigger.max_retries`, gets its own
+ * retry layer over the same breaker (`agentRetries`); `sleep` is its pause (tests inject one).
  *
  * @example
  * const resolution = resolveAgentRoutes(agents, config, catalog, fallbackChain({ events }));
  */
-export function fallbackChain(options: Omit<FallbackChainOptions, 'agent'>): RouteComposer {
-  return (targets, agent) =>
+export function fallbackChain(options: Omit<FallbackChainOptions, 'agent'> & { readonly sleep?: Sleep }): RouteComposer {
+  const { sleep, ...chain } = options;
+  return (targets, agent, route) =>
     new FallbackChainProvider(
-      targets.map(({ entry, model }) => ({
-        name: entry.name,
-        type: entry.type,
-        model,
-        ...(entry.provider ? { provider: entry.provider } : { disabledReason: entry.disabledReason ?? 'disabled' }),
-      })),
-      { ...options, agent: agent.name },
+      targets.map(({ entry, model, shape, settings }, i) => {
+        const provider = agentRetries(entry, route.retry, targets[i + 1]?.settings.trigger?.maxRetries, {
+          events: options.events,
+          ...(options.now ? { now: options.now } : {}),
+          ...(sleep ? { sleep } : {}),
+        });
+        return {
+          name: entry.name,
+          type: entry.type,
+          model,
+          ...(shape ? { shape } : {}),
+          ...(settings.trigger ? { trigger: settings.trigger } : {}),
+          ...(provider ? { provider } : { disabledReason: entry.disabledReason ?? 'disabled' }),
+        };
+      }),
+      { ...chain, agent: agent.name },
     );
+}
+
+/**
+ * The signal one target is called with: the caller's, aborted too once `boundMs` has passed
+ * (undefined: never), so a target slower than a fallback's `latency_threshold_ms` is given up.
+ */
+class LatencyGuard {
+  readonly signal: AbortSignal;
+  #exceeded = false;
+  readonly #boundMs: number | undefined;
+  readonly #done: () => void;
+
+  constructor(outer: AbortSignal, boundMs: number | undefined) {
+    this.#boundMs = boundMs;
+    if (boundMs === undefined) {
+      this.signal = outer;
+      this.#done = () => {};
+      return;
+    }
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(outer.reason);
+    outer.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      this.#exceeded = true;
+      controller.abort(new Error(`latency threshold of ${boundMs} ms passed`));
+    }, boundMs);
+    this.signal = controller.signal;
+    this.#done = () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onAbort);
+    };
+  }
+
+  /** What the target's failure was: the latency threshold when it passed first, else what it threw. */
+  verdict(thrown: unknown, provider: string): unknown {
+    if (!this.#exceeded) return thrown;
+    const attempts = thrown instanceof ProviderFailure ? thrown.attempts : 1;
+    const slow = new ProviderError(`${provider}: no answer within ${this.#boundMs} ms (a fallback's latency_threshold_ms)`, { provider, kind: 'timeout', retryable: true, cause: thrown });
+    return ProviderFailure.from(slow, 'latency_threshold', attempts, undefined);
+  }
+
+  done(): void {
+    this.#done();
+  }
 }
 
 type UsableTarget = ChainTarget & { readonly provider: Provider };
@@ -143,6 +218,9 @@ class ChainRun {
   attempts = 0;
   readonly #tried: ProviderTried[] = [];
   #lastError: ProviderError | undefined;
+  /** The target entered last, and how it failed: what picks the next. */
+  #previous: number | undefined;
+  #failure: ChainFailure = { reason: 'disabled' };
 
   constructor(
     private readonly chain: readonly ChainTarget[],
@@ -158,19 +236,21 @@ class ChainRun {
    */
   enter(index: number): UsableTarget | undefined | typeof STOP {
     const target = this.chain[index]!;
-    if (index > 0) {
+    if (this.#previous !== undefined) {
       // Past the deadline the next provider could not answer in time either.
       if (this.call.meta.deadline !== undefined && this.now() >= this.call.meta.deadline) return STOP;
       this.events.dispatch({
         type: 'provider.fallback',
         requestId: this.call.meta.requestId,
         agent: this.agent,
-        from: this.chain[index - 1]!.name,
+        from: this.chain[this.#previous]!.name,
         to: target.name,
         reason: this.#tried.at(-1)?.reason ?? 'disabled',
       });
     }
+    this.#previous = index;
     if (target.provider !== undefined) return target as UsableTarget;
+    this.#failure = { reason: 'disabled' };
     this.#tried.push({
       provider: target.name,
       model: target.model,
@@ -182,7 +262,8 @@ class ChainRun {
   }
 
   callFor(target: ChainTarget): ModelCall {
-    return { ...this.call, model: target.model, meta: { ...this.call.meta, attempt: this.attempts + 1 } };
+    const call: ModelCall = { ...this.call, model: target.model, meta: { ...this.call.meta, attempt: this.attempts + 1 } };
+    return target.shape ? target.shape(call) : call;
   }
 
   /** Records a target's failure; an abort ends the whole call at once. */
@@ -193,6 +274,7 @@ class ChainRun {
     const attempts = error instanceof ProviderFailure ? error.attempts : 1;
     this.attempts += attempts;
     this.#lastError = error;
+    this.#failure = { reason, kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}) };
     this.#tried.push({
       provider: target.name,
       model: target.model,
@@ -202,6 +284,11 @@ class ChainRun {
       attempts,
       ...(error.retryAfterMs !== undefined ? { retry_after_ms: error.retryAfterMs } : {}),
     });
+  }
+
+  /** The target to try after `index` failed: the next one whose trigger takes the failure (see `nextTarget`). */
+  next(index: number): number | undefined {
+    return nextTarget(this.chain, index, this.#failure);
   }
 
   exhausted(): AllProvidersFailedError {

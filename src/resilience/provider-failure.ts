@@ -11,6 +11,7 @@ export type FailoverReason =
   | 'retry_after_too_long' // the upstream asked for a pause longer than max_retry_after_ms
   | 'deadline' // the next retry would end past the agent's deadline
   | 'disabled' // the provider is not usable (no key, ...)
+  | 'latency_threshold' // it took longer than a later fallback's latency_threshold_ms: given up
   | 'aborted'; // the caller went away
 
 /**

@@ -1,3 +1,5 @@
+import type { AgentRetryPolicy } from '../agents/agent-definition.js';
+import { retryDelayMs } from '../agents/retry-config.js';
 import type { CircuitBreakerConfig, ProviderConfig } from '../config/ossa-config.js';
 import type { ProviderError } from '../providers/provider-error.js';
 import type { FailoverReason } from './provider-failure.js';
@@ -20,6 +22,11 @@ export interface RetryPolicyOptions {
   /** A `Retry-After` longer than this fails over instead of sleeping. */
   readonly maxRetryAfterMs: number;
   readonly random?: RandomSource;
+  /**
+   * A fixed wait before retry `n` (0-based), replacing the jittered backoff: an agent's
+   * `retry_config` says how long to wait, and gets exactly that.
+   */
+  readonly schedule?: (n: number) => number;
 }
 
 /**
@@ -58,8 +65,28 @@ export class RetryPolicy {
     });
   }
 
+  /**
+   * An agent's `retry_config` on one provider: `max_attempts - 1` retries after the waits it
+   * declares (no jitter), the provider's `max_retry_after_ms` still bounding a `Retry-After`.
+   */
+  static forAgent(policy: AgentRetryPolicy, maxRetryAfterMs: number): RetryPolicy {
+    return new RetryPolicy({
+      maxRetries: policy.maxAttempts - 1,
+      initialBackoffMs: policy.initialDelayMs,
+      backoffMultiplier: 1,
+      maxBackoffMs: policy.maxDelayMs,
+      maxRetryAfterMs,
+      schedule: (n) => retryDelayMs(policy, n + 1),
+    });
+  }
+
   get maxRetries(): number {
     return this.#options.maxRetries;
+  }
+
+  /** The same schedule with at most `maxRetries` retries (a fallback's `trigger.max_retries`). */
+  capped(maxRetries: number): RetryPolicy {
+    return maxRetries >= this.#options.maxRetries ? this : new RetryPolicy({ ...this.#options, maxRetries, random: this.#random });
   }
 
   /** The upper bound of the jittered wait before retry `n` (0-based). */
@@ -78,7 +105,7 @@ export class RetryPolicy {
     if (retriesDone >= this.#options.maxRetries) return { retry: false, reason: 'retries_exhausted' };
     const retryAfter = error.retryAfterMs;
     if (retryAfter !== undefined && retryAfter > this.#options.maxRetryAfterMs) return { retry: false, reason: 'retry_after_too_long' };
-    const delayMs = retryAfter ?? Math.floor(this.#random() * this.backoffCapMs(retriesDone));
+    const delayMs = retryAfter ?? (this.#options.schedule ? this.#options.schedule(retriesDone) : Math.floor(this.#random() * this.backoffCapMs(retriesDone)));
     // Waiting until (or past) the deadline leaves the retry no time to answer.
     if (deadline !== undefined && now + delayMs >= deadline) return { retry: false, reason: 'deadline' };
     return { retry: true, delayMs, honoursRetryAfter: retryAfter !== undefined };

@@ -45,6 +45,15 @@ export class RetryProvider implements Provider {
   readonly #now: () => number;
   readonly #sleep: Sleep;
 
+  /** The provider it retries, and on which schedule: an agent with its own `retry_config` wraps `inner` anew. */
+  get inner(): Provider {
+    return this.#inner;
+  }
+
+  get policy(): RetryPolicy {
+    return this.#policy;
+  }
+
   constructor(inner: Provider, options: RetryOptions) {
     this.name = inner.name;
     this.type = inner.type;

@@ -126,7 +126,8 @@ describe('the audit log end to end', () => {
       event: 'llm_request',
       prompt_length: expect.any(Number),
       temperature: 0.7,
-      max_tokens: 1024,
+      // The manifest sets none: Anthropic's default, as the OSSA reference runtime's.
+      max_tokens: 4096,
       tools_count: 2,
     });
     expect(response).toEqual({

@@ -22,6 +22,7 @@ describe('the ossa-gateway CLI', () => {
   it('validates the example agents, and lists every error of broken manifests with exit 1', async () => {
     const ok = await cli(['validate']);
     expect(ok.stdout).toMatch(/^ok: 4 agents valid/);
+    expect(ok.stdout).toContain('\n  files:   4 read, 0 skipped (no OSSA document)\n  agents:  4 in 4 documents\n');
     expect(ok.code).toBe(0);
 
     const dir = tempDir({
@@ -34,8 +35,13 @@ describe('the ossa-gateway CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`error: ${join(dir, 'c.ossa.yaml')}:10:18: spec.llm.temperature: expected a number between 0 and 2, got 9`);
     expect(bad.stderr).toContain(`error: ${join(dir, 'd.ossa.yaml')}:5:3: Map keys must be unique`);
-    expect(bad.stderr).toContain(`error: ${join(dir, 'b.ossa.yaml')}:1: metadata.name: duplicate agent name "dup"`);
-    expect(bad.stdout).toBe('failed: 3 errors, 0 warnings\n');
+    // A set of manifests may hold one agent twice (a catalogue); a deployment may not.
+    const clash = `${join(dir, 'b.ossa.yaml')}:1: metadata.name: agent "dup" version 1.0.0 is already defined at ${join(dir, 'a.ossa.yaml')}:1`;
+    expect(bad.stderr).toContain(`warning: ${clash}`);
+    expect(bad.stdout).toBe('failed: 2 errors, 1 warning\n  files:   4 read, 0 skipped (no OSSA document)\n  agents:  2 in 2 documents\n');
+    const deployment = await cli(['validate', dir, '--deployment']);
+    expect(deployment.stderr).toContain(`error: ${clash}`);
+    expect(deployment.stdout).toMatch(/^failed: 3 errors, 0 warnings\n/);
   });
 
   it('runs an agent once through the echo provider when no key is set', async () => {

@@ -70,6 +70,8 @@ export async function startTestGateway(options: {
   logLevel?: 'info' | 'debug' | 'warn';
   /** The gateway's clock (circuit breakers, retries, audit records). */
   now?: () => number;
+  /** The pause between retries: record the waits instead of sleeping. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }): Promise<TestGateway> {
   const files = Object.fromEntries(Object.entries(options.agents ?? {}).map(([name, text]) => [`agents/${name}.ossa.yaml`, text]));
   const dir = tempDir(files);
@@ -81,6 +83,7 @@ export async function startTestGateway(options: {
     env: options.env ?? {},
     logger: createLogger({ level: options.logLevel ?? 'info', destination: logs.stream }),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   }).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });
     throw error;

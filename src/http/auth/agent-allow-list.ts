@@ -1,5 +1,9 @@
+import { parseAgentRef } from '../../agents/agent-ref.js';
+
 /**
  * A client's `agents` allow-list: names and globs (`support-*`, `faq-?`). Absent: every agent.
+ * A name allows every version of the agent (`support` allows `support@1.0.0`); an entry with a
+ * version (`support@1.0.0`) allows that version only.
  */
 export class AgentAllowList {
   private readonly patterns: readonly RegExp[];
@@ -9,7 +13,8 @@ export class AgentAllowList {
   }
 
   allows(agent: string): boolean {
-    return this.patterns.some((pattern) => pattern.test(agent));
+    const { name } = parseAgentRef(agent);
+    return this.patterns.some((pattern) => pattern.test(agent) || pattern.test(name));
   }
 }
 

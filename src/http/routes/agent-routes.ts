@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { agentId } from '../../agents/agent-ref.js';
 import type { AgentRoute } from '../../executor/agent-route.js';
 import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
@@ -15,10 +16,13 @@ import { checkExecuteAgainstAgent, fromExecuteBody, type ExecuteBody, type Execu
 type ExecuteRoute = { Params: { name: string }; Body: ExecuteBody };
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** `GET /v1/agents`, `GET /v1/agents/{name}`, `POST /v1/agents/{name}/execute`. */
+/**
+ * `GET /v1/agents`, `GET /v1/agents/{name}`, `POST /v1/agents/{name}/execute`. `{name}` is an
+ * agent's name (its newest version) or `name@version` (that version).
+ */
 export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServices): void {
   app.get('/v1/agents', async (request) => ({
-    agents: gateway.executor.agents().filter((agent) => gateway.auth.mayUse(request.ossaCaller, agent.name)).map((agent) => summarize(gateway.executor.route(agent.name)!)),
+    agents: gateway.executor.agents().filter((agent) => gateway.auth.mayUse(request.ossaCaller, agent.name)).map((agent) => summarize(gateway.executor.route(agentId(agent))!)),
   }));
 
   app.get<{ Params: { name: string } }>('/v1/agents/:name', { schema: { params: agentNameParamsSchema } }, async (request) => {
@@ -94,16 +98,45 @@ function summarize(route: AgentRoute): Record<string, unknown> {
 }
 
 function describe(route: AgentRoute): Record<string, unknown> {
+  const { llm } = route.agent;
+  const retry = route.retry;
+  const first = route.targets?.find((t) => t.provider === route.usable[0]?.provider && t.model === route.usable[0]?.model) ?? route.targets?.[0];
   return {
     ...summarize(route),
     api_version: route.agent.apiVersion,
     temperature: route.temperature,
     max_tokens: route.maxTokens,
+    ...(llm.topP !== undefined ? { top_p: llm.topP } : {}),
+    ...(llm.frequencyPenalty !== undefined ? { frequency_penalty: llm.frequencyPenalty } : {}),
+    ...(llm.presencePenalty !== undefined ? { presence_penalty: llm.presencePenalty } : {}),
     fallbacks: route.fallbacks,
-    system_prompt_source: route.agent.systemPromptSource,
+    system_prompt_source: first?.systemPromptSource ?? route.agent.systemPromptSource,
     timeout_seconds: route.agent.timeoutSeconds ?? null,
     rate_limit: route.agent.rateLimit ? { requests_per_minute: route.agent.rateLimit.requestsPerMinute, burst_limit: route.agent.rateLimit.burstLimit } : null,
-    tools: route.agent.tools,
+    retry: retry ? { max_attempts: retry.maxAttempts, backoff_strategy: retry.backoff, initial_delay_ms: retry.initialDelayMs, max_delay_ms: retry.maxDelayMs } : null,
+    // How each target of the chain is asked: vendor extensions and fallback entries have their own settings.
+    targets: (route.targets ?? []).map((t) => ({
+      provider: t.provider,
+      model: t.model,
+      temperature: t.temperature,
+      max_tokens: t.maxTokens,
+      system_prompt_source: t.systemPromptSource,
+      ...(t.stop ? { stop: t.stop } : {}),
+      ...(t.trigger ? { trigger: describeTrigger(t.trigger) } : {}),
+    })),
+    tools: route.agent.tools.map(({ name, description }) => ({ name, ...(description !== undefined ? { description } : {}) })),
+    warnings: route.warnings ?? route.agent.warnings,
     ...(route.unavailable ? { unavailable: route.unavailable } : {}),
+  };
+}
+
+function describeTrigger(trigger: NonNullable<NonNullable<AgentRoute['targets']>[number]['trigger']>): Record<string, unknown> {
+  return {
+    on_error: trigger.onError,
+    on_rate_limit: trigger.onRateLimit,
+    on_timeout: trigger.onTimeout,
+    error_codes: trigger.errorCodes,
+    ...(trigger.latencyThresholdMs !== undefined ? { latency_threshold_ms: trigger.latencyThresholdMs } : {}),
+    ...(trigger.maxRetries !== undefined ? { max_retries: trigger.maxRetries } : {}),
   };
 }
