@@ -7,6 +7,7 @@ import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { streamAgentResponse } from '../streaming/stream-agent-response.js';
 import { cacheModeOf } from '../cache-directives.js';
+import { registerResponsesRoute } from '../responses/responses-route.js';
 import { checkChatAgainstAgent, fromOpenAIChatRequest, type ChatRequest, type OpenAIChatRequestBody } from './openai-chat-request.js';
 import { openAIChunkFormat } from './openai-chunk-format.js';
 import { chatCompletionBodySchema, modelParamsSchema } from './openai-schemas.js';
@@ -23,8 +24,8 @@ const NO_CONTEXT = Object.freeze({});
 /**
  * The OpenAI-compatible API, so any OpenAI client (SDKs, LangChain, IDE plugins) can call the
  * agents: `POST /v1/chat/completions` (the request's `model` is an agent's name; JSON, or SSE
- * chunks with `"stream": true`), `GET /v1/models` and `GET /v1/models/{model}` (the agents the
- * client may use). Register it where the client-key hook applies: it runs the same pipeline
+ * chunks with `"stream": true`), `POST /v1/responses` (`registerResponsesRoute`), `GET /v1/models`
+ * and `GET /v1/models/{model}` (the agents the client may use). Register it where the client-key hook applies: it runs the same pipeline
  * as `POST /v1/agents/{name}/execute` (auth, the agent guard with its rate limits, cache,
  * breaker, fallback, audit, metrics). Client tools, tool results, response formats and stop
  * sequences go to the model; `Cache-Control: no-cache` / `no-store` choose the cache mode.
@@ -101,4 +102,6 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
       });
     },
   );
+
+  registerResponsesRoute(app, gateway);
 }
