@@ -4,7 +4,9 @@ export type SystemPromptSource =
   | 'spec.prompts.system'
   | 'spec.instructions'
   | 'spec.system'
-  | 'metadata.description';
+  | 'metadata.description'
+  /** A pass-through model (`models.<id>`): no prompt of its own. */
+  | 'none';
 
 /** The model settings a manifest asks for; absent fields fall back to the config defaults. */
 export interface AgentLlmSettings {
