@@ -73,7 +73,7 @@ describe('fromResponsesRequest', () => {
       model: 'a', input: 'Hi', temperature: 0.2, top_p: 0.9, max_output_tokens: 50, tools: [weather], tool_choice: { type: 'function', name: 'get_weather' },
       parallel_tool_calls: false, metadata: { order: 'A-1' }, user: 'end-user-1', stream: true,
     });
-    expect(request).toMatchObject({ input: 'Hi', temperature: 0.2, maxTokens: 50, toolChoice: { name: 'get_weather' }, parallelToolCalls: false, stream: true });
+    expect(request).toMatchObject({ input: 'Hi', temperature: 0.2, topP: 0.9, maxTokens: 50, toolChoice: { name: 'get_weather' }, parallelToolCalls: false, stream: true });
     expect(request.echo).toEqual({
       instructions: null, max_output_tokens: 50, parallel_tool_calls: false, temperature: 0.2, text: { format: { type: 'text' } },
       tool_choice: { type: 'function', name: 'get_weather' }, tools: [{ type: 'function', name: 'get_weather', description: 'Weather now', parameters: weather.parameters, strict: true }],

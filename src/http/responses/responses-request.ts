@@ -44,6 +44,8 @@ export interface ResponsesRequest {
   readonly toolChoice?: ToolChoice;
   readonly parallelToolCalls?: boolean;
   readonly responseFormat?: ResponseFormat;
+  /** `top_p`: sent for a pass-through model, settled by the manifest for an agent. */
+  readonly topP?: number;
   readonly stream: boolean;
   /** The settings the response repeats. */
   readonly echo: ResponsesEcho;
@@ -79,7 +81,8 @@ const UNSUPPORTED: readonly { readonly param: string; readonly asks: (value: unk
  * becomes the input, the conversation and the client's instructions (`fromResponsesInput`);
  * `tools`, `tool_choice`, `parallel_tool_calls` (passed on only with tools) and `text.format`
  * are checked and passed on; `temperature` and `max_output_tokens` override the manifest within
- * its limits; `top_p`, `metadata` and `user` are repeated in the response. Throws a 400
+ * its limits (a pass-through model takes them and `top_p` as given); `metadata` and `user` are
+ * repeated in the response. Throws a 400
  * `HttpProblem` with `param` naming the field at fault.
  */
 export function fromResponsesRequest(body: ResponsesRequestBody): ResponsesRequest {
@@ -115,6 +118,7 @@ export function fromResponsesRequest(body: ResponsesRequestBody): ResponsesReque
       if (typeof body.parallel_tool_calls === 'boolean') request.parallelToolCalls = body.parallel_tool_calls;
     }
     if (responseFormat !== undefined) request.responseFormat = responseFormat;
+    if (typeof body.top_p === 'number') request.topP = body.top_p;
     return request;
   } catch (error) {
     throw error instanceof InvalidFieldError ? openAIInvalidField(error) : error;

@@ -20,7 +20,9 @@ const NO_CONTEXT = Object.freeze({});
 
 /**
  * `POST /v1/responses`, OpenAI's Responses API, stateless: the request's `model` is an agent's
- * name; the answer is a `response` object, or with `"stream": true` its events. Register it
+ * name or a pass-through model's id (`models.<id>`: the client's instructions, tools and
+ * settings go as given, no agent prompt); the answer is a `response` object, or with
+ * `"stream": true` its events. Register it
  * inside the OpenAI-compatible plugin (its error handler answers every error in OpenAI's
  * shape, body validation included), where the client-key hook applies: it runs the pipeline
  * chat completions run (auth, the agent guard, rate limits, cache, breaker, fallback, audit,
@@ -45,7 +47,12 @@ export function registerResponsesRoute(app: FastifyInstance, gateway: GatewaySer
           }
           done();
         },
-        agentGuard<FastifyRequest<ResponsesRoute>>(gateway, (request) => request.body.model, (request, route) => checkResponsesAgainstAgent(requests.get(request)!, route.agent)),
+        agentGuard<FastifyRequest<ResponsesRoute>>(
+          gateway,
+          (request) => request.body.model,
+          (request, route) => checkResponsesAgainstAgent(requests.get(request)!, route.agent),
+          'agents-and-models',
+        ),
       ],
     },
     async (request, reply) => {
@@ -64,6 +71,8 @@ export function registerResponsesRoute(app: FastifyInstance, gateway: GatewaySer
       if (call.parallelToolCalls !== undefined) options.parallelToolCalls = call.parallelToolCalls;
       if (call.responseFormat !== undefined) options.responseFormat = call.responseFormat;
       if (cache !== undefined) options.cache = cache;
+      // A pass-through model gets the client's top_p; an agent's manifest settles it.
+      if (call.topP !== undefined && gateway.executor.route(call.agent)?.passThrough !== undefined) options.topP = call.topP;
       const limits = rateLimitOptions(request, reply);
       options.onRateLimit = limits.onRateLimit;
       if (limits.clientId !== undefined) options.clientId = limits.clientId;

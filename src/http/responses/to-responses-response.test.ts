@@ -35,4 +35,9 @@ describe('toResponsesResponse', () => {
     expect(toResponsesResponse({ ...plain, finish_reason: 'content_filter' }, head)).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'content_filter' } });
     expect(toResponsesResponse({ ...plain, finish_reason: 'other' }, head)).toMatchObject({ status: 'completed', incomplete_details: null });
   });
+
+  it('breaks the prompt-cache reads and writes out of the input tokens, as the upstream reported them', () => {
+    const usage = toResponsesResponse({ ...answer, usage: { input_tokens: 900, output_tokens: 12, total_tokens: 912, cache_read_input_tokens: 800, cache_creation_input_tokens: 50 } }, head).usage;
+    expect(usage).toEqual({ input_tokens: 900, input_tokens_details: { cached_tokens: 800, cache_write_tokens: 50 }, output_tokens: 12, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 912 });
+  });
 });

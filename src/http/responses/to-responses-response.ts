@@ -33,11 +33,14 @@ export function toResponsesOutcome(reason: string): { readonly status: 'complete
   }
 }
 
-/** An `AgentResponse.usage` as the Responses API counts (no reasoning tokens: the gateway reports none). */
+/**
+ * An `AgentResponse.usage` as the Responses API counts: `input_tokens` includes the prompt-cache
+ * reads and writes, which the details break out (no reasoning tokens: the gateway reports none).
+ */
 export function toResponsesUsage(usage: AgentResponse['usage']): ResponsesUsage {
   return {
     input_tokens: usage.input_tokens,
-    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    input_tokens_details: { cached_tokens: usage.cache_read_input_tokens ?? 0, cache_write_tokens: usage.cache_creation_input_tokens ?? 0 },
     output_tokens: usage.output_tokens,
     output_tokens_details: { reasoning_tokens: 0 },
     total_tokens: usage.total_tokens,
