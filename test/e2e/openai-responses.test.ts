@@ -187,6 +187,10 @@ describe('the Responses API (POST /v1/responses), called with the official opena
     expect(reader.response.headers.get('x-cache')).toBe('HIT');
     const deltas = (await reader.rest()).filter((event) => event.event === 'response.output_text.delta');
     expect(deltas.length).toBeGreaterThanOrEqual(3);
+    // The same request on chat completions is the same cache entry.
+    const chat = await client.chat.completions.create({ model: 'support', messages: [{ role: 'user', content: 'What are your opening hours on weekdays?' }] }).withResponse();
+    expect(chat.response.headers.get('x-cache')).toBe('HIT');
+    expect(chat.data.choices[0]!.message.content).toBe(first.data.output_text);
     expect(anthropic.requests).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { APICallError, generateObject, generateText, stepCountIs, streamObject, streamText, tool } from 'ai';
+import { APICallError, defaultSettingsMiddleware, generateObject, generateText, stepCountIs, streamObject, streamText, tool, wrapLanguageModel } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { callToolsFirst, guardOutboundFetch, startToolGateway, TOOL_AGENTS, type ToolGateway } from '../support/tool-gateway.js';
@@ -103,9 +103,10 @@ describe('the Vercel AI SDK with tools and objects, through the gateway', () => 
       expect(APICallError.isInstance(refused)).toBe(true);
       expect(refused).toMatchObject({ statusCode: 400, message: expect.stringContaining('input[1].type refers to an item of a stored response') });
       expect(JSON.parse((refused as APICallError).responseBody!)).toMatchObject({ error: { type: 'invalid_request_error', param: 'input[1].type' } });
+      // store: false once for the model (README, "Use it from ..."), so the SDK sends its items themselves.
       const stateless = streamText({
-        model: provider(agent), tools: { get_weather: weatherTool(ran) }, stopWhen: stepCountIs(3), prompt: `Weather, stateless? (${wire})`, maxRetries: 0,
-        providerOptions: { openai: { store: false } },
+        model: wrapLanguageModel({ model: provider(agent), middleware: defaultSettingsMiddleware({ settings: { providerOptions: { openai: { store: false } } } }) }),
+        tools: { get_weather: weatherTool(ran) }, stopWhen: stepCountIs(3), prompt: `Weather, stateless? (${wire})`, maxRetries: 0,
       });
       let text = '';
       for await (const piece of stateless.textStream) text += piece;

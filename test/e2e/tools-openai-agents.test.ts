@@ -80,4 +80,14 @@ describe('the OpenAI Agents SDK with a function tool, through the gateway', () =
       }
     }
   }
+
+  for (const [wire, agentName] of Object.entries(TOOL_AGENTS)) {
+    it(`responses: gives an object of the agent's outputType (text.format json_schema) in ${wire}'s wire format`, async () => {
+      const Status = z.object({ order_id: z.string(), shipped: z.boolean() });
+      const agent = new Agent({ name: 'Support', instructions: 'Answer as JSON.', model: await models['responses']!.getModel(agentName), outputType: Status });
+      const { finalOutput } = await run(agent, `Status of A-1001 as JSON (${wire})`);
+      expect(Status.safeParse(finalOutput).success).toBe(true);
+      expect(JSON.stringify(g.upstreamOf(agentName).requests[0]!.body)).toContain('shipped');
+    });
+  }
 });
