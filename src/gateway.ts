@@ -16,7 +16,7 @@ import type { AgentStreamEvent } from './executor/agent-stream-event.js';
 import { EventDispatcher } from './events/event-dispatcher.js';
 import { AuthThrottle } from './http/auth/auth-throttle.js';
 import { Authenticator } from './http/auth/authenticator.js';
-import type { GatewayServices, ReadinessProbe } from './http/gateway-services.js';
+import type { GatewayServices, ReadinessCheck, ReadinessProbe } from './http/gateway-services.js';
 import { buildHttpApp, ossaGatewayPlugin } from './http/http-app.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createObservability, type Observability } from './observability/observability.js';
@@ -142,7 +142,9 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     registry = new AgentRegistry([]);
   }
   // Before the pipeline: the collector must hear the events its provider checks dispatch.
-  const observability = createObservability({ config, logger, events, agents: registry.list().map((agent) => agent.name), ...(now ? { now } : {}) });
+  // Metric labels: the agents' names and the pass-through models' ids.
+  const served = [...registry.list().map((agent) => agent.name), ...Object.keys(config.models)];
+  const observability = createObservability({ config, logger, events, agents: served, ...(now ? { now } : {}) });
   // Every credential the HTTP API accepts: client keys, admin keys, the metrics token; wrong
   // ones are counted per address and per kind, and guessers throttled.
   const authThrottle = new AuthThrottle({ config: config.security.auth_throttle, events, logger, ...(now ? { now } : {}) });
@@ -156,11 +158,12 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     ...(redis ? { redis } : {}),
     ...(now ? { now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(loaded.locate ? { locate: loaded.locate } : {}),
   });
   problems.push(...pipeline.issues);
   for (const warning of pipeline.warnings) logger.warn(formatIssue(warning));
   observability.providersBuilt(pipeline.circuits);
-  observability.modelsConfigured([...pipeline.routes.values()].flatMap((route) => [route.primary, ...route.fallbacks]));
+  observability.modelsConfigured([...pipeline.routes.values(), ...pipeline.models.values()].flatMap((route) => [route.primary, ...route.fallbacks]));
 
   if (problems.length > 0) {
     await pipeline.close();
@@ -172,6 +175,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   await redis?.connect();
   await observability.exportTraces();
   logRoutes(logger, pipeline.routes);
+  logRoutes(logger, pipeline.models, 'model');
   const closers: (() => Promise<void> | void)[] = [() => observability.close()];
   if (redis) closers.push(() => redis.close());
   // Failed authentication is counted where the rate limiter counts: shared by every process on Redis.
@@ -205,20 +209,36 @@ interface GatewayParts {
 
 function assembleGateway(parts: GatewayParts): Gateway {
   const { config, logger, events, observability, registry, pipeline, closers, auth, redis, secrets } = parts;
-  const { runner, executor, routes, catalog, circuits, audit, rateLimiter, cache } = pipeline;
+  const { runner, executor, routes, models, catalog, circuits, audit, rateLimiter, cache } = pipeline;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   let drainRequested = false;
+  // Ready while anything can be served: a gateway of pass-through models alone (Claude Code's) has no agents.
+  const runnable = (map: ReadonlyMap<string, AgentRoute>): number => [...map.values()].filter((r) => r.unavailable === undefined).length;
+  const servable = (): boolean => runnable(routes) + runnable(models) > 0;
   const readinessProbes: ReadinessProbe[] = [
     () => {
       const unavailable = [...routes.values()].filter((r) => r.unavailable !== undefined).map((r) => r.agent.name);
       return {
         name: 'agents',
-        status: routes.size === 0 || unavailable.length === routes.size ? 'fail' : unavailable.length > 0 ? 'degraded' : 'ok',
+        status: !servable() ? 'fail' : unavailable.length > 0 ? 'degraded' : 'ok',
         detail: `${routes.size - unavailable.length} of ${routes.size} agents can run`,
         ...(unavailable.length > 0 ? { data: { unavailable } } : {}),
       };
     },
+    ...(models.size === 0
+      ? []
+      : [
+          (): ReadinessCheck => {
+            const unavailable = [...models.values()].filter((r) => r.unavailable !== undefined).map((r) => r.agent.name);
+            return {
+              name: 'models',
+              status: unavailable.length === 0 ? 'ok' : servable() ? 'degraded' : 'fail',
+              detail: `${models.size - unavailable.length} of ${models.size} pass-through models can run`,
+              ...(unavailable.length > 0 ? { data: { unavailable } } : {}),
+            };
+          },
+        ]),
     () =>
       [...catalog.values()].map((entry) => ({
         name: `provider:${entry.name}`,
@@ -322,16 +342,18 @@ function logUnenforcedFields(logger: Logger, agents: readonly AgentDefinition[])
   }
 }
 
-/** One line per agent at startup, saying who will answer it (and why, when it is not its own provider). */
-function logRoutes(logger: Logger, routes: ReadonlyMap<string, AgentRoute>): void {
+/** One line per agent (or pass-through model) at startup, saying who will answer it (and why, when it is not its own provider). */
+function logRoutes(logger: Logger, routes: ReadonlyMap<string, AgentRoute>, kind: 'agent' | 'model' = 'agent'): void {
   for (const route of routes.values()) {
     const serving = route.usable[0];
-    const base = { agent: route.agent.name, version: route.agent.version, provider: serving?.provider ?? route.primary.provider, model: serving?.model ?? route.primary.model };
-    if (route.unavailable) logger.warn(base, `agent ${route.agent.name} cannot run: ${route.unavailable}`);
+    const name = route.agent.name;
+    const base = { [kind]: name, ...(kind === 'agent' ? { version: route.agent.version } : {}), provider: serving?.provider ?? route.primary.provider, model: serving?.model ?? route.primary.model };
+    if (route.unavailable) logger.warn(base, `${kind} ${name} cannot run: ${route.unavailable}`);
     else if (serving && serving.provider !== route.primary.provider) {
-      logger.info({ ...base, wanted: route.primary.provider }, `agent ${route.agent.name}: ${route.primary.provider} is disabled; answering through ${serving.provider} (${serving.model})`);
-    } else logger.info(base, `agent ${route.agent.name} -> ${base.provider} (${base.model})`);
+      logger.info({ ...base, wanted: route.primary.provider }, `${kind} ${name}: ${route.primary.provider} is disabled; answering through ${serving.provider} (${serving.model})`);
+    } else logger.info(base, `${kind} ${name} -> ${base.provider} (${base.model})`);
   }
+  if (kind === 'model') return;
   const providers = new Set([...routes.values()].map((r) => r.usable[0]?.provider).filter(Boolean));
   if (providers.size === 1 && providers.has('echo')) {
     logger.info({ provider: 'echo' }, 'offline mode: every agent answers through the echo provider (set ANTHROPIC_API_KEY or OPENAI_API_KEY to use a real model)');

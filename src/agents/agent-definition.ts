@@ -6,7 +6,9 @@ export type SystemPromptSource =
   | 'spec.prompts.system'
   | 'spec.instructions'
   | 'spec.system'
-  | 'metadata.description';
+  | 'metadata.description'
+  /** A pass-through model (`models.<id>`): no prompt of its own. */
+  | 'none';
 
 /**
  * `spec.llm.retry_config`: how often and how patiently the agent's calls are retried. It

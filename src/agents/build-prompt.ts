@@ -2,38 +2,49 @@ import type { ChatMessage, TextPart } from '../providers/provider.js';
 import type { ExecutionContext } from '../executor/agent-response.js';
 
 export interface BuiltPrompt {
-  readonly system: string;
+  /** Text, or text blocks when the client's instructions came as blocks (their cache marks kept). */
+  readonly system: string | TextPart[];
   readonly messages: ChatMessage[];
 }
 
 /**
  * The prompt the model sees:
  * - system: the agent's system prompt, then the client's own instructions (when it sent any:
- *   OpenAI `system`/`developer` messages) verbatim after a blank line, then (when context is
- *   given) a blank line, `Context:`,
- *   and one `key: value` line per entry, keys sorted so equal context gives an equal prompt.
- *   Keys and string values are written as they are unless they hold a line break or another
- *   control character (`\n`, `\r`, U+2028, ...); those, and every other value, are written
- *   as JSON with every such character escaped, so each entry stays on its one line: neither
- *   a key nor a value can start a line of its own (`SYSTEM: ...`) in the prompt.
+ *   OpenAI `system`/`developer` messages, Anthropic's `system`) verbatim after a blank line,
+ *   then (when context is given) a blank line, `Context:`, and one `key: value` line per
+ *   entry, keys sorted so equal context gives an equal prompt. Keys and string values are
+ *   written as they are unless they hold a line break or another control character (`\n`,
+ *   `\r`, U+2028, ...); those, and every other value, are written as JSON with every such
+ *   character escaped, so each entry stays on its one line: neither a key nor a value can
+ *   start a line of its own (`SYSTEM: ...`) in the prompt. Without a prompt of its own (a
+ *   pass-through model) the client's instructions are the whole system prompt. Instructions
+ *   given as blocks stay blocks: the agent's prompt is the first block, the context the last.
  * - messages: the earlier turns (if any), then the input as the last user message; an empty
  *   input after a non-empty history adds nothing (the history is the whole conversation: it
- *   ends with the user's message or with tool results).
+ *   ends with the user's message, with tool results, or with an assistant's prefill).
  */
 export function buildPrompt(
   systemPrompt: string,
   input: string,
   context: ExecutionContext,
   history: readonly ChatMessage[] = [],
-  instructions?: string,
+  instructions?: string | readonly TextPart[],
 ): BuiltPrompt {
+  const messages = input === '' && history.length > 0 ? [...history] : [...history, { role: 'user' as const, content: input }];
   const keys = Object.keys(context).sort();
-  const contextBlock = keys.map((key) => `${formatContextText(key)}: ${formatContextValue(context[key])}`).join('\n');
-  const withInstructions = instructions !== undefined && instructions !== '' ? `${systemPrompt}\n\n${instructions}` : systemPrompt;
-  return {
-    system: keys.length > 0 ? `${withInstructions}\n\nContext:\n${contextBlock}` : withInstructions,
-    messages: input === '' && history.length > 0 ? [...history] : [...history, { role: 'user', content: input }],
-  };
+  const contextBlock = keys.length > 0 ? `Context:\n${keys.map((key) => `${formatContextText(key)}: ${formatContextValue(context[key])}`).join('\n')}` : '';
+  if (typeof instructions === 'object') {
+    const blocks: TextPart[] = systemPrompt === '' ? [] : [{ type: 'text', text: systemPrompt }];
+    blocks.push(...instructions);
+    if (contextBlock !== '') blocks.push({ type: 'text', text: contextBlock });
+    return { system: blocks, messages };
+  }
+  return { system: joinParagraphs(joinParagraphs(systemPrompt, instructions ?? ''), contextBlock), messages };
+}
+
+function joinParagraphs(first: string, second: string): string {
+  if (second === '') return first;
+  return first === '' ? second : `${first}\n\n${second}`;
 }
 
 /**

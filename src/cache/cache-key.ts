@@ -16,7 +16,10 @@ export interface CacheKey {
 const KEY_VERSION = 1;
 
 /** What of a request's options shapes the answer, and so its key. */
-export type CacheKeyOptions = Pick<ExecuteOptions, 'temperature' | 'maxTokens' | 'history' | 'instructions' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'stop'> & {
+export type CacheKeyOptions = Pick<
+  ExecuteOptions,
+  'temperature' | 'maxTokens' | 'history' | 'instructions' | 'systemBlocks' | 'tools' | 'toolChoice' | 'parallelToolCalls' | 'responseFormat' | 'stop' | 'topP' | 'frequencyPenalty' | 'presencePenalty' | 'providerOptions'
+> & {
   /** `cachePartition(scope, requester)`; absent for the `global` scope. */
   readonly scope?: string | undefined;
 };
@@ -26,8 +29,10 @@ export type CacheKeyOptions = Pick<ExecuteOptions, 'temperature' | 'maxTokens' |
  * name, its manifest's content hash (editing the manifest retires its entries), the provider
  * and model that will answer, the temperature and max tokens asked for, the input, the
  * context, and, when the request has them, the conversation history (tool calls and tool
- * results included), the client's instructions, its tools (whole schemas), tool choice,
- * parallel-calls setting, response format and stop sequences. Two requests that would send
+ * results included), the client's instructions (as text or as blocks), its tools (whole
+ * schemas), tool choice, parallel-calls setting, response format, stop sequences, and the
+ * sampling and vendor settings a pass-through model sends as given (`top_p`, penalties,
+ * `anthropic-beta` flags, `top_k`; not `metadata.user_id`, which does not shape the answer). Two requests that would send
  * the same call to the same model share a key; anything that could change the answer changes
  * it, so an answer that asks for tool calls is only ever replayed to the very same
  * conversation with the very same tools. The `scope` names who may share the entry (a client,
@@ -48,6 +53,7 @@ export function cacheKeyFor(route: AgentRoute, input: string, context: Execution
     '{' +
     field('agent', route.agent.name) +
     field('context', context) +
+    field('frequency_penalty', options.frequencyPenalty) +
     field('history', history) +
     field('input', input) +
     field('instructions', options.instructions) +
@@ -55,13 +61,17 @@ export function cacheKeyFor(route: AgentRoute, input: string, context: Execution
     field('max_tokens', options.maxTokens ?? route.maxTokens) +
     field('model', target.model) +
     field('parallel_tool_calls', tools && options.parallelToolCalls) +
+    field('presence_penalty', options.presencePenalty) +
     field('provider', target.provider) +
+    field('provider_options', options.providerOptions && answerShaping(options.providerOptions)) +
     field('response_format', options.responseFormat) +
     field('scope', options.scope) +
     field('stop', stop) +
+    field('system_blocks', options.systemBlocks) +
     field('temperature', options.temperature ?? route.temperature) +
     field('tool_choice', tools && options.toolChoice) +
     field('tools', tools) +
+    field('top_p', options.topP) +
     `"v":${KEY_VERSION}}`;
   // One-shot crypto.hash: no Hash object per request (createHash was ~2 % of a cache hit's CPU).
   return { agent: route.agent.name, hash: hash('sha256', text, 'hex') };
@@ -71,4 +81,11 @@ export function cacheKeyFor(route: AgentRoute, input: string, context: Execution
 function field(name: string, value: unknown): string {
   if (value === undefined) return '';
   return `"${name}":${typeof value === 'string' ? JSON.stringify(value) : canonicalJson(value)},`;
+}
+
+/** The vendor settings that can change an answer (`metadata.user_id` cannot); undefined when none is set. */
+function answerShaping(options: NonNullable<ExecuteOptions['providerOptions']>): unknown {
+  const anthropic = options.anthropic;
+  if (anthropic === undefined || (anthropic.beta === undefined && anthropic.topK === undefined)) return undefined;
+  return { anthropic: { beta: anthropic.beta, top_k: anthropic.topK } };
 }

@@ -246,3 +246,49 @@ describe('cache.scope', () => {
     expect(problems('ossa:\n  cache: {scope: tenant}\n')).toEqual(['2:18: cache.scope: expected one of global, client, user, got "tenant"']);
   });
 });
+
+describe('pass-through models', () => {
+  it('takes a model under an id, its model defaulting to the id', () => {
+    const models = config('ossa:\n  providers:\n    anthropic: {api_key: k}\n  models:\n    claude-sonnet-4-5: {provider: anthropic, fallback: [{provider: echo}]}\n').models;
+    expect(models).toEqual({ 'claude-sonnet-4-5': { provider: 'anthropic', fallback: [{ provider: 'echo' }] } });
+  });
+
+  it('requires the provider and each fallback to be configured, naming where', () => {
+    expect(
+      problems(`ossa:
+  providers:
+    anthropic: {api_key: k}
+  models:
+    fast: {provider: antropic}
+    smart:
+      provider: anthropic
+      fallback: [{provider: openai, model: gpt-4.1}, {provider: anthropic, model: smart}]
+    bare: {model: x}
+`),
+    ).toEqual([
+      '5:22: models.fast.provider: expected the name of a configured provider, got "antropic" (did you mean "anthropic"?)',
+      '8:29: models.smart.fallback[0].provider: expected the name of a configured provider, got "openai" (configured providers: anthropic, echo)',
+      '8:65: models.smart.fallback[1].provider: falls back to the model itself (anthropic, smart)',
+      '9:5: models.bare.provider: missing required key "provider"',
+    ]);
+  });
+
+  it('takes a provider type for the one provider of that type, and refuses an ambiguous one', () => {
+    expect(config('ossa:\n  providers:\n    main: {type: openai, api_key: k}\n  models:\n    gpt: {provider: openai}\n').models['gpt']?.provider).toBe('openai');
+    expect(problems('ossa:\n  providers:\n    a: {type: openai, api_key: k}\n    b: {type: openai, api_key: k}\n  models:\n    gpt: {provider: openai}\n')).toEqual([
+      '6:21: models.gpt.provider: provider "openai" is ambiguous: providers "a", "b" all have type openai (name one of them)',
+    ]);
+  });
+
+  it('refuses an id that cannot be a URL path segment', () => {
+    expect(problems('ossa:\n  models:\n    "openai/gpt-4o": {provider: echo}\n')).toEqual([
+      '3:5: models.openai/gpt-4o: a model id is 1 to 253 letters, digits, ".", "_", ":", "@" or "-", starting with a letter or digit; got "openai/gpt-4o" (clients send it as "model", and it is a segment of /v1/models/{id})',
+    ]);
+    expect(config('ossa:\n  models:\n    "us.anthropic.claude-3-7-sonnet-20250219-v1:0": {provider: echo}\n').models).toHaveProperty(['us.anthropic.claude-3-7-sonnet-20250219-v1:0']);
+  });
+
+  it('lets a client name the models it may use', () => {
+    const clients = config('ossa:\n  security:\n    clients: [{id: cc, key: k, models: ["claude-*"]}]\n').security.clients;
+    expect(clients[0]?.models).toEqual(['claude-*']);
+  });
+});

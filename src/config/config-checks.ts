@@ -31,6 +31,7 @@ export function checkConfig(tree: Record<string, unknown>): ConfigFindings {
   const warnings: ConfigProblem[] = [];
   checkSymfonyPlaceholders(tree, [], errors);
   checkProviders(tree, errors, warnings);
+  checkModels(tree, errors);
   checkRedis(tree, errors);
   checkServerTimeouts(tree, errors);
   checkClients(tree, errors);
@@ -122,6 +123,52 @@ function checkProviders(tree: Record<string, unknown>, errors: ConfigProblem[], 
     if (typeof initial === 'number' && typeof max === 'number' && max < initial) {
       errors.push({ path: at('circuit_breaker', 'max_backoff_ms'), message: `expected at least initial_backoff_ms (${initial}), got ${max}` });
     }
+  }
+}
+
+/** What a pass-through model's id may be: it is a `model` in request bodies and a segment of `/v1/models/{id}`. */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}$/;
+
+/**
+ * `models.<id>`: an id that fits in a URL path segment, a configured provider (by name, or
+ * the one provider of that type), fallbacks that name configured providers and not the model
+ * itself. That no agent has the same name is checked once the manifests are loaded
+ * (`resolveModelRoutes`).
+ */
+function checkModels(tree: Record<string, unknown>, errors: ConfigProblem[]): void {
+  const providers = isRecord(tree['providers']) ? tree['providers'] : {};
+  const names = Object.keys(providers);
+  const typeOf = (name: string): unknown => (isRecord(providers[name]) ? providers[name]['type'] : undefined);
+  const known = (name: string): boolean => name in providers || names.filter((other) => typeOf(other) === name).length === 1;
+  const checkProvider = (name: unknown, path: (string | number)[]): void => {
+    if (typeof name !== 'string' || known(name)) return;
+    const ofType = names.filter((other) => typeOf(other) === name);
+    if (ofType.length > 1) {
+      errors.push({ path, message: `provider "${name}" is ambiguous: providers ${ofType.map((n) => `"${n}"`).join(', ')} all have type ${name}`, hint: 'name one of them' });
+      return;
+    }
+    const close = suggest(name, names);
+    errors.push({ path, message: `expected the name of a configured provider, got ${showValue(name)}`, hint: close ? didYouMean(close).hint : `configured providers: ${names.join(', ')}` });
+  };
+  for (const [id, model] of entries(tree['models'])) {
+    if (!MODEL_ID.test(id)) {
+      errors.push({
+        path: ['models', id],
+        at: 'key',
+        message: `a model id is 1 to 253 letters, digits, ".", "_", ":", "@" or "-", starting with a letter or digit; got ${showValue(id)}`,
+        hint: 'clients send it as "model", and it is a segment of /v1/models/{id}',
+      });
+    }
+    checkProvider(model['provider'], ['models', id, 'provider']);
+    const fallbacks = model['fallback'];
+    if (!Array.isArray(fallbacks)) continue;
+    fallbacks.forEach((fallback: unknown, i) => {
+      if (!isRecord(fallback)) return;
+      const path = ['models', id, 'fallback', i, 'provider'];
+      const same = fallback['provider'] === model['provider'] && (fallback['model'] ?? id) === (model['model'] ?? id);
+      if (same) errors.push({ path, message: `falls back to the model itself (${String(fallback['provider'])}, ${String(fallback['model'] ?? model['model'] ?? id)})` });
+      else checkProvider(fallback['provider'], path);
+    });
   }
 }
 

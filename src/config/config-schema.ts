@@ -97,10 +97,37 @@ const client = mapping(
     rate_limit: mapping({ user: bucket }),
     /** Agent names or globs (`support-*`). Absent: every agent. */
     agents: names,
+    /**
+     * Pass-through model ids (`models.<id>`) or globs (`claude-*`). Absent: every model when the
+     * client has no `agents` list either; a client limited to some agents reaches no model
+     * until this names it.
+     */
+    models: names,
     // May send "cache": "refresh" / "bypass" (and Cache-Control: no-cache / no-store).
     cache_control: withDefault(flag, false),
   },
   ['id'],
+);
+
+/**
+ * `models.<id>`: a provider's model served under an id, beside the agents, on the OpenAI and
+ * Anthropic surfaces. The client's own system prompt, tools and settings are sent as given
+ * (no agent prompt), through the same pipeline (checked in config-checks.ts).
+ */
+const passThroughModel = mapping(
+  {
+    /** A configured provider's name (or the one provider of that type). */
+    provider: text,
+    /** The model asked of the provider. Absent: the id itself (`claude-sonnet-4-5: {provider: anthropic}`). */
+    model: text,
+    /** Tried in order when the provider cannot answer; a fallback without `model` uses its provider's `model`. Absent: the provider's `circuit_breaker.fallback_providers`. */
+    fallback: { type: 'array', items: mapping({ provider: text, model: text }, ['provider']) },
+    /** The most tokens an answer may ask for, and what a request that asks none gets. Absent: the client's value as given, else `default_max_tokens`. */
+    max_tokens: integer(1),
+    /** What a request that sets no temperature gets. Absent: `default_temperature`. */
+    temperature: { type: 'number', minimum: 0, maximum: 2 },
+  },
+  ['provider'],
 );
 
 /** The JSON Schema of the `ossa:` tree, defaults included; its type is `OssaConfig`. */
@@ -202,6 +229,8 @@ export const OSSA_CONFIG_SCHEMA = mapping({
     /** Who shares cached answers; no default here: `client` when security.clients is configured, else `global` (normalize-values.ts). */
     scope: prefilled(cacheScope),
   }),
+  /** Pass-through models, keyed by the id clients ask for (one namespace with the agents' names). */
+  models: withDefault({ type: 'object', additionalProperties: passThroughModel }, {}),
   /** Per-agent overrides, keyed by agent name; `cache_ttl` in seconds, 0 disables caching for the agent; `cache_scope` replaces `cache.scope` for it. */
   agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0), cache_scope: cacheScope }) }, {}),
   security: section({

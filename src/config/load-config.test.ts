@@ -87,6 +87,7 @@ describe('defaults', () => {
         path: path.join(dir, 'var/cache'),
         scope: 'global',
       },
+      models: {},
       agents: {},
       security: {
         audit_logging: true,

@@ -25,6 +25,11 @@ export interface LoadedConfig {
   readonly baseDir: string;
   /** Legal but risky settings, positioned like errors. */
   readonly warnings: SourceIssue[];
+  /**
+   * Where a key path of the `ossa:` tree is in the file, for problems found once the config is
+   * loaded (a pass-through model named like an agent); absent for a config given as data.
+   */
+  readonly locate?: (path: KeyPath) => { readonly line?: number; readonly column?: number };
 }
 
 /**
@@ -93,7 +98,7 @@ export function parseConfigText(text: string, file: string, env: Environment = p
   const result = isRecord(root) && ROOT_KEY in root ? buildConfig(root[ROOT_KEY], baseDir) : { errors: [], warnings: [] };
   const issues = sortByPosition([...rootIssues, ...unset, ...withoutPaths(result.errors.map(locate), unset)]);
   if (issues.length > 0 || !result.config) throw new SourceError(`invalid configuration in ${file} (${count(issues)})`, issues);
-  return { config: result.config, file: path.resolve(file), baseDir, warnings: result.warnings.map(locate) };
+  return { config: result.config, file: path.resolve(file), baseDir, warnings: result.warnings.map(locate), locate: (keys) => first.positionOf([ROOT_KEY, ...keys], 'key') };
 }
 
 /**

@@ -33,6 +33,8 @@ export type CacheConfig = OssaConfig['cache'];
  * same client).
  */
 export type CacheScope = CacheConfig['scope'];
+/** `models.<id>`: a pass-through model. */
+export type PassThroughModelConfig = OssaConfig['models'][string];
 /** `agents.<name>`. */
 export type AgentOverrides = OssaConfig['agents'][string];
 /** `security`. */

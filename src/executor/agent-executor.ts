@@ -6,6 +6,8 @@ import { withSpan } from '../observability/tracing/with-span.js';
 import type { ModelCall, ModelResult } from '../providers/provider.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './agent-response.js';
 import type { AgentRoute } from './agent-route.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 import type { AgentStreamEvent } from './agent-stream-event.js';
 import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { AgentNotExecutableError, AgentNotFoundError } from './execution-errors.js';
@@ -89,23 +91,18 @@ export class AgentExecutor implements AgentRunner {
       ...(options.userId !== undefined ? { userId: options.userId } : {}),
       startTime,
     });
-    const prompt = buildPrompt(route.systemPrompt ?? route.agent.systemPrompt, input, context, options.history, options.instructions);
-    const call: ModelCall = {
+    const prompt = buildPrompt(route.systemPrompt ?? route.agent.systemPrompt, input, context, options.history, options.systemBlocks ?? options.instructions);
+    const asked = options.maxTokens ?? route.maxTokens;
+    // Assigned field by field: a call without the optional parts pays for no spread of them.
+    const call: Mutable<ModelCall> = {
       // The chain sets each target's own model; this is the first usable one's.
       model: route.usable[0]?.model ?? route.primary.model,
       system: prompt.system,
       messages: prompt.messages,
       temperature: clamp(options.temperature ?? route.temperature, 0, 2),
-      // A request may ask for fewer tokens than the manifest allows, never more.
-      maxTokens: Math.max(1, Math.min(options.maxTokens ?? route.maxTokens, route.maxTokens)),
-      ...(route.topP !== undefined ? { topP: route.topP } : {}),
-      ...(route.frequencyPenalty !== undefined ? { frequencyPenalty: route.frequencyPenalty } : {}),
-      ...(route.presencePenalty !== undefined ? { presencePenalty: route.presencePenalty } : {}),
-      ...(options.stop !== undefined && options.stop.length > 0 ? { stop: options.stop } : {}),
-      ...(options.tools !== undefined && options.tools.length > 0 ? { tools: options.tools } : {}),
-      ...(options.toolChoice !== undefined ? { toolChoice: options.toolChoice } : {}),
-      ...(options.parallelToolCalls !== undefined ? { parallelToolCalls: options.parallelToolCalls } : {}),
-      ...(options.responseFormat !== undefined ? { responseFormat: options.responseFormat } : {}),
+      // A request may ask for fewer tokens than the manifest allows, never more; a pass-through
+      // model's client asks what it wants, up to the model's `max_tokens` when one is set.
+      maxTokens: Math.max(1, route.passThrough === undefined ? Math.min(asked, route.maxTokens) : Math.min(asked, route.passThrough.maxTokens ?? asked)),
       meta: {
         requestId: options.requestId,
         agent: { name: route.agent.name, version: route.agent.version },
@@ -117,6 +114,19 @@ export class AgentExecutor implements AgentRunner {
           : {}),
       },
     };
+    if (options.stop !== undefined && options.stop.length > 0) call.stop = options.stop;
+    if (options.tools !== undefined && options.tools.length > 0) call.tools = options.tools;
+    if (options.toolChoice !== undefined) call.toolChoice = options.toolChoice;
+    if (options.parallelToolCalls !== undefined) call.parallelToolCalls = options.parallelToolCalls;
+    if (options.responseFormat !== undefined) call.responseFormat = options.responseFormat;
+    // The client's sampling settings (a pass-through model's) win over the manifest's.
+    const topP = options.topP ?? route.topP;
+    const frequencyPenalty = options.frequencyPenalty ?? route.frequencyPenalty;
+    const presencePenalty = options.presencePenalty ?? route.presencePenalty;
+    if (topP !== undefined) call.topP = topP;
+    if (frequencyPenalty !== undefined) call.frequencyPenalty = frequencyPenalty;
+    if (presencePenalty !== undefined) call.presencePenalty = presencePenalty;
+    if (options.providerOptions !== undefined) call.providerOptions = options.providerOptions;
     return { route: route as PreparedExecution['route'], call, startTime, startedAt };
   }
 
@@ -124,6 +134,13 @@ export class AgentExecutor implements AgentRunner {
   complete(prepared: PreparedExecution, result: ModelResult, options: ExecuteOptions): AgentResponse {
     const endTime = this.now();
     const durationMs = round(performance.now() - prepared.startedAt);
+    const usage: AgentResponse['usage'] = {
+      input_tokens: result.usage.inputTokens,
+      output_tokens: result.usage.outputTokens,
+      total_tokens: result.usage.inputTokens + result.usage.outputTokens,
+    };
+    if (result.usage.cacheReadInputTokens !== undefined) usage.cache_read_input_tokens = result.usage.cacheReadInputTokens;
+    if (result.usage.cacheCreationInputTokens !== undefined) usage.cache_creation_input_tokens = result.usage.cacheCreationInputTokens;
     const response: AgentResponse = {
       request_id: options.requestId,
       agent: { name: prepared.route.agent.name, version: prepared.route.agent.version },
@@ -131,17 +148,14 @@ export class AgentExecutor implements AgentRunner {
       ...(result.toolCalls !== undefined && result.toolCalls.length > 0 ? { tool_calls: result.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })) } : {}),
       provider: result.provider,
       model: result.model,
-      usage: {
-        input_tokens: result.usage.inputTokens,
-        output_tokens: result.usage.outputTokens,
-        total_tokens: result.usage.inputTokens + result.usage.outputTokens,
-      },
+      usage,
       finish_reason: result.finishReason,
       duration_ms: durationMs,
       fallback_used: result.fallbackUsed ?? false,
       attempts: result.attempts ?? 1,
       cached: false,
     };
+    if (result.stopSequence !== undefined) response.stop_sequence = result.stopSequence;
     this.deps.events.dispatch({
       type: 'agent.execution.complete',
       requestId: options.requestId,
@@ -172,8 +186,18 @@ export class AgentExecutor implements AgentRunner {
     });
   }
 
+  /** The agents (pass-through models are `models()`). */
   agents(): AgentDefinition[] {
-    return [...this.deps.routes.values()].map((route) => route.agent);
+    const agents: AgentDefinition[] = [];
+    for (const route of this.deps.routes.values()) if (route.passThrough === undefined) agents.push(route.agent);
+    return agents;
+  }
+
+  /** The pass-through models' routes (`models.<id>`), in config order. */
+  models(): AgentRoute[] {
+    const models: AgentRoute[] = [];
+    for (const route of this.deps.routes.values()) if (route.passThrough !== undefined) models.push(route);
+    return models;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from '../providers/provider.js';
+import type { ChatMessage, ProviderOptions, ResponseFormat, TextPart, ToolChoice, ToolDefinition } from '../providers/provider.js';
 import type { LimitStatus } from '../rate-limit/rate-limiter.js';
 import type { AgentStreamEvent } from './agent-stream-event.js';
 
@@ -19,8 +19,15 @@ export interface AgentResponse {
   /** The provider that answered (after a fallback, the fallback's name). */
   provider: string;
   model: string;
-  usage: { input_tokens: number; output_tokens: number; total_tokens: number };
+  /**
+   * `input_tokens` counts every input token, those read from or written to the upstream's
+   * prompt cache included; the two cache counts are there when the upstream reported them
+   * above zero (Anthropic's `cache_read_input_tokens` / `cache_creation_input_tokens`).
+   */
+  usage: { input_tokens: number; output_tokens: number; total_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number };
   finish_reason: string;
+  /** The stop sequence that ended the answer, when the upstream said which (Anthropic does). */
+  stop_sequence?: string;
   duration_ms: number;
   fallback_used: boolean;
   attempts: number;
@@ -52,6 +59,11 @@ export interface ExecuteOptions {
   readonly history?: readonly ChatMessage[];
   /** The client's own system text (OpenAI `system`/`developer` messages), added after the agent's system prompt, verbatim. */
   readonly instructions?: string;
+  /**
+   * The client's system text as blocks (Anthropic's `system` array), kept as blocks so their
+   * `cacheControl` reaches an Anthropic upstream; used instead of `instructions` when set.
+   */
+  readonly systemBlocks?: readonly TextPart[];
   /** Per-request overrides, clamped to the manifest's limits by the executor. */
   readonly temperature?: number;
   readonly maxTokens?: number;
@@ -61,6 +73,15 @@ export interface ExecuteOptions {
   readonly parallelToolCalls?: boolean;
   readonly responseFormat?: ResponseFormat;
   readonly stop?: readonly string[];
+  /**
+   * Sampling settings sent as given (the HTTP surfaces set them for pass-through models only:
+   * an agent's manifest settles its model's).
+   */
+  readonly topP?: number;
+  readonly frequencyPenalty?: number;
+  readonly presencePenalty?: number;
+  /** Vendor-only settings a client sent (`anthropic-beta` flags, `top_k`, `metadata.user_id`), for the adapters that know them. */
+  readonly providerOptions?: ProviderOptions;
   readonly cache?: CacheMode;
   /** Told what the response cache did for this request; not called when there is no cache. */
   readonly onCacheStatus?: (status: CacheStatus) => void;

@@ -13,7 +13,17 @@ export interface RouteTarget {
   readonly model: string;
 }
 
-/** How one agent reaches a model: resolved once at startup, then read on every request. */
+/**
+ * What makes a route a pass-through model (`models.<id>` in ossa.yaml) rather than an agent:
+ * its definition has no system prompt and no tools, and the client's system text, tools and
+ * settings are sent as given.
+ */
+export interface PassThrough {
+  /** `models.<id>.max_tokens`: the most tokens an answer may ask for. Absent: the client's value goes as given. */
+  readonly maxTokens?: number;
+}
+
+/** How one agent (or pass-through model) reaches a model: resolved once at startup, then read on every request. */
 export interface AgentRoute {
   readonly agent: AgentDefinition;
   /** What the manifest asked for, resolved against the config. */
@@ -45,6 +55,8 @@ export interface AgentRoute {
   readonly usable: readonly RouteTarget[];
   /** Why the agent cannot run (no LLM; every provider disabled). */
   readonly unavailable?: string;
+  /** Set for a pass-through model: `agent` is its synthetic definition (empty prompt, no tools). */
+  readonly passThrough?: PassThrough;
 }
 
 /** One target of a chain for the composer: the configured provider and how this agent calls it. */

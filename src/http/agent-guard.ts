@@ -9,13 +9,18 @@ import { toHttpProblem } from './error-handler.js';
 import type { GatewayServices } from './gateway-services.js';
 import type { HttpProblem } from './problem.js';
 
+/** What a route serves: agents only (the native API), or pass-through models too (the OpenAI and Anthropic surfaces). */
+export type GuardedNames = 'agents' | 'agents-and-models';
+
 /**
  * The checks between an authenticated request and the agent, as a `preHandler` (after body
  * validation), in this order:
  *
- * 1. 403 when the client's `agents` allow-list excludes the name (before the 404, so a
- *    client cannot probe which agents exist outside its list);
- * 2. 404 for an unknown agent, 422 for one that cannot run;
+ * 1. 403 when the client's allow-list excludes the name (`agents`, or `models` for a
+ *    pass-through model; a name that is neither is refused when neither list allows it), before
+ *    the 404, so a client cannot probe which agents and models exist outside its lists;
+ * 2. 404 for an unknown name (a pass-through model's id is unknown to a route that serves agents
+ *    only), 422 for one that cannot run;
  * 3. the route's own checks of the request against the agent (`admit`: a client tool that
  *    shares a name with a manifest tool), once the caller may know the agent.
  *
@@ -29,16 +34,28 @@ export function agentGuard<R extends FastifyRequest>(
   gateway: GatewayServices,
   agentOf: (request: R) => string,
   admit?: (request: R, route: AgentRoute) => void,
+  serves: GuardedNames = 'agents',
 ): preHandlerAsyncHookHandler {
   return async function guardAgent(this: unknown, request: FastifyRequest) {
     const name = agentOf(request as R);
-    const caller = callerOf(request);
-    gateway.auth.authorizeAgent(caller, name);
-    const route = gateway.executor.route(name);
-    if (!route) throw agentNotFound(gateway, caller, name);
+    const route = servedRoute(gateway, callerOf(request), name, serves);
     if (!route.provider) throw new AgentNotExecutableError(name, route.unavailable ?? 'no usable provider');
     admit?.(request as R, route);
   };
+}
+
+/**
+ * The route a name names for a caller, after its allow-lists (403) and existence (404)
+ * checks, in the guard's order; whether it can run is the caller's to check.
+ */
+export function servedRoute(gateway: GatewayServices, caller: Caller | undefined, name: string, serves: GuardedNames): AgentRoute {
+  const found = gateway.executor.route(name);
+  const route = found !== undefined && (found.passThrough === undefined || serves === 'agents-and-models') ? found : undefined;
+  if (route?.passThrough !== undefined) gateway.auth.authorizeModel(caller, name);
+  else if (route !== undefined || serves === 'agents') gateway.auth.authorizeAgent(caller, name);
+  else gateway.auth.authorizeUnknown(caller, name);
+  if (!route) throw agentNotFound(gateway, caller, name, serves);
+  return route;
 }
 
 /**
@@ -55,10 +72,16 @@ export function rateLimitOptions(request: FastifyRequest, reply: FastifyReply): 
   };
 }
 
-/** A 404 whose "did you mean" names only agents the caller may use, so it cannot reveal the others. */
-export function agentNotFound(gateway: GatewayServices, caller: Caller | undefined, name: string): HttpProblem {
-  const visible = (): string[] => gateway.executor.agents().map((agent) => agent.name).filter((agent) => gateway.auth.mayUse(caller, agent));
-  return toHttpProblem(new AgentNotFoundError(name), visible);
+/** A 404 whose "did you mean" names only agents (and, where they are served, models) the caller may use, so it cannot reveal the others. */
+export function agentNotFound(gateway: GatewayServices, caller: Caller | undefined, name: string, serves: GuardedNames = 'agents'): HttpProblem {
+  return toHttpProblem(new AgentNotFoundError(name), () => visibleNames(gateway, caller, serves));
+}
+
+/** The agent names (and, for `agents-and-models`, pass-through model ids) a caller may use, agents first. */
+export function visibleNames(gateway: GatewayServices, caller: Caller | undefined, serves: GuardedNames): string[] {
+  const names = gateway.executor.agents().map((agent) => agent.name).filter((agent) => gateway.auth.mayUse(caller, agent));
+  if (serves === 'agents-and-models') for (const route of gateway.executor.models()) if (gateway.auth.mayUseModel(caller, route.agent.name)) names.push(route.agent.name);
+  return names;
 }
 
 function setRateLimitHeaders(reply: FastifyReply, status: LimitStatus): void {

@@ -135,7 +135,7 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     if (methods && !methods.includes(request.method)) {
       return answer(request, reply, new HttpProblem(405, 'method-not-allowed', 'Method not allowed', `${request.method} is not allowed on ${path}; use ${methods.join(' or ')}`, {}, { allow: methods.join(', ') }));
     }
-    const detail = isOpenAIPath(request.url) ? `Invalid URL (${request.method} ${path}): this gateway serves POST /v1/chat/completions, GET /v1/models and GET /v1/models/{model}` : `no route ${request.method} ${path}`;
+    const detail = isOpenAIPath(request.url) ? `Invalid URL (${request.method} ${path}): this gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/models and GET /v1/models/{model}` : `no route ${request.method} ${path}`;
     return answer(request, reply, new HttpProblem(404, 'not-found', 'Not found', detail));
   });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, () => []));

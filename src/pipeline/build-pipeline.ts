@@ -13,6 +13,8 @@ import type { EventDispatcher } from '../events/event-dispatcher.js';
 import { AgentExecutor } from '../executor/agent-executor.js';
 import type { AgentRunner } from '../executor/agent-response.js';
 import { resolveAgentRoutes, type AgentRoute } from '../executor/agent-route.js';
+import { AgentRouteTable } from '../executor/agent-route-table.js';
+import { resolveModelRoutes, type ModelSource } from '../executor/model-routes.js';
 import { attemptEvents } from '../observability/attempt-events-provider.js';
 import { upstreamAddress } from '../observability/tracing/genai-attributes.js';
 import { tracing } from '../observability/tracing/tracing-provider.js';
@@ -59,6 +61,8 @@ export interface PipelineParts {
   readonly now?: () => number;
   /** The pause between retries (default: a timer); tests record the waits instead of sleeping. */
   readonly sleep?: Sleep;
+  /** Where a key path of the config is in its file (for the pass-through models' problems). */
+  readonly locate?: ModelSource['locate'];
 }
 
 /** The request path, built: the runner in front, and every part an operator or a route reads. */
@@ -66,7 +70,10 @@ export interface Pipeline {
   /** The executor inside its runner layers: what HTTP routes and `gateway.execute()` call. */
   readonly runner: AgentRunner;
   readonly executor: AgentExecutor;
+  /** The agents' routes. */
   readonly routes: ReadonlyMap<string, AgentRoute>;
+  /** The pass-through models' routes (`models.<id>`): the executor, the limiter and the cache serve them beside the agents. */
+  readonly models: ReadonlyMap<string, AgentRoute>;
   /** Every configured provider: its decorated instance, or why it is disabled. */
   readonly catalog: ProviderCatalog;
   /** Each provider's breaker (none for `circuit_breaker.enabled: false`). */
@@ -93,7 +100,8 @@ export interface Pipeline {
  *
  * ```
  * runner:        rateLimit -> responseCache -> AgentExecutor
- * per agent:     FallbackChainProvider over its providers, primary first
+ * per agent:     FallbackChainProvider over its providers, primary first (a pass-through
+ *                model's route is built the same way, from models.<id>)
  * per provider:  retry -> circuitBreaker -> auditLog -> attemptEvents -> tracing -> redactSecrets -> rotatableKey -> adapter
  * ```
  *
@@ -132,15 +140,19 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
     ]),
   );
 
-  const resolution = resolveAgentRoutes(parts.agents, config, providers.catalog, fallbackChain({ events, ...clock, ...(parts.sleep ? { sleep: parts.sleep } : {}) }));
+  const compose = fallbackChain({ events, ...clock, ...(parts.sleep ? { sleep: parts.sleep } : {}) });
+  const resolution = resolveAgentRoutes(parts.agents, config, providers.catalog, compose);
   const routes = resolution.routes;
-  const executor = new AgentExecutor({ routes, events, ...clock });
+  const models = resolveModelRoutes(config, parts.agents, providers.catalog, compose, { file: parts.source, ...(parts.locate ? { locate: parts.locate } : {}) });
+  // One namespace (a clash is an error above): every layer serves a model id as an agent's name.
+  const served = models.routes.size === 0 ? routes : new AgentRouteTable([...routes.values(), ...models.routes.values()]);
+  const executor = new AgentExecutor({ routes: served, events, ...clock });
 
   const stores = { events, logger, ...(parts.redis ? { redis: parts.redis } : {}) };
   const limiter = createRateLimiter(config, stores);
-  const cache = createResponseCache(config, { ...stores, routes, ...(audit ? { audit } : {}) });
+  const cache = createResponseCache(config, { ...stores, routes: served, ...(audit ? { audit } : {}) });
   const runner = wrapRunner(executor, [
-    limiter && rateLimit(limiter, routes),
+    limiter && rateLimit(limiter, served),
     cache && responseCache(cache),
   ]);
 
@@ -148,13 +160,14 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
     runner,
     executor,
     routes,
+    models: models.routes,
     catalog: providers.catalog,
     circuits,
     audit,
     rateLimiter: limiter,
     cache,
-    issues: [...providers.errors, ...resolution.errors],
-    warnings: resolution.warnings,
+    issues: [...providers.errors, ...resolution.errors, ...models.errors],
+    warnings: [...resolution.warnings, ...models.warnings],
     rotateKeys: (vault) => providers.rotateKeys(vault),
     close: async () => {
       await cache?.close();

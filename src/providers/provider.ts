@@ -59,6 +59,8 @@ export interface ToolCall {
   readonly name: string;
   /** The arguments as the model wrote them: JSON text, not guaranteed to parse (checked where a tool runs). */
   readonly arguments: string;
+  /** A prompt-caching mark a client put on this call in its history (Anthropic's `tool_use` block); never set on a model's answer. */
+  readonly cacheControl?: CacheControl;
 }
 
 export interface UserMessage {
@@ -72,6 +74,8 @@ export interface AssistantMessage {
   /** The text the model wrote before (or instead of) its tool calls; may be empty. */
   readonly content: string;
   readonly toolCalls?: readonly ToolCall[];
+  /** A prompt-caching mark a client put on the turn's text (Anthropic); kept for an Anthropic upstream. */
+  readonly cacheControl?: CacheControl;
 }
 
 /** The result of one tool call, answering the assistant message that asked for it. */
@@ -83,6 +87,8 @@ export interface ToolResultMessage {
   readonly content: string | readonly ContentPart[];
   /** The tool failed (threw, timed out, refused its arguments): the model is told so. */
   readonly isError?: boolean;
+  /** A prompt-caching mark a client put on the result (Anthropic's `tool_result` block). */
+  readonly cacheControl?: CacheControl;
 }
 
 /**
@@ -117,6 +123,10 @@ export interface ProviderOptions {
   readonly anthropic?: {
     /** `anthropic-beta` flags a client sent, passed on to an Anthropic upstream. */
     readonly beta?: readonly string[];
+    /** `top_k`: sample from the k most likely tokens only. */
+    readonly topK?: number;
+    /** `metadata.user_id`: the client's opaque id of its end user, for the upstream's abuse detection. */
+    readonly userId?: string;
   };
 }
 

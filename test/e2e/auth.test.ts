@@ -39,7 +39,7 @@ describe('authentication with configured clients', () => {
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="ossa-gateway"');
     expect(missing.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(await readJson(missing)).toMatchObject({ type: 'urn:ossa-gateway:problem:unauthorized', status: 401, detail: 'send a client API key as "Authorization: Bearer <key>"' });
+    expect(await readJson(missing)).toMatchObject({ type: 'urn:ossa-gateway:problem:unauthorized', status: 401, detail: 'send a client API key as "Authorization: Bearer <key>" or "x-api-key: <key>"' });
 
     const wrong = await t.post('/v1/agents/faq/execute', { input: 'hi' }, bearer(`${WEB_KEY}x`));
     expect(wrong.status).toBe(401);
@@ -68,7 +68,7 @@ describe('authentication with configured clients', () => {
   it("answers 403 for an agent outside the client's allow-list, existing or not, and 404 inside it", async () => {
     const forbidden = await t.post('/v1/agents/billing/execute', { input: 'hi' }, bearer(WEB_KEY));
     expect(forbidden.status).toBe(403);
-    expect(await readJson(forbidden)).toMatchObject({ type: 'urn:ossa-gateway:problem:agent-forbidden', detail: 'client "web" may not use agent "billing"' });
+    expect(await readJson(forbidden)).toMatchObject({ type: 'urn:ossa-gateway:problem:agent-forbidden', detail: 'client "web" may not use "billing"' });
     expect((await t.post('/v1/agents/secret-agent/execute', { input: 'hi' }, bearer(WEB_KEY))).status).toBe(403);
     const unknown = await t.post('/v1/agents/support-order/execute', { input: 'hi' }, bearer(WEB_KEY));
     expect(unknown.status).toBe(404);

@@ -18,6 +18,8 @@ export interface ApiClient {
   readonly id: string;
   /** Absent: every agent. */
   readonly agents?: AgentAllowList;
+  /** Absent: every pass-through model; a client with an `agents` list but no `models` list gets an empty one (see `ClientConfig.models`). */
+  readonly models?: AgentAllowList;
   /** `cache_control: true`: may skip the cache's lookup (`refresh`, `bypass`). */
   readonly cacheControl: boolean;
 }
@@ -62,8 +64,8 @@ export interface AuthenticatorSources {
 /**
  * Decides who is calling, for every credential the gateway accepts:
  *
- * - Agent routes: with `security.clients` configured, `Authorization: Bearer <client key>`
- *   (401 without one or with a wrong one). Without clients (the development default) anyone
+ * - Agent routes: with `security.clients` configured, `Authorization: Bearer <client key>`,
+ *   or the key in an `x-api-key` or `api-key` header (401 without one or with a wrong one). Without clients (the development default) anyone
  *   may call, and the user is the client IP, or `X-User-Id` when
  *   `security.trust_user_header` is on.
  * - Admin routes (cache invalidation, the status page): one of `security.admin_keys`, as a
@@ -129,7 +131,14 @@ export class Authenticator {
 
     const clients = new KeyRing<ApiClient>();
     security.clients.forEach((client, i) => {
-      const identity: ApiClient = { id: client.id, cacheControl: client.cache_control === true, ...(client.agents ? { agents: new AgentAllowList(client.agents) } : {}) };
+      // A client an operator limited to some agents stays limited when models are added later.
+      const models = client.models ?? (client.agents ? [] : undefined);
+      const identity: ApiClient = {
+        id: client.id,
+        cacheControl: client.cache_control === true,
+        ...(client.agents ? { agents: new AgentAllowList(client.agents) } : {}),
+        ...(models ? { models: new AgentAllowList(models) } : {}),
+      };
       if (client.key_sha256 !== undefined) {
         const weakness = isWellKnownDigest(client.key_sha256) ? 'is the SHA-256 of a well-known default or placeholder' : undefined;
         if (strongEnough(formatPath(['security', 'clients', i, 'key_sha256']), weakness)) clients.addDigest(client.key_sha256, identity);
@@ -169,9 +178,9 @@ export class Authenticator {
     if (!this.requiresClientKey) return { userId: this.userHeader(request) ?? request.ip };
     const presented = requestCredential(request);
     if (presented) this.throttle?.check(request.ip, 'client');
-    if (presented?.scheme !== 'bearer') {
+    if (presented === undefined || presented.scheme === 'basic') {
       if (presented) this.throttle?.failed(request.ip, 'client');
-      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'send a client API key as "Authorization: Bearer <key>"', {}, { 'www-authenticate': CLIENT_REALM });
+      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'send a client API key as "Authorization: Bearer <key>" or "x-api-key: <key>"', {}, { 'www-authenticate': CLIENT_REALM });
     }
     const client = this.clients.match(presented.key);
     if (!client) {
@@ -268,15 +277,31 @@ export class Authenticator {
 
   /** Throws a 403 `HttpProblem` when the caller's client may not use the agent. */
   authorizeAgent(caller: Caller | undefined, agent: string): void {
-    const allowed = caller?.client?.agents;
-    if (allowed && !allowed.allows(agent)) {
-      throw new HttpProblem(403, 'agent-forbidden', 'Agent not allowed', `client "${caller.client!.id}" may not use agent "${agent}"`, { agent });
-    }
+    if (!this.mayUse(caller, agent)) throw forbidden(caller!.client!.id, agent);
+  }
+
+  /** Throws a 403 `HttpProblem` when the caller's client may not use the pass-through model (`security.clients[].models`). */
+  authorizeModel(caller: Caller | undefined, model: string): void {
+    if (!this.mayUseModel(caller, model)) throw forbidden(caller!.client!.id, model);
+  }
+
+  /**
+   * Throws a 403 `HttpProblem` for a name the caller's client may use neither as an agent nor as
+   * a model: the answer for a name that names nothing, so that it reads as the answer for one
+   * outside the client's lists and a client cannot probe which ids exist.
+   */
+  authorizeUnknown(caller: Caller | undefined, name: string): void {
+    if (!this.mayUse(caller, name) && !this.mayUseModel(caller, name)) throw forbidden(caller!.client!.id, name);
   }
 
   /** True when the caller may see the agent (for listings). */
   mayUse(caller: Caller | undefined, agent: string): boolean {
     return caller?.client?.agents?.allows(agent) ?? true;
+  }
+
+  /** True when the caller may see the pass-through model (for listings). */
+  mayUseModel(caller: Caller | undefined, model: string): boolean {
+    return caller?.client?.models?.allows(model) ?? true;
   }
 
   private userHeader(request: FastifyRequest): string | undefined {
@@ -289,4 +314,9 @@ export class Authenticator {
     }
     return id.trim();
   }
+}
+
+/** One wording for an agent and a model alike: which one a name is stays unknown to a client that may use neither. */
+function forbidden(client: string, name: string): HttpProblem {
+  return new HttpProblem(403, 'agent-forbidden', 'Not allowed', `client "${client}" may not use "${name}"`, { agent: name });
 }

@@ -108,10 +108,19 @@ function imagePart(value: unknown, at: FieldPath): ImagePart {
   if (typeof url !== 'string' || url === '') throw new InvalidFieldError([...at, 'url'], 'is required: an https URL or a data: URL');
   if (detail !== undefined && detail !== null && detail !== 'auto' && detail !== 'low' && detail !== 'high') throw new InvalidFieldError([...at, 'detail'], 'must be "auto", "low" or "high"');
   const withDetail = typeof detail === 'string' ? { detail: detail as NonNullable<ImagePart['detail']> } : {};
+  return { type: 'image', source: imageSource(url, [...at, 'url']), ...withDetail };
+}
+
+/**
+ * Where an image is, from the URL a client gave (`at`: its field): a `data:<type>;base64,` URL
+ * becomes the bytes, an http(s) URL stays a URL (the gateway never fetches it); anything
+ * else is refused.
+ */
+export function imageSource(url: string, at: FieldPath): ImagePart['source'] {
   const data = /^data:([a-z]+\/[a-z0-9.+-]+);base64,/i.exec(url);
-  if (data) return { type: 'image', source: { kind: 'base64', mediaType: data[1]!.toLowerCase(), data: url.slice(data[0].length) }, ...withDetail };
-  if (!/^https?:\/\//i.test(url)) throw new InvalidFieldError([...at, 'url'], 'must be an http(s) URL or a base64 data: URL');
-  return { type: 'image', source: { kind: 'url', url }, ...withDetail };
+  if (data) return { kind: 'base64', mediaType: data[1]!.toLowerCase(), data: url.slice(data[0].length) };
+  if (!/^https?:\/\//i.test(url)) throw new InvalidFieldError(at, 'must be an http(s) URL or a base64 data: URL');
+  return { kind: 'url', url };
 }
 
 function assistantToolCalls(value: unknown, at: FieldPath): ToolCall[] | undefined {

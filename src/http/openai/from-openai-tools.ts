@@ -1,5 +1,5 @@
 import type { ResponseFormat, ToolChoice, ToolDefinition } from '../../providers/provider.js';
-import { responseSchema, toolDescription, toolName, toolParameters } from '../tool-input/client-tools.js';
+import { functionTool, jsonSchemaFormat } from '../tool-input/client-tools.js';
 import { InvalidFieldError } from '../tool-input/invalid-field-error.js';
 
 /** The most stop sequences OpenAI takes. */
@@ -18,13 +18,7 @@ export function fromOpenAITools(tools: readonly unknown[]): ToolDefinition[] {
     const { type, function: fn } = tool as Record<string, unknown>;
     if (type !== 'function') throw new InvalidFieldError([...at, 'type'], `must be "function"; got ${JSON.stringify(type)}`);
     if (typeof fn !== 'object' || fn === null) throw new InvalidFieldError([...at, 'function'], 'is required: the name, description and parameters of the tool');
-    const definition = fn as Record<string, unknown>;
-    const name = toolName(definition['name'], [...at, 'function', 'name']);
-    const description = toolDescription(definition['description'], [...at, 'function', 'description']);
-    const parameters = toolParameters(definition['parameters'], [...at, 'function', 'parameters']);
-    const strict = definition['strict'];
-    if (strict !== undefined && strict !== null && typeof strict !== 'boolean') throw new InvalidFieldError([...at, 'function', 'strict'], 'must be a boolean');
-    return { name, ...(description !== undefined ? { description } : {}), parameters, ...(typeof strict === 'boolean' ? { strict } : {}) };
+    return functionTool(fn as Record<string, unknown>, [...at, 'function']);
   });
 }
 
@@ -53,20 +47,9 @@ export function fromOpenAIResponseFormat(format: unknown): ResponseFormat | unde
       return undefined;
     case 'json_object':
       return { type: 'json_object' };
-    case 'json_schema': {
+    case 'json_schema':
       if (typeof spec !== 'object' || spec === null) throw new InvalidFieldError(['response_format', 'json_schema'], 'is required: the name and schema the answer must match');
-      const { name, schema, strict, description } = spec as Record<string, unknown>;
-      const at = ['response_format', 'json_schema'];
-      if (typeof name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(name)) throw new InvalidFieldError([...at, 'name'], 'is required: 1 to 64 letters, digits, "_" or "-"');
-      const checked = responseSchema(schema, [...at, 'schema']);
-      if (strict !== undefined && strict !== null && typeof strict !== 'boolean') throw new InvalidFieldError([...at, 'strict'], 'must be a boolean');
-      if (description !== undefined && description !== null && typeof description !== 'string') throw new InvalidFieldError([...at, 'description'], 'must be a string');
-      return {
-        type: 'json_schema', name, schema: checked,
-        ...(typeof strict === 'boolean' ? { strict } : {}),
-        ...(typeof description === 'string' ? { description } : {}),
-      };
-    }
+      return jsonSchemaFormat(spec as Record<string, unknown>, ['response_format', 'json_schema']);
     default:
       throw new InvalidFieldError(['response_format', 'type'], `must be "text", "json_object" or "json_schema"; got ${JSON.stringify(type)}`);
   }

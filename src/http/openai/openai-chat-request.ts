@@ -42,6 +42,10 @@ export interface ChatRequest {
   readonly parallelToolCalls?: boolean;
   readonly responseFormat?: ResponseFormat;
   readonly stop?: string[];
+  /** `top_p` and the penalties: sent for a pass-through model, settled by the manifest for an agent. */
+  readonly topP?: number;
+  readonly frequencyPenalty?: number;
+  readonly presencePenalty?: number;
   readonly stream: boolean;
   /** `stream_options.include_usage`: a last chunk with the usage and no choices. */
   readonly includeUsage: boolean;
@@ -54,7 +58,8 @@ export interface ChatRequest {
  * asks for something; the neutral values (`n: 1`, `functions: []`, `function_call: "none"`,
  * ...) pass. Sampling hints an agent may ignore without changing the answer's shape (`top_p`,
  * penalties, `seed`, `logit_bias`, `user`, `metadata`, `store`, `service_tier`, ...) are
- * accepted and not passed on: the manifest sets the model.
+ * accepted and not passed on: the manifest sets the model (a pass-through model gets `top_p`
+ * and the penalties as given).
  */
 const UNSUPPORTED: readonly { readonly param: string; readonly asks: (value: unknown) => boolean; readonly why: string }[] = [
   { param: 'n', asks: (v) => typeof v === 'number' && v !== 1, why: 'an agent gives one answer per request; n must be 1' },
@@ -100,6 +105,9 @@ export function fromOpenAIChatRequest(body: OpenAIChatRequestBody): ChatRequest 
     }
     if (responseFormat !== undefined) chat.responseFormat = responseFormat;
     if (stop !== undefined) chat.stop = stop;
+    if (typeof body.top_p === 'number') chat.topP = body.top_p;
+    if (typeof body.frequency_penalty === 'number') chat.frequencyPenalty = body.frequency_penalty;
+    if (typeof body.presence_penalty === 'number') chat.presencePenalty = body.presence_penalty;
     return chat;
   } catch (error) {
     throw error instanceof InvalidFieldError ? openAIInvalidField(error) : error;

@@ -17,7 +17,7 @@ export function isOpenAIPath(url: string): boolean {
 /** The methods an OpenAI-compatible route answers (for `405` and `Allow`); undefined for no such route. */
 export function openAIRouteMethods(url: string): readonly string[] | undefined {
   const path = pathOf(url);
-  if (path === '/v1/chat/completions') return ['POST'];
+  if (path === '/v1/chat/completions' || path === '/v1/responses') return ['POST'];
   if (path === '/v1/models' || /^\/v1\/models\/[^/]+$/.test(path)) return ['GET', 'HEAD'];
   return undefined;
 }

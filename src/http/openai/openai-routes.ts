@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { callerOf } from '../auth/auth-hooks.js';
-import { agentGuard, agentNotFound, rateLimitOptions } from '../agent-guard.js';
+import { agentGuard, rateLimitOptions, servedRoute, visibleNames } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { streamAgentResponse } from '../streaming/stream-agent-response.js';
 import { cacheModeOf } from '../cache-directives.js';
+import { registerResponsesRoute } from '../responses/responses-route.js';
 import { checkChatAgainstAgent, fromOpenAIChatRequest, type ChatRequest, type OpenAIChatRequestBody } from './openai-chat-request.js';
 import { openAIChunkFormat } from './openai-chunk-format.js';
 import { chatCompletionBodySchema, modelParamsSchema } from './openai-schemas.js';
@@ -22,17 +23,17 @@ const NO_CONTEXT = Object.freeze({});
 
 /**
  * The OpenAI-compatible API, so any OpenAI client (SDKs, LangChain, IDE plugins) can call the
- * agents: `POST /v1/chat/completions` (the request's `model` is an agent's name; JSON, or SSE
- * chunks with `"stream": true`), `GET /v1/models` and `GET /v1/models/{model}` (the agents the
- * client may use). Register it where the client-key hook applies: it runs the same pipeline
+ * agents and the pass-through models: `POST /v1/chat/completions` (the request's `model` is an
+ * agent's name or a model's id; JSON, or SSE chunks with `"stream": true`), `POST /v1/responses`
+ * (`registerResponsesRoute`), `GET /v1/models` and `GET /v1/models/{model}` (the agents and
+ * models the client may use). Register it where the client-key hook applies: it runs the same pipeline
  * as `POST /v1/agents/{name}/execute` (auth, the agent guard with its rate limits, cache,
  * breaker, fallback, audit, metrics). Client tools, tool results, response formats and stop
  * sequences go to the model; `Cache-Control: no-cache` / `no-store` choose the cache mode.
  * Every error, its own validation included, is answered in OpenAI's error shape.
  */
 export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway: GatewayServices }): Promise<void> {
-  const visibleAgents = (request: FastifyRequest): string[] =>
-    gateway.executor.agents().map((agent) => agent.name).filter((name) => gateway.auth.mayUse(request.ossaCaller, name));
+  const visibleAgents = (request: FastifyRequest): string[] => visibleNames(gateway, request.ossaCaller, 'agents-and-models');
   app.setErrorHandler((error, request, reply) => {
     const problem = toHttpProblem(error, () => visibleAgents(request));
     if (problem.status >= 500 && problem.slug === 'internal-error') request.log.error({ err: error }, 'unhandled error');
@@ -48,8 +49,7 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
 
   app.get<{ Params: { model: string } }>('/v1/models/:model', { schema: { params: modelParamsSchema } }, async (request) => {
     const name = request.params.model;
-    gateway.auth.authorizeAgent(request.ossaCaller, name);
-    if (!gateway.executor.route(name)) throw agentNotFound(gateway, request.ossaCaller, name);
+    servedRoute(gateway, request.ossaCaller, name, 'agents-and-models');
     return toOpenAIModel(name, loadedAt);
   });
 
@@ -70,7 +70,7 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
           }
           done();
         },
-        agentGuard<FastifyRequest<ChatRoute>>(gateway, (request) => request.body.model, (request, route) => checkChatAgainstAgent(chats.get(request)!, route.agent)),
+        agentGuard<FastifyRequest<ChatRoute>>(gateway, (request) => request.body.model, (request, route) => checkChatAgainstAgent(chats.get(request)!, route.agent), 'agents-and-models'),
       ],
     },
     async (request, reply) => {
@@ -89,6 +89,12 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
       if (chat.responseFormat !== undefined) options.responseFormat = chat.responseFormat;
       if (chat.stop !== undefined) options.stop = chat.stop;
       if (cache !== undefined) options.cache = cache;
+      // A pass-through model gets the client's sampling settings; an agent's manifest settles them.
+      if (gateway.executor.route(chat.agent)?.passThrough !== undefined) {
+        if (chat.topP !== undefined) options.topP = chat.topP;
+        if (chat.frequencyPenalty !== undefined) options.frequencyPenalty = chat.frequencyPenalty;
+        if (chat.presencePenalty !== undefined) options.presencePenalty = chat.presencePenalty;
+      }
       const limits = rateLimitOptions(request, reply);
       options.onRateLimit = limits.onRateLimit;
       if (limits.clientId !== undefined) options.clientId = limits.clientId;
@@ -101,4 +107,6 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
       });
     },
   );
+
+  registerResponsesRoute(app, gateway);
 }

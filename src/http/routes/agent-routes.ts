@@ -4,7 +4,7 @@ import type { AgentRoute } from '../../executor/agent-route.js';
 import type { ExecuteOptions } from '../../executor/agent-response.js';
 import { abortOnDisconnect } from '../abort-on-disconnect.js';
 import { cacheModeOf } from '../cache-directives.js';
-import { agentGuard, agentNotFound, rateLimitOptions } from '../agent-guard.js';
+import { agentGuard, rateLimitOptions, servedRoute } from '../agent-guard.js';
 import { toHttpProblem } from '../error-handler.js';
 import type { GatewayServices } from '../gateway-services.js';
 import { agentResponseSchema, executeBodySchema, agentNameParamsSchema } from '../schemas.js';
@@ -26,10 +26,7 @@ export function registerAgentRoutes(app: FastifyInstance, gateway: GatewayServic
   }));
 
   app.get<{ Params: { name: string } }>('/v1/agents/:name', { schema: { params: agentNameParamsSchema } }, async (request) => {
-    gateway.auth.authorizeAgent(request.ossaCaller, request.params.name);
-    const route = gateway.executor.route(request.params.name);
-    if (!route) throw agentNotFound(gateway, request.ossaCaller, request.params.name);
-    return describe(route);
+    return describe(servedRoute(gateway, request.ossaCaller, request.params.name, 'agents'));
   });
 
   // Read before the guard, so a request the agent cannot honour spends no rate-limit token.

@@ -1,5 +1,5 @@
 import type { AgentDefinition } from '../../agents/agent-definition.js';
-import type { JsonSchema, ToolChoice, ToolDefinition } from '../../providers/provider.js';
+import type { JsonSchema, ResponseFormat, ToolChoice, ToolDefinition } from '../../providers/provider.js';
 import { InvalidFieldError, type FieldPath } from './invalid-field-error.js';
 import { jsonSchemaIssue } from './json-schema-issue.js';
 
@@ -82,4 +82,36 @@ export function responseSchema(value: unknown, path: FieldPath): JsonSchema {
   const issue = jsonSchemaIssue(value);
   if (issue) throw new InvalidFieldError(path, issue);
   return value as JsonSchema;
+}
+
+/**
+ * A `json_schema` response format's fields, `{name, schema, strict?, description?}` (nested in
+ * chat completions' `response_format.json_schema`, flat in the Responses API's `text.format`;
+ * `path`: where they sit): a name of 1 to 64 letters, digits, `_` or `-`, a JSON Schema.
+ */
+export function jsonSchemaFormat(spec: Readonly<Record<string, unknown>>, path: FieldPath): Extract<ResponseFormat, { type: 'json_schema' }> {
+  const { name, schema, strict, description } = spec;
+  if (typeof name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(name)) throw new InvalidFieldError([...path, 'name'], 'is required: 1 to 64 letters, digits, "_" or "-"');
+  const checked = responseSchema(schema, [...path, 'schema']);
+  if (strict !== undefined && strict !== null && typeof strict !== 'boolean') throw new InvalidFieldError([...path, 'strict'], 'must be a boolean');
+  if (description !== undefined && description !== null && typeof description !== 'string') throw new InvalidFieldError([...path, 'description'], 'must be a string');
+  return {
+    type: 'json_schema', name, schema: checked,
+    ...(typeof strict === 'boolean' ? { strict } : {}),
+    ...(typeof description === 'string' ? { description } : {}),
+  };
+}
+
+/**
+ * A function tool's fields, `{name, description?, parameters?, strict?}` (nested in chat
+ * completions' `tools[i].function`, flat in the Responses API's `tools[i]`; `path`: where they
+ * sit), checked: `toolName`, `toolDescription`, `toolParameters`, `strict` a boolean if set.
+ */
+export function functionTool(definition: Readonly<Record<string, unknown>>, path: FieldPath): ToolDefinition {
+  const name = toolName(definition['name'], [...path, 'name']);
+  const description = toolDescription(definition['description'], [...path, 'description']);
+  const parameters = toolParameters(definition['parameters'], [...path, 'parameters']);
+  const strict = definition['strict'];
+  if (strict !== undefined && strict !== null && typeof strict !== 'boolean') throw new InvalidFieldError([...path, 'strict'], 'must be a boolean');
+  return { name, ...(description !== undefined ? { description } : {}), parameters, ...(typeof strict === 'boolean' ? { strict } : {}) };
 }

@@ -22,14 +22,20 @@ export class ToolResultLedger {
 
   /** An assistant message, with its tool calls (`path`: the message; call `i` is at `path.tool_calls[i]`). */
   assistant(calls: readonly ToolCall[] | undefined, path: FieldPath, callsKey = 'tool_calls'): void {
+    this.calls(calls?.map((call, index) => ({ call, path: [...path, callsKey, index, 'id'] })) ?? []);
+  }
+
+  /**
+   * An assistant turn whose calls sit each at its own field (`path`: where the call's id is),
+   * as in the Responses API, where every `function_call` is an item of its own.
+   */
+  calls(calls: readonly { readonly call: ToolCall; readonly path: FieldPath }[]): void {
     this.turn();
-    if (!calls) return;
-    calls.forEach((call, index) => {
-      const at = [...path, callsKey, index, 'id'];
-      if (this.#seen.has(call.id)) throw new InvalidFieldError(at, `repeats the tool call id ${JSON.stringify(call.id)}: every tool call needs its own id`);
+    for (const { call, path } of calls) {
+      if (this.#seen.has(call.id)) throw new InvalidFieldError(path, `repeats the tool call id ${JSON.stringify(call.id)}: every tool call needs its own id`);
       this.#seen.add(call.id);
-      this.#pending.set(call.id, { name: call.name, path: at });
-    });
+      this.#pending.set(call.id, { name: call.name, path });
+    }
   }
 
   /** A user message: the previous turn's calls must all have been answered. */

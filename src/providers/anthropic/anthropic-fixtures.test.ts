@@ -122,6 +122,39 @@ describe('Anthropic requests (to the wire)', () => {
     expect(body).toEqual(fixture('request-images.json'));
   });
 
+  it("keeps a client's cache marks on tool_use, tool_result and assistant text blocks, and sends top_k and metadata.user_id", () => {
+    const ephemeral = { type: 'ephemeral' } as const;
+    const body = toAnthropicRequest(
+      call({
+        messages: [
+          { role: 'user', content: 'Read two files' },
+          { role: 'assistant', content: 'Reading them.', cacheControl: ephemeral, toolCalls: [{ id: 'toolu_a', name: 'Read', arguments: '{"file_path":"a"}' }, { id: 'toolu_b', name: 'Read', arguments: '{"file_path":"b"}', cacheControl: ephemeral }] },
+          { role: 'tool', toolCallId: 'toolu_a', content: 'A' },
+          { role: 'tool', toolCallId: 'toolu_b', content: 'B', cacheControl: ephemeral },
+          { role: 'assistant', content: 'Both read.', cacheControl: ephemeral },
+          { role: 'user', content: 'Thanks' },
+        ],
+        providerOptions: { anthropic: { topK: 40, userId: 'user-42', beta: ['ignored-here'] } },
+      }),
+      false,
+    );
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'Read two files' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Reading them.', cache_control: ephemeral },
+          { type: 'tool_use', id: 'toolu_a', name: 'Read', input: { file_path: 'a' } },
+          { type: 'tool_use', id: 'toolu_b', name: 'Read', input: { file_path: 'b' }, cache_control: ephemeral },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_a', content: 'A' }, { type: 'tool_result', tool_use_id: 'toolu_b', content: 'B', cache_control: ephemeral }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Both read.', cache_control: ephemeral }] },
+      { role: 'user', content: 'Thanks' },
+    ]);
+    expect(body).toMatchObject({ top_k: 40, metadata: { user_id: 'user-42' } });
+  });
+
   it('maps a json_schema response format to one forced tool with its schema', () => {
     const body = toAnthropicRequest(
       call({ system: 'Extract the event information.', temperature: 0, messages: [{ role: 'user', content: 'Alice and Bob are going to a science fair on Friday.' }], responseFormat: EVENT_FORMAT }),

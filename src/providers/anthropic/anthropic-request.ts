@@ -24,6 +24,7 @@ export interface AnthropicToolUseBlock {
   readonly id: string;
   readonly name: string;
   readonly input: Readonly<Record<string, unknown>>;
+  readonly cache_control?: CacheControl;
 }
 
 export interface AnthropicToolResultBlock {
@@ -31,6 +32,7 @@ export interface AnthropicToolResultBlock {
   readonly tool_use_id: string;
   readonly content: string | readonly (AnthropicTextBlock | AnthropicImageBlock)[];
   readonly is_error?: true;
+  readonly cache_control?: CacheControl;
 }
 
 export type AnthropicContentBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicToolUseBlock | AnthropicToolResultBlock;
@@ -62,9 +64,11 @@ export interface AnthropicRequest {
   /** Left out when `top_p` is sent: recent models refuse the two together. */
   readonly temperature?: number;
   readonly top_p?: number;
+  readonly top_k?: number;
   readonly stop_sequences?: readonly string[];
   readonly tools?: readonly AnthropicTool[];
   readonly tool_choice?: AnthropicToolChoice;
+  readonly metadata?: { readonly user_id: string };
   readonly stream?: true;
 }
 
@@ -75,7 +79,9 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
  * set, is sent instead of `temperature` (the call always carries a temperature, a default
  * more often than a choice, and Claude's recent models refuse both at once); frequency and
  * presence penalties have no Messages API field and are not sent. A `responseFormat` becomes
- * a forced tool (see `anthropicFormatTool`).
+ * a forced tool (see `anthropicFormatTool`). `providerOptions.anthropic` adds `top_k` and
+ * `metadata.user_id` (its `beta` flags are a header, see the provider); cache marks a client
+ * put on its blocks (system, text, images, tools, tool uses, tool results) are kept.
  */
 export function toAnthropicRequest(call: ModelCall, stream: boolean): AnthropicRequest {
   const body: Writable<AnthropicRequest> = { model: call.model, messages: toAnthropicMessages(call.messages), max_tokens: call.maxTokens };
@@ -83,6 +89,8 @@ export function toAnthropicRequest(call: ModelCall, stream: boolean): AnthropicR
   if (system !== undefined) body.system = system;
   if (call.topP === undefined) body.temperature = call.temperature;
   else body.top_p = call.topP;
+  const anthropic = call.providerOptions?.anthropic;
+  if (anthropic?.topK !== undefined) body.top_k = anthropic.topK;
   if (call.stop !== undefined && call.stop.length > 0) body.stop_sequences = call.stop;
   if ((call.tools !== undefined && call.tools.length > 0) || (call.responseFormat !== undefined && call.responseFormat.type !== 'text')) {
     const format = anthropicFormatTool(call);
@@ -92,6 +100,7 @@ export function toAnthropicRequest(call: ModelCall, stream: boolean): AnthropicR
     const choice = toAnthropicToolChoice(call, format);
     if (choice !== undefined) body.tool_choice = choice;
   }
+  if (anthropic?.userId !== undefined) body.metadata = { user_id: anthropic.userId };
   if (stream) body.stream = true;
   return body;
 }
@@ -133,11 +142,15 @@ function toAnthropicUserContent(content: UserMessage['content']): string | Anthr
   return typeof content === 'string' ? content : content.map(toAnthropicPart);
 }
 
-/** Text, then one `tool_use` block per call; a turn without calls stays plain text. */
+/** Text, then one `tool_use` block per call; a turn without calls (or cache marks) stays plain text. */
 function toAnthropicAssistant(message: AssistantMessage): AnthropicMessage {
-  if (message.toolCalls === undefined || message.toolCalls.length === 0) return { role: 'assistant', content: message.content };
-  const blocks: AnthropicContentBlock[] = message.content === '' ? [] : [{ type: 'text', text: message.content }];
-  for (const call of message.toolCalls) blocks.push({ type: 'tool_use', id: call.id, name: call.name, input: toAnthropicToolInput(call.arguments) });
+  const marked = message.cacheControl;
+  if ((message.toolCalls === undefined || message.toolCalls.length === 0) && marked === undefined) return { role: 'assistant', content: message.content };
+  const blocks: AnthropicContentBlock[] = message.content === '' ? [] : [marked === undefined ? { type: 'text', text: message.content } : { type: 'text', text: message.content, cache_control: marked }];
+  for (const call of message.toolCalls ?? []) {
+    const input = toAnthropicToolInput(call.arguments);
+    blocks.push(call.cacheControl === undefined ? { type: 'tool_use', id: call.id, name: call.name, input } : { type: 'tool_use', id: call.id, name: call.name, input, cache_control: call.cacheControl });
+  }
   return { role: 'assistant', content: blocks };
 }
 
@@ -154,7 +167,10 @@ export function toAnthropicToolInput(args: string): Readonly<Record<string, unkn
 
 function toAnthropicToolResult(result: ToolResultMessage): AnthropicToolResultBlock {
   const content = typeof result.content === 'string' ? result.content : result.content.map(toAnthropicPart);
-  return result.isError === true ? { type: 'tool_result', tool_use_id: result.toolCallId, content, is_error: true } : { type: 'tool_result', tool_use_id: result.toolCallId, content };
+  const block: Writable<AnthropicToolResultBlock> = { type: 'tool_result', tool_use_id: result.toolCallId, content };
+  if (result.isError === true) block.is_error = true;
+  if (result.cacheControl !== undefined) block.cache_control = result.cacheControl;
+  return block;
 }
 
 function toAnthropicPart(part: ContentPart): AnthropicTextBlock | AnthropicImageBlock {
