@@ -4,7 +4,7 @@
  */
 export { createGateway, type CreateGatewayOptions, type Gateway } from './gateway.js';
 export { ossaGatewayPlugin } from './http/http-app.js';
-export type { CacheScope, OssaConfig } from './config/ossa-config.js';
+export type { CacheScope, OssaConfig, PassThroughModelConfig } from './config/ossa-config.js';
 export { loadConfigFile, normalizeConfig } from './config/load-config.js';
 export { SourceError, formatIssue, type SourceIssue } from './config/source-issue.js';
 export type { AgentDefinition } from './agents/agent-definition.js';

@@ -1,8 +1,12 @@
 /** The agent name is not in the registry (HTTP 404). */
 export class AgentNotFoundError extends Error {
   override readonly name = 'AgentNotFoundError';
-  constructor(readonly agentName: string) {
-    super(`no agent named "${agentName}"`);
+  /** `what`: what the name was looked for as (`agent or model` on the surfaces that serve pass-through models too). */
+  constructor(
+    readonly agentName: string,
+    what = 'agent',
+  ) {
+    super(`no ${what} named "${agentName}"`);
   }
 }
 

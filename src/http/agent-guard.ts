@@ -74,7 +74,7 @@ export function rateLimitOptions(request: FastifyRequest, reply: FastifyReply): 
 
 /** A 404 whose "did you mean" names only agents (and, where they are served, models) the caller may use, so it cannot reveal the others. */
 export function agentNotFound(gateway: GatewayServices, caller: Caller | undefined, name: string, serves: GuardedNames = 'agents'): HttpProblem {
-  return toHttpProblem(new AgentNotFoundError(name), () => visibleNames(gateway, caller, serves));
+  return toHttpProblem(new AgentNotFoundError(name, serves === 'agents' ? 'agent' : 'agent or model'), () => visibleNames(gateway, caller, serves));
 }
 
 /** The agent names (and, for `agents-and-models`, pass-through model ids) a caller may use, agents first. */

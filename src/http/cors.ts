@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify
 import type { CorsConfig } from '../config/ossa-config.js';
 
 /** Response headers a browser app may read: the request id to quote, the cache status, the rate limits. */
-const EXPOSED_HEADERS = 'x-request-id, x-cache, ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after';
+const EXPOSED_HEADERS = 'x-request-id, request-id, x-cache, x-ossa-warning, ratelimit-limit, ratelimit-remaining, ratelimit-reset, retry-after';
 const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 
 /** What a request's `Origin` is to the CORS policy. */
@@ -16,7 +16,7 @@ export type OriginVerdict = 'allowed' | 'refused' | 'none';
  *   answered 204 here, before authentication (a preflight carries no key): the methods, the
  *   headers it asked for (the SDKs send their own `x-stainless-*` headers), `Max-Age`;
  * - every other answer to an allowed origin carries `Access-Control-Allow-Origin` (the origin
- *   itself, with `Vary: Origin`) and exposes `X-Request-Id`, `X-Cache`, `RateLimit-*` and
+ *   itself, with `Vary: Origin`) and exposes `X-Request-Id`, `Request-Id`, `X-Cache`, `X-Ossa-Warning`, `RateLimit-*` and
  *   `Retry-After`;
  * - a preflight from another origin gets `refuse(request, reply)` (a 403 naming the setting);
  *   other requests from it get no CORS headers, so the browser withholds the answer.

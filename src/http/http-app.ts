@@ -16,6 +16,9 @@ import { registerHealthRoutes } from './routes/health-routes.js';
 import { isOpenAIPath, openAIRouteMethods } from './openai/openai-paths.js';
 import { openAIRoutes } from './openai/openai-routes.js';
 import { sendOpenAIError } from './openai/to-openai-error.js';
+import { anthropicRouteMethods, isAnthropicRequest } from './anthropic/anthropic-paths.js';
+import { anthropicRoutes } from './anthropic/anthropic-routes.js';
+import { sendAnthropicError } from './anthropic/to-anthropic-error.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerStatusRoutes } from './routes/status-routes.js';
@@ -53,6 +56,7 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
     clients.addHook('onRequest', requireClient(gateway.auth));
     registerAgentRoutes(clients, gateway);
     await clients.register(openAIRoutes, { gateway });
+    await clients.register(anthropicRoutes, { gateway });
   });
   registerCacheRoutes(app, gateway);
   registerProviderRoutes(app, gateway);
@@ -60,8 +64,13 @@ export const ossaGatewayPlugin: FastifyPluginAsync<{ gateway: GatewayServices }>
   registerStatusRoutes(app, gateway);
 };
 
-/** Answers `problem` in the shape of the surface the request is on: OpenAI's `{"error"}` under the OpenAI-compatible paths, problem+json elsewhere. */
+/**
+ * Answers `problem` in the shape of the surface the request is on: Anthropic's under
+ * `/v1/messages` (and with `anthropic-version`), OpenAI's `{"error"}` under the other
+ * OpenAI-compatible paths, problem+json elsewhere.
+ */
 function answer(request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): FastifyReply {
+  if (isAnthropicRequest(request.url, request.headers)) return sendAnthropicError(reply, problem);
   return isOpenAIPath(request.url) ? sendOpenAIError(reply, problem) : sendProblem(reply, problem);
 }
 
@@ -86,10 +95,10 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
     forceCloseConnections: 'idle',
     clientErrorHandler: answerClientError,
     // A URL that does not decode, or an overlong path segment: problem+json, not Fastify's own JSON.
-    // Before any hook ran: the request id is set here, for the OpenAI shape too (fuzz-http found it missing).
     frameworkErrors: (error, request, reply) => {
+      // Raised before the onRequest hook that sets it.
       reply.header(REQUEST_ID_HEADER, request.id);
-      return isOpenAIPath(request.url) ? sendOpenAIError(reply, toHttpProblem(error)) : handleError(error, request, reply, () => []);
+      return isOpenAIPath(request.url) ? answer(request, reply, toHttpProblem(error)) : handleError(error, request, reply, () => []);
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
@@ -130,12 +139,14 @@ export async function buildHttpApp(gateway: GatewayServices): Promise<FastifyIns
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    // The OpenAI surface answers like OpenAI: its SDKs show a problem+json 404 as "404 (no body)".
-    const methods = isOpenAIPath(request.url) ? openAIRouteMethods(request.url) : undefined;
+    // The OpenAI and Anthropic surfaces answer like their vendors: the SDKs show a problem+json 404 as "404 (no body)".
+    const methods = isOpenAIPath(request.url) ? (openAIRouteMethods(request.url) ?? anthropicRouteMethods(request.url)) : undefined;
     if (methods && !methods.includes(request.method)) {
       return answer(request, reply, new HttpProblem(405, 'method-not-allowed', 'Method not allowed', `${request.method} is not allowed on ${path}; use ${methods.join(' or ')}`, {}, { allow: methods.join(', ') }));
     }
-    const detail = isOpenAIPath(request.url) ? `Invalid URL (${request.method} ${path}): this gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/models and GET /v1/models/{model}` : `no route ${request.method} ${path}`;
+    const detail = isOpenAIPath(request.url)
+      ? `Invalid URL (${request.method} ${path}): this gateway serves POST /v1/chat/completions, POST /v1/responses, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models and GET /v1/models/{model}`
+      : `no route ${request.method} ${path}`;
     return answer(request, reply, new HttpProblem(404, 'not-found', 'Not found', detail));
   });
   app.setErrorHandler((error, request, reply) => handleError(error, request, reply, () => []));

@@ -5,6 +5,7 @@ import type { ServeProcess } from '../support/cli-process.js';
 import { hostileProject, residentBytes, saveServeArtifacts, startHostileServe, type HostileProject } from '../support/hostile-gateway.js';
 import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
 import { sendRaw, type RawAnswer } from '../support/raw-http.js';
+import { isOpenAIPath } from '../../src/http/openai/openai-paths.js';
 
 // Property-based fuzzing of a real `ossa-gateway serve` process: whatever arrives, the answer is
 // a 2xx or a well-formed 4xx, never a 5xx or a hang, and the process stays up.
@@ -38,7 +39,8 @@ const SEEN = { cases: 0, statuses: new Map<number, number>(), maxMs: 0, rssBefor
 
 /**
  * The oracle: a 2xx, or a 4xx in the README's shape (problem+json; OpenAI's `{"error"}` on the
- * OpenAI-compatible routes), with a well-formed request id, and no key in the body.
+ * OpenAI-compatible routes, Anthropic's on /v1/messages), with a well-formed request id, and no
+ * key in the body.
  */
 function expectWellFormed(path: string, method: string, answer: Answer, what: string): void {
   SEEN.cases += 1;
@@ -70,7 +72,7 @@ const path = fc.oneof(
   oddName.map((n) => `/v1/agents/${n}`),
   oddName.map((n) => `/v1/models/${n}`),
   oddName.map((n) => `/v1/cache/agents/${n}`),
-  fc.constantFrom('/v1/chat/completions', '/v1/agents', '/v1/models', '/v1/cache', '/v1/cache/invalidate', '/v1/providers', '/status', '/status.json', '/metrics', '/readyz', '/healthz', '/', '//v1//agents', '/v1/agents/support/execute?stream=true&x=%ff'),
+  fc.constantFrom('/v1/chat/completions', '/v1/messages', '/v1/messages/count_tokens', '/v1/agents', '/v1/models', '/v1/cache', '/v1/cache/invalidate', '/v1/providers', '/status', '/status.json', '/metrics', '/readyz', '/healthz', '/', '//v1//agents', '/v1/agents/support/execute?stream=true&x=%ff'),
   fc.webPath(),
 );
 const b64 = (text: string) => Buffer.from(text).toString('base64');

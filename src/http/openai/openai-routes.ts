@@ -14,6 +14,10 @@ import { chatCompletionBodySchema, modelParamsSchema } from './openai-schemas.js
 import { openAICompletionId, toOpenAIChatCompletion } from './to-openai-chat-completion.js';
 import { sendOpenAIError } from './to-openai-error.js';
 import { toOpenAIModel } from './to-openai-model.js';
+import { isAnthropicRequest } from '../anthropic/anthropic-paths.js';
+import { anthropicModelsQuerySchema } from '../anthropic/anthropic-schemas.js';
+import { sendAnthropicError } from '../anthropic/to-anthropic-error.js';
+import { toAnthropicModel, toAnthropicModelPage } from '../anthropic/to-anthropic-model.js';
 
 type ChatRoute = { Body: OpenAIChatRequestBody };
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -37,20 +41,24 @@ export async function openAIRoutes(app: FastifyInstance, { gateway }: { gateway:
   app.setErrorHandler((error, request, reply) => {
     const problem = toHttpProblem(error, () => visibleAgents(request));
     if (problem.status >= 500 && problem.slug === 'internal-error') request.log.error({ err: error }, 'unhandled error');
-    return sendOpenAIError(reply, problem);
+    // An Anthropic client listing models gets Anthropic's error shape.
+    return isAnthropicRequest(request.url, request.headers) ? sendAnthropicError(reply, problem) : sendOpenAIError(reply, problem);
   });
   // Models are listed as existing since the gateway loaded its agents.
   const loadedAt = Math.floor(Date.now() / 1000);
+  const loadedAtText = new Date(loadedAt * 1000).toISOString().replace('.000Z', 'Z');
 
-  app.get('/v1/models', async (request) => ({
-    object: 'list',
-    data: visibleAgents(request).map((name) => toOpenAIModel(name, loadedAt)),
-  }));
+  // With `anthropic-version` (only Anthropic clients send it), in Anthropic's shape, paginated as its API is.
+  app.get<{ Querystring: { limit?: string; after_id?: string; before_id?: string } }>('/v1/models', { schema: { querystring: anthropicModelsQuerySchema } }, async (request) =>
+    request.headers['anthropic-version'] !== undefined
+      ? toAnthropicModelPage(visibleAgents(request), loadedAtText, request.query)
+      : { object: 'list', data: visibleAgents(request).map((name) => toOpenAIModel(name, loadedAt)) },
+  );
 
   app.get<{ Params: { model: string } }>('/v1/models/:model', { schema: { params: modelParamsSchema } }, async (request) => {
     const name = request.params.model;
     servedRoute(gateway, request.ossaCaller, name, 'agents-and-models');
-    return toOpenAIModel(name, loadedAt);
+    return request.headers['anthropic-version'] !== undefined ? toAnthropicModel(name, loadedAtText) : toOpenAIModel(name, loadedAt);
   });
 
   // Read before the guard, so a request the agent cannot honour spends no rate-limit token.

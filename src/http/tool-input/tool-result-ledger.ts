@@ -20,9 +20,12 @@ export class ToolResultLedger {
   /** The calls of the latest assistant turn not answered yet, with where each was made. */
   readonly #pending = new Map<string, { readonly name: string; readonly path: FieldPath }>();
 
-  /** An assistant message, with its tool calls (`path`: the message; call `i` is at `path.tool_calls[i]`). */
-  assistant(calls: readonly ToolCall[] | undefined, path: FieldPath, callsKey = 'tool_calls'): void {
-    this.calls(calls?.map((call, index) => ({ call, path: [...path, callsKey, index, 'id'] })) ?? []);
+  /**
+   * An assistant message, with its tool calls (`path`: the message; call `i` is at
+   * `path.tool_calls[i]`, or where `callAt(i)` says: Anthropic's calls are blocks among others).
+   */
+  assistant(calls: readonly ToolCall[] | undefined, path: FieldPath, callsKey = 'tool_calls', callAt?: (index: number) => FieldPath): void {
+    this.calls(calls?.map((call, index) => ({ call, path: [...(callAt ? callAt(index) : [...path, callsKey, index]), 'id'] })) ?? []);
   }
 
   /**
