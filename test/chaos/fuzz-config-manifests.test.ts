@@ -135,7 +135,11 @@ async function checkConfig(text: string, path: Path, value: unknown, what: strin
     const key = formatPath(path.slice(1));
     // The key itself, or a sibling whose message names it (`max_backoff_ms: expected at least initial_backoff_ms`).
     const parent = formatPath(path.slice(1, -1));
-    const names = (issue: SourceIssue) => issue.path !== undefined && (related(issue.path, key) || (parent !== '' && related(issue.path, parent) && issue.message.includes(String(path.at(-1)))));
+    // A section written with only this key (`cors: {max_age: null}`, `models.support: {model: "x..."}`)
+    // lacks its required siblings: when the value itself is fine (null is a default), that is the
+    // one issue, and it rightly names the section.
+    const missingSibling = (issue: SourceIssue) => parent !== '' && related(issue.path ?? '', parent) && issue.message.includes('missing required key');
+    const names = (issue: SourceIssue) => issue.path !== undefined && (related(issue.path, key) || missingSibling(issue) || (parent !== '' && related(issue.path, parent) && issue.message.includes(String(path.at(-1)))));
     expect(key === '' || issues.some(names), `${what}: no issue names ${key}: ${issues.map(formatIssue).join(' | ')}`).toBe(true);
     STATS.configRefused += 1;
     return;

@@ -146,12 +146,15 @@ describe(`soak: ${SECONDS} s at ${RATE} requests/s through the whole pipeline`, 
     expect(cappedOk).toBeLessThanOrEqual(CAPPED_PER_MINUTE + SECONDS * (CAPPED_PER_MINUTE / 60) + 5);
     expect(summary.byCache['HIT'] ?? 0).toBeGreaterThan(0);
 
-    // Every upstream call has its audit pair, and only the calls: cache misses, not hits or 429s.
+    // Every upstream call has its audit pair, and only the calls: cache misses, not hits or 429s;
+    // every hit has its one cache_hit record (who was served whose answer), 429s none.
     expect(audit.endsWhole).toBe(true);
     const events = auditEventsById(audit.records);
     const misses = outcomes.filter((o) => o.status === 200 && o.headers['x-cache'] !== 'HIT');
+    const hits = outcomes.filter((o) => o.status === 200 && o.headers['x-cache'] === 'HIT');
     expect(misses.filter((o) => events.get(o.id)?.join() !== 'llm_request,llm_response').map(describeOutcome)).toEqual([]);
-    expect(events.size).toBe(misses.length);
+    expect(hits.filter((o) => events.get(o.id)?.join() !== 'cache_hit').map(describeOutcome)).toEqual([]);
+    expect(events.size).toBe(misses.length + hits.length);
     // No errors in the gateway's log.
     expect(server.output().split('\n').filter((line) => /"level":"(error|fatal)"/.test(line))).toEqual([]);
 
