@@ -22,9 +22,22 @@ export async function pourFlood(res: ServerResponse, dialect: MockDialect, recor
   for (const piece of floodPieces(dialect, record, streaming, behaviour.bytes)) {
     if (res.destroyed) return;
     sent.set(record, (sent.get(record) ?? 0) + piece.length);
-    if (!res.write(piece)) await new Promise((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+    if (!res.write(piece)) await drainOrClose(res);
   }
   if (!res.destroyed) res.end();
+}
+
+/** Resolves at the next `drain` or at `close`, whichever comes first, and leaves no listener behind (thousands of waits per answer). */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }
 
 /** The pieces of a `flood` answer of about `bytes`: a JSON message with a huge text, or SSE frames of text deltas. */
