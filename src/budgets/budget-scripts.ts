@@ -37,15 +37,24 @@ return out
  * The Redis side of `BudgetStore.settle` (and of a refund: a settlement that spent 0).
  *
  * KEYS: the counters. ARGV[3k-2], ARGV[3k-1], ARGV[3k]: held, spent and TTL (ms) of counter k.
- * A counter that no longer exists belongs to a window that has ended: nothing to settle there.
+ * Returns: per counter, spent and held after the call. A counter that no longer exists belongs
+ * to a window that has ended: nothing to settle there (it reads 0, 0).
  */
 export const SETTLE_BUDGET_SCRIPT = new RedisScript(`
+local out = {}
 for i = 1, #KEYS do
+  local spent = 0
+  local held = 0
   if redis.call('EXISTS', KEYS[i]) == 1 then
-    local held = redis.call('HINCRBY', KEYS[i], 'h', -tonumber(ARGV[3 * i - 2]))
-    if held < 0 then redis.call('HSET', KEYS[i], 'h', 0) end
-    redis.call('HINCRBY', KEYS[i], 's', ARGV[3 * i - 1])
+    held = redis.call('HINCRBY', KEYS[i], 'h', -tonumber(ARGV[3 * i - 2]))
+    if held < 0 then
+      held = 0
+      redis.call('HSET', KEYS[i], 'h', 0)
+    end
+    spent = redis.call('HINCRBY', KEYS[i], 's', ARGV[3 * i - 1])
   end
+  out[#out + 1] = spent
+  out[#out + 1] = held
 end
-return 1
+return out
 `);

@@ -36,7 +36,7 @@ export function describeBudgetStoreContract(name: string, makeFixture: () => Pro
     it('settles a reservation with the real usage, so the rest is free again', async () => {
       const { store } = fixture;
       await store.reserve([charge('user:ada:tokens:day:1', 100, 80)]);
-      await store.settle([{ key: 'user:ada:tokens:day:1', held: 80, spent: 30, ttlMs: 60_000 }]);
+      expect(await store.settle([{ key: 'user:ada:tokens:day:1', held: 80, spent: 30, ttlMs: 60_000 }])).toEqual([{ spent: 30, held: 0 }]);
       expect(await store.read(['user:ada:tokens:day:1'])).toEqual([{ spent: 30, held: 0 }]);
       expect((await store.reserve([charge('user:ada:tokens:day:1', 100, 70)])).allowed).toBe(true);
       expect((await store.reserve([charge('user:ada:tokens:day:1', 100, 1)])).allowed).toBe(false);
@@ -77,7 +77,7 @@ export function describeBudgetStoreContract(name: string, makeFixture: () => Pro
       clock.advance(60);
       await new Promise((resolve) => setTimeout(resolve, 60));
       expect(await store.read(['agent:a:tokens:minute:1'])).toEqual([{ spent: 0, held: 0 }]);
-      await store.settle([{ key: 'agent:a:tokens:minute:1', held: 100, spent: 40, ttlMs: 50 }]);
+      expect(await store.settle([{ key: 'agent:a:tokens:minute:1', held: 100, spent: 40, ttlMs: 50 }])).toEqual([{ spent: 0, held: 0 }]);
       expect(await store.read(['agent:a:tokens:minute:1'])).toEqual([{ spent: 0, held: 0 }]);
     });
   });

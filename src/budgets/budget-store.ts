@@ -44,8 +44,8 @@ export interface BudgetStore {
   readonly backend: 'memory' | 'redis';
   /** Holds `amount` of every counter if `spent + held + amount <= limit` for all of them; otherwise holds nothing. */
   reserve(charges: readonly BudgetCharge[]): Promise<ReserveResult>;
-  /** Releases each `held` and adds each `spent`. A counter whose window already ended (expired) is left alone. */
-  settle(settlements: readonly BudgetSettlement[]): Promise<void>;
+  /** Releases each `held` and adds each `spent`; returns the counters after. A counter whose window already ended (expired) is left alone (and reads zeros). */
+  settle(settlements: readonly BudgetSettlement[]): Promise<readonly BudgetReading[]>;
   /** The counters' state (zeros for a counter nobody used). */
   read(keys: readonly string[]): Promise<readonly BudgetReading[]>;
 }

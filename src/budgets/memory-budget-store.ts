@@ -49,14 +49,16 @@ export class MemoryBudgetStore implements BudgetStore {
     return { allowed, readings };
   }
 
-  async settle(settlements: readonly BudgetSettlement[]): Promise<void> {
+  async settle(settlements: readonly BudgetSettlement[]): Promise<readonly BudgetReading[]> {
     const now = this.now();
-    for (const settlement of settlements) {
+    return settlements.map((settlement) => {
       const counter = this.live(settlement.key, now);
-      if (!counter) continue;
-      counter.held = Math.max(0, counter.held - settlement.held);
-      counter.spent += settlement.spent;
-    }
+      if (counter) {
+        counter.held = Math.max(0, counter.held - settlement.held);
+        counter.spent += settlement.spent;
+      }
+      return reading(counter);
+    });
   }
 
   async read(keys: readonly string[]): Promise<readonly BudgetReading[]> {

@@ -40,10 +40,15 @@ export class RedisBudgetStore implements BudgetStore {
     return { allowed: numbers[0] === 1, readings: charges.map((_, i) => ({ spent: numbers[1 + 2 * i]!, held: numbers[2 + 2 * i]! })) };
   }
 
-  async settle(settlements: readonly BudgetSettlement[]): Promise<void> {
-    if (settlements.length === 0) return;
+  async settle(settlements: readonly BudgetSettlement[]): Promise<readonly BudgetReading[]> {
+    if (settlements.length === 0) return [];
     const args = settlements.flatMap((s) => [String(s.held), String(s.spent), String(Math.max(1, Math.ceil(s.ttlMs)))]);
-    await this.call(SETTLE_BUDGET_SCRIPT.run(this.options.client, settlements.map((s) => this.redisKey(s.key)), args));
+    const reply = await this.call(SETTLE_BUDGET_SCRIPT.run(this.options.client, settlements.map((s) => this.redisKey(s.key)), args));
+    if (!Array.isArray(reply) || reply.length !== 2 * settlements.length) {
+      throw new Error(`unexpected reply from the budget settle script: ${JSON.stringify(reply)?.slice(0, 100)}`);
+    }
+    const numbers = reply.map(Number);
+    return settlements.map((_, i) => ({ spent: numbers[2 * i]!, held: numbers[2 * i + 1]! }));
   }
 
   async read(keys: readonly string[]): Promise<readonly BudgetReading[]> {
