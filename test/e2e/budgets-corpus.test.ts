@@ -64,7 +64,7 @@ describe.skipIf(!HAVE_CORPUS)("a corpus agent's spec.constraints.cost, enforced"
     expect(ok.status).toBe(200);
     answered.push((await readJson(ok)).usage);
     expect(openai.requests).toHaveLength(1);
-    const wire = openai.requests[0]!.body;
+    const wire = openai.requests[0]!.body as JsonBody;
     expect(wire.max_tokens).toBe(perRequest - estimateOnTheWire(wire));
     expect(wire.max_tokens).toBeLessThan(agent.llm.maxTokens!);
 

@@ -103,7 +103,7 @@ describe('token budgets shared by two gateway processes on one Redis', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(upstream.requests).toHaveLength(answered.length);
     // maxTokensPerRequest: each request's max_tokens was lowered so input + output fit in it.
-    for (const request of upstream.requests) expect(request.body.max_tokens).toBe(PER_REQUEST - estimateOnTheWire(request.body));
+    for (const request of upstream.requests) expect((request.body as JsonBody).max_tokens).toBe(PER_REQUEST - estimateOnTheWire(request.body));
     // Both processes answered and refused.
     expect(new Set(answered.map((body) => body.request_id)).size).toBe(answered.length);
     for (const g of gateways) expect(refused.some((r) => r.res.url.startsWith(g.url))).toBe(true);
