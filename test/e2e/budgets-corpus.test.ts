@@ -74,7 +74,17 @@ describe.skipIf(!HAVE_CORPUS)("a corpus agent's spec.constraints.cost, enforced"
     expect(Math.abs(Number(refused.headers.get('retry-after')) - midnight)).toBeLessThanOrEqual(2);
     const body = await readJson(refused);
     expect(body).toEqual({ error: { type: 'tokens', code: 'rate_limit_exceeded', param: null, message: expect.stringMatching(/^your budget budgets\.user\.tokens_per_day of \d+ tokens a day \(UTC\) has \d+ tokens left/) } });
+    // The same refusal on the Anthropic surface, in Anthropic's shape.
+    const messages = await g.post('/v1/messages', { model: agent.name, max_tokens: 100_000, messages: [{ role: 'user', content: 'Pods keep restarting.' }] }, { ...as('ada'), 'anthropic-version': '2023-06-01' });
+    expect(messages.status).toBe(429);
+    expect(messages.headers.get('retry-after')).toBe(refused.headers.get('retry-after'));
+    expect(await readJson(messages)).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', message: expect.stringContaining('budgets.user.tokens_per_day') } });
     expect(openai.requests).toHaveLength(1);
+    // What is left still fits a request that asks for fewer tokens, as the message suggests.
+    const smaller = await g.post('/v1/chat/completions', { model: agent.name, max_tokens: 5, messages: [{ role: 'user', content: 'Briefly.' }] }, as('ada'));
+    expect(smaller.status).toBe(200);
+    answered.push((await readJson(smaller)).usage);
+    expect((openai.requests[1]!.body as JsonBody).max_tokens).toBe(5);
     // Another user's budget is their own.
     const bob = await ask('bob');
     expect(bob.status).toBe(200);
@@ -99,7 +109,7 @@ describe.skipIf(!HAVE_CORPUS)("a corpus agent's spec.constraints.cost, enforced"
 
   it("shows the agent's spend against its budgets in /status.json and the metrics, priced by the price table", async () => {
     const { agent } = found;
-    expect(answered).toHaveLength(2);
+    expect(answered).toHaveLength(3);
     // Each answer in whole micro-USD (rounded up), at the table's input and output prices.
     const expectedUsd = answered.reduce((sum, u) => sum + Math.ceil(u.prompt_tokens * PRICE.input + u.completion_tokens * PRICE.output), 0) / 1e6;
     const status = await readJson(await g.get('/status.json'));
@@ -112,6 +122,6 @@ describe.skipIf(!HAVE_CORPUS)("a corpus agent's spec.constraints.cost, enforced"
     const samples = parsePrometheus(await (await g.get('/metrics')).text());
     expect(sampleValue(samples, 'ossa_budget_spent', { budget: 'spec.constraints.cost.maxCostPerDay', subject: agent.name })).toBeCloseTo(cost.spent, 9);
     expect(sampleValue(samples, 'ossa_budget_limit', { budget: 'spec.constraints.cost.maxCostPerDay', subject: agent.name })).toBe(agent.cost!.maxCostPerDay);
-    expect(sampleValue(samples, 'ossa_budget_rejections_total', { budget: 'budgets.user.tokens_per_day', agent: agent.name })).toBe(1);
+    expect(sampleValue(samples, 'ossa_budget_rejections_total', { budget: 'budgets.user.tokens_per_day', agent: agent.name })).toBe(2);
   });
 });
