@@ -119,6 +119,8 @@ describe.skipIf(!HAVE_CORPUS)("a corpus agent's spec.constraints.cost, enforced"
     expect(cost).toMatchObject({ scope: 'agent', unit: 'usd', limit: agent.cost!.maxCostPerDay, held: 0 });
     expect(cost.spent).toBeCloseTo(expectedUsd, 9);
     expect(cost.spent).toBeGreaterThan(0);
+    // The live page draws the same rows (its script reads status.json's budgets).
+    expect(await (await g.get('/status')).text()).toContain('<tbody id="budgets"></tbody>');
     const samples = parsePrometheus(await (await g.get('/metrics')).text());
     expect(sampleValue(samples, 'ossa_budget_spent', { budget: 'spec.constraints.cost.maxCostPerDay', subject: agent.name })).toBeCloseTo(cost.spent, 9);
     expect(sampleValue(samples, 'ossa_budget_limit', { budget: 'spec.constraints.cost.maxCostPerDay', subject: agent.name })).toBe(agent.cost!.maxCostPerDay);
