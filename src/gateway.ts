@@ -209,7 +209,7 @@ interface GatewayParts {
 
 function assembleGateway(parts: GatewayParts): Gateway {
   const { config, logger, events, observability, registry, pipeline, closers, auth, redis, secrets } = parts;
-  const { runner, executor, routes, models, catalog, circuits, audit, rateLimiter, cache } = pipeline;
+  const { runner, executor, routes, models, catalog, circuits, audit, rateLimiter, cache, budgets } = pipeline;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
   let drainRequested = false;
@@ -248,7 +248,10 @@ function assembleGateway(parts: GatewayParts): Gateway {
     () => circuitChecks(circuits),
   ];
   // Without Redis a fail-closed limiter refuses every request: not ready. Otherwise we serve, degraded.
-  if (redis) readinessProbes.push(() => redis.readiness(rateLimiter?.backend === 'redis' && !config.rate_limit.fail_open));
+  if (redis) {
+    const failsClosed = (rateLimiter?.backend === 'redis' && !config.rate_limit.fail_open) || (budgets?.backend === 'redis' && !config.budgets.fail_open);
+    readinessProbes.push(() => redis.readiness(failsClosed));
+  }
 
   const gateway: Gateway = {
     config,
@@ -266,6 +269,7 @@ function assembleGateway(parts: GatewayParts): Gateway {
     readinessProbes,
     auth,
     ...(rateLimiter ? { rateLimiter } : {}),
+    ...(budgets ? { budgets } : {}),
     ...(cache ? { cache } : {}),
     get shuttingDown() {
       return closing !== undefined;

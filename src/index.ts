@@ -39,6 +39,8 @@ export { AllProvidersFailedError, type ProviderTried } from './resilience/all-pr
 export { ProviderFailure, type FailoverReason } from './resilience/provider-failure.js';
 export { RateLimitExceededError, RateLimitUnavailableError } from './rate-limit/rate-limit-errors.js';
 export type { LimitStatus, RateLimitScope } from './rate-limit/rate-limiter.js';
+export { BudgetExceededError, BudgetUnavailableError, InputOverRequestBudgetError } from './budgets/budget-errors.js';
+export type { BudgetStatus } from './budgets/token-budgets.js';
 export type { Observability } from './observability/observability.js';
 export type { SecretRedactor } from './secrets/known-secrets.js';
 export type { StreamRedactor } from './secrets/secret-scanner.js';

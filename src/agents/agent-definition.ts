@@ -1,3 +1,4 @@
+import type { AgentCostLimits } from './cost-constraints.js';
 import type { JsonSchema } from '../providers/provider.js';
 
 /** Where a manifest's system prompt was found (the first that is present wins, in this order). */
@@ -118,6 +119,8 @@ export interface AgentDefinition {
   readonly timeoutSeconds?: number;
   /** `spec.safety.rate_limiting`, when enabled. */
   readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstLimit: number };
+  /** `spec.constraints.cost`: the agent's token and cost budgets. */
+  readonly cost?: AgentCostLimits;
   readonly tools: readonly AgentTool[];
   readonly extensions: AgentExtensions;
   /**

@@ -28,7 +28,6 @@ const SAMPLING: Record<string, FieldCoverage> = Object.fromEntries(
 // In flight: each later issue turns its line into `ENFORCED` (or a `children` table).
 const TOOLS_IN_FLIGHT = notEnforced('tools are listed by GET /v1/agents/{name} but not offered to the model until the agent loop runs them');
 const PII_IN_FLIGHT = notEnforced('PII detection and redaction are not implemented yet');
-const COST_IN_FLIGHT = notEnforced('token and cost budgets are not implemented yet');
 
 /**
  * Every manifest section where an agent declares how it must run, and which of its fields the
@@ -65,7 +64,8 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldCoverage>> = {
   }),
   'spec.constraints': enforced({
     performance: enforced({ timeoutSeconds: ENFORCED }),
-    cost: COST_IN_FLIGHT,
+    // `currency` other than USD is a warning of its own (cost-constraints.ts).
+    cost: enforced({ maxTokensPerRequest: ENFORCED, maxTokensPerDay: ENFORCED, maxCostPerDay: ENFORCED, currency: ENFORCED }),
   }),
   'spec.autonomy': notEnforced('approvals and allowed or blocked actions concern tool calls, which the gateway does not run'),
   'spec.security': notEnforced("the gateway's client keys, HTTPS and audit come from its config, not from manifests"),

@@ -115,7 +115,7 @@ describe('declared fields the gateway does not enforce', () => {
     pii_detection: { enabled: true, action: redact }
   constraints:
     performance: { timeoutSeconds: 30, maxLatencySeconds: 5 }
-    cost: { maxTokensPerDay: 1000 }
+    cost: { maxTokensPerDay: 1000, hourly: 10 }
   tools:
     - { type: function, name: lookup }
 extensions:
@@ -131,13 +131,13 @@ extensions:
       'm.ossa.yaml:16:5: spec.safety.content_filtering is not enforced by ossa-gateway',
       'm.ossa.yaml:18:5: spec.safety.pii_detection is not enforced by ossa-gateway (PII detection and redaction are not implemented yet)',
       'm.ossa.yaml:20:40: spec.constraints.performance.maxLatencySeconds is not enforced by ossa-gateway',
-      'm.ossa.yaml:21:5: spec.constraints.cost is not enforced by ossa-gateway (token and cost budgets are not implemented yet)',
+      'm.ossa.yaml:21:36: spec.constraints.cost.hourly is not enforced by ossa-gateway',
       'm.ossa.yaml:22:3: spec.tools is not enforced by ossa-gateway (tools are listed by GET /v1/agents/{name} but not offered to the model until the agent loop runs them)',
       'm.ossa.yaml:26:5: extensions.anthropic.use_extended_thinking is not enforced by ossa-gateway',
     ]);
     expect(result.agents[0]!.unenforced).toEqual([
       'spec.llm.profile', 'spec.llm.fallback_models[0].cost_weight', 'spec.safety.content_filtering', 'spec.safety.pii_detection',
-      'spec.constraints.performance.maxLatencySeconds', 'spec.constraints.cost', 'spec.tools', 'extensions.anthropic.use_extended_thinking',
+      'spec.constraints.performance.maxLatencySeconds', 'spec.constraints.cost.hourly', 'spec.tools', 'extensions.anthropic.use_extended_thinking',
     ]);
     expect(result.agents[0]!.warnings).toContain('spec.safety.content_filtering is not enforced by ossa-gateway');
   });
@@ -145,7 +145,7 @@ extensions:
   it('keeps the fields in flight in the one table, each a line its issue removes', () => {
     expect(MANIFEST_FIELDS['spec.tools']).toMatchObject({ status: 'not-enforced' });
     expect(MANIFEST_FIELDS['spec.safety']).toMatchObject({ children: { pii_detection: { status: 'not-enforced' } } });
-    expect(MANIFEST_FIELDS['spec.constraints']).toMatchObject({ children: { cost: { status: 'not-enforced' } } });
+    expect(MANIFEST_FIELDS['spec.constraints']).toMatchObject({ children: { cost: { status: 'enforced', children: { maxTokensPerDay: { status: 'enforced' } } } } });
     expect(MANIFEST_FIELDS['spec.llm']).toMatchObject({ children: { retry_config: { status: 'enforced' }, topP: { status: 'enforced' } } });
   });
 
@@ -153,5 +153,45 @@ extensions:
     const { agent } = findCorpusAgent('spec.safety.content_filtering and spec.autonomy', (a) => a.unenforced.includes('spec.safety.content_filtering') && a.unenforced.includes('spec.autonomy'));
     expect(agent.warnings).toContain('spec.safety.content_filtering is not enforced by ossa-gateway');
     expect(agent.warnings).toContain('spec.autonomy is not enforced by ossa-gateway (approvals and allowed or blocked actions concern tool calls, which the gateway does not run)');
+  });
+});
+
+describe('spec.constraints.cost', () => {
+  it('reads the budgets an agent declares', () => {
+    const result = load(`spec:
+  role: R
+  constraints:
+    cost: { maxTokensPerRequest: 8000, maxTokensPerDay: 1000000, maxCostPerDay: 50.0, currency: USD }
+`);
+    expect(result.errors).toEqual([]);
+    expect(result.unenforced).toEqual([]);
+    expect(result.agents[0]!.cost).toEqual({ maxTokensPerRequest: 8000, maxTokensPerDay: 1000000, maxCostPerDay: 50 });
+  });
+
+  it('refuses budgets that are not positive numbers, at their key', () => {
+    const result = load(`spec:
+  role: R
+  constraints:
+    cost:
+      maxTokensPerRequest: 0
+      maxTokensPerDay: "lots"
+      maxCostPerDay: -1
+`);
+    expect(result.errors.map(formatIssue)).toEqual([
+      'm.ossa.yaml:10:28: spec.constraints.cost.maxTokensPerRequest: expected a whole number >= 1, got 0',
+      'm.ossa.yaml:11:24: spec.constraints.cost.maxTokensPerDay: expected a whole number >= 1, got "lots"',
+      'm.ossa.yaml:12:22: spec.constraints.cost.maxCostPerDay: expected a number >= 0, got -1',
+    ]);
+  });
+
+  it('leaves out a cost in a currency the price table is not in, saying so', () => {
+    const result = load(`spec:
+  role: R
+  constraints:
+    cost: { maxTokensPerDay: 10, maxCostPerDay: 5, currency: EUR }
+`);
+    expect(result.errors).toEqual([]);
+    expect(result.agents[0]!.cost).toEqual({ maxTokensPerDay: 10 });
+    expect(result.agents[0]!.warnings).toContain('spec.constraints.cost.currency: maxCostPerDay in EUR is not enforced: budgets.prices is in USD');
   });
 });

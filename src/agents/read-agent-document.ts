@@ -5,6 +5,7 @@ import { SourceIssueError, type KeyPath, type SourceDocument } from '../config/y
 import type { AgentDefinition } from './agent-definition.js';
 import { canonicalJson } from '../util/canonical-json.js';
 import { checkApiVersion } from './api-version.js';
+import { readCostLimits } from './cost-constraints.js';
 import { findUnenforcedFields } from './enforced-fields.js';
 import { mergeTools, readExtensions } from './extension-settings.js';
 import { findLlmSettings, LLM_PATHS } from './llm-settings.js';
@@ -111,6 +112,10 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
     }
   }
 
+  const cost = readCostLimits(doc);
+  for (const e of cost.errors) errors.push(source.issueAt(e.path, e.message));
+  for (const w of cost.warnings) warnings.push(source.issueAt(w.path, w.message));
+
   // In document order, as a reader goes through the file.
   const unenforcedFields = findUnenforcedFields(doc, llm.base)
     .map((field) => ({ field, at: source.positionOf(field.path, 'key') }))
@@ -133,6 +138,7 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
       llm: llm.settings,
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       ...(rateLimit ? { rateLimit } : {}),
+      ...(cost.limits ? { cost: cost.limits } : {}),
       tools: mergeTools(extensions.extensions.anthropic?.tools, specTools(doc)),
       extensions: extensions.extensions,
       warnings: [...warnings, ...unenforced].map(describeWarning),

@@ -292,3 +292,47 @@ describe('pass-through models', () => {
     expect(clients[0]?.models).toEqual(['claude-*']);
   });
 });
+
+describe('budgets', () => {
+  it('reads per-user, per-client and gateway budgets and a price table per provider and model', () => {
+    const budgets = config(`ossa:
+  providers:
+    anthropic: {api_key: k}
+  security:
+    clients: [{id: acme, key: "\${ACME_KEY}"}]
+  budgets:
+    user: {tokens_per_minute: 20000, tokens_per_day: 200000}
+    clients: {acme: {cost_per_day: 25}}
+    global: {cost_per_day: 100}
+    prices:
+      anthropic: {claude-sonnet-4-5: {input: 3, output: 15}}
+`).budgets;
+    expect(budgets).toEqual({
+      enabled: true, storage: 'memory', fail_open: true,
+      user: { tokens_per_minute: 20000, tokens_per_day: 200000 },
+      clients: { acme: { cost_per_day: 25 } },
+      global: { cost_per_day: 100 },
+      prices: { anthropic: { 'claude-sonnet-4-5': { input: 3, output: 15 } } },
+    });
+  });
+
+  it('refuses budgets of clients and prices of providers that are not configured, at their key, and a bad limit at its value', () => {
+    expect(problems(`ossa:
+  security:
+    clients: [{id: acme, key: "\${ACME_KEY}"}]
+  budgets:
+    clients: {acme: {tokens_per_day: 10}, acne: {tokens_per_day: 10}}
+    prices:
+      anthropic: {claude: {input: 3, output: 15}}
+    user: {tokens_per_day: 0}
+`)).toEqual([
+      '5:43: budgets.clients.acne: expected the id of a client in security.clients, got "acne" (did you mean "acme"?)',
+      '7:7: budgets.prices.anthropic: expected the name of a configured provider, got "anthropic" (configured providers: echo)',
+      '8:28: budgets.user.tokens_per_day: expected an integer of at least 1, got 0',
+    ]);
+  });
+
+  it('needs redis.url for storage redis', () => {
+    expect(problems('ossa:\n  budgets: {storage: redis}\n')).toEqual(['2:22: budgets.storage: storage "redis" needs redis.url (set redis.url, e.g. redis://127.0.0.1:6379)']);
+  });
+});

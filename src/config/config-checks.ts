@@ -35,6 +35,7 @@ export function checkConfig(tree: Record<string, unknown>): ConfigFindings {
   checkRedis(tree, errors);
   checkServerTimeouts(tree, errors);
   checkClients(tree, errors);
+  checkBudgets(tree, errors);
   checkTrustProxy(tree, errors, warnings);
   warnAboutCacheScope(tree, warnings);
   checkUrl(get(tree, 'observability', 'otlp_endpoint'), ['observability', 'otlp_endpoint'], ['http:', 'https:'], errors);
@@ -185,7 +186,7 @@ function checkRedis(tree: Record<string, unknown>, errors: ConfigProblem[]): voi
       hint: `e.g. ${showValue(prefix.replace(/[{}]/g, ''))}`,
     });
   }
-  for (const section of ['rate_limit', 'cache']) {
+  for (const section of ['rate_limit', 'cache', 'budgets']) {
     if (get(tree, section, 'storage') === 'redis' && url === undefined) {
       errors.push({
         path: [section, 'storage'],
@@ -193,6 +194,33 @@ function checkRedis(tree: Record<string, unknown>, errors: ConfigProblem[]): voi
         hint: 'set redis.url, e.g. redis://127.0.0.1:6379',
       });
     }
+  }
+}
+
+/** `budgets.clients` names configured client ids; `budgets.prices` configured providers. */
+function checkBudgets(tree: Record<string, unknown>, errors: ConfigProblem[]): void {
+  const clients = get(tree, 'security', 'clients');
+  const ids = Array.isArray(clients) ? clients.filter(isRecord).map((c) => c['id']).filter((id): id is string => typeof id === 'string') : [];
+  for (const [id] of entries(get(tree, 'budgets', 'clients'))) {
+    if (ids.includes(id)) continue;
+    const close = suggest(id, ids);
+    errors.push({
+      path: ['budgets', 'clients', id],
+      at: 'key',
+      message: `expected the id of a client in security.clients, got ${showValue(id)}`,
+      hint: close ? didYouMean(close).hint : ids.length > 0 ? `configured clients: ${ids.join(', ')}` : 'security.clients configures none',
+    });
+  }
+  const providers = isRecord(tree['providers']) ? Object.keys(tree['providers']) : [];
+  for (const [name] of entries(get(tree, 'budgets', 'prices'))) {
+    if (providers.includes(name)) continue;
+    const close = suggest(name, providers);
+    errors.push({
+      path: ['budgets', 'prices', name],
+      at: 'key',
+      message: `expected the name of a configured provider, got ${showValue(name)}`,
+      hint: close ? didYouMean(close).hint : `configured providers: ${providers.join(', ')}`,
+    });
   }
 }
 

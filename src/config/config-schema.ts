@@ -46,6 +46,19 @@ const cacheScope = { type: 'string', enum: ['global', 'client', 'user'] } as con
 
 const bucket = mapping({ limit: integer(1), interval: duration }, ['limit', 'interval']);
 
+/** The budgets of one subject (a user, a client key, the whole gateway); each is a fixed UTC window. */
+const budgetLimits = mapping({
+  /** Input + output tokens per minute. */
+  tokens_per_minute: integer(1),
+  /** Input + output tokens per UTC day. */
+  tokens_per_day: integer(1),
+  /** USD per UTC day, priced by `budgets.prices`. */
+  cost_per_day: positive,
+});
+
+/** USD per million tokens, as the vendors' price lists give them. */
+const modelPrice = mapping({ input: { type: 'number', minimum: 0 }, output: { type: 'number', minimum: 0 } }, ['input', 'output']);
+
 const circuitBreaker = section({
   enabled: withDefault(flag, true),
   failure_threshold: withDefault(integer(1), 5),
@@ -216,6 +229,25 @@ export const OSSA_CONFIG_SCHEMA = mapping({
     fail_open: withDefault(flag, true),
     user: bucket,
     global: bucket,
+  }),
+  /**
+   * Token and cost budgets: the manifests' `spec.constraints.cost` per agent, and these per
+   * user, per client key and for the whole gateway. A request holds its worst case (input
+   * estimate + max tokens) before the upstream call and settles its real usage after.
+   */
+  budgets: section({
+    enabled: withDefault(flag, true),
+    storage: withDefault({ type: 'string', enum: ['memory', 'redis'] }, 'memory'),
+    /** When the store fails: admit unchecked (true) or refuse with 503 (false), as `rate_limit.fail_open`. */
+    fail_open: withDefault(flag, true),
+    /** Each user's own (the caller's user id, `anonymous` when none). */
+    user: budgetLimits,
+    /** Keyed by `security.clients[].id`: what all of a client key's requests spend together. */
+    clients: withDefault({ type: 'object', additionalProperties: budgetLimits }, {}),
+    /** Every request together. */
+    global: budgetLimits,
+    /** `<provider name>: {<model>: {input, output}}`, USD per million tokens: what a cost budget counts. A model without a price costs nothing (warned at startup when a cost budget applies to it). */
+    prices: withDefault({ type: 'object', additionalProperties: { type: 'object', additionalProperties: modelPrice } }, {}),
   }),
   cache: section({
     enabled: withDefault(flag, true),

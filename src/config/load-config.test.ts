@@ -78,6 +78,7 @@ describe('defaults', () => {
         },
       },
       rate_limit: { enabled: true, storage: 'memory', fail_open: true },
+      budgets: { enabled: true, storage: 'memory', fail_open: true, clients: {}, prices: {} },
       cache: {
         enabled: true,
         storage: 'memory',

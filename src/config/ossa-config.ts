@@ -25,6 +25,10 @@ export type CircuitBreakerConfig = ProviderConfig['circuit_breaker'];
 export type RateLimitConfig = OssaConfig['rate_limit'];
 /** `rate_limit.user`, `rate_limit.global`, a client's `rate_limit.user`. */
 export type RateLimitBucketConfig = NonNullable<RateLimitConfig['user']>;
+/** `budgets`. */
+export type BudgetsConfig = OssaConfig['budgets'];
+/** `budgets.user`, `budgets.global`, `budgets.clients.<id>`. */
+export type BudgetLimitsConfig = NonNullable<BudgetsConfig['user']>;
 /** `cache`. */
 export type CacheConfig = OssaConfig['cache'];
 /**

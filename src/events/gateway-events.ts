@@ -104,10 +104,33 @@ export interface RateLimitDecisionEvent {
   readonly retryAfterMs?: number;
 }
 
-/** A store (rate limit, cache) failed; the request went on (fail-open) or got a 503. */
+/** The token budgets admitted a request's worst case, or refused it (naming the budget). */
+export interface BudgetDecisionEvent {
+  readonly type: 'budget.decision';
+  readonly agent: string;
+  readonly allowed: boolean;
+  /** The budget that refused (`spec.constraints.cost.maxTokensPerDay`, `budgets.user.tokens_per_minute`). */
+  readonly budget?: string;
+}
+
+/** A budget's spend after a reservation or a settlement (user budgets are not reported: one per user). */
+export interface BudgetSpendEvent {
+  readonly type: 'budget.spend';
+  readonly budget: string;
+  readonly scope: 'client' | 'agent' | 'global' | 'user';
+  /** The agent's name, the client's id, or `global`. */
+  readonly subject: string;
+  readonly unit: 'tokens' | 'usd';
+  readonly limit: number;
+  readonly spent: number;
+  readonly held: number;
+  readonly resets_at: string;
+}
+
+/** A store (rate limit, cache, budget) failed; the request went on (fail-open) or got a 503. */
 export interface StoreErrorEvent {
   readonly type: 'store.error';
-  readonly store: 'rate_limit' | 'cache';
+  readonly store: 'rate_limit' | 'cache' | 'budget';
   readonly backend: string;
   readonly operation: string;
   readonly error: Error;
@@ -226,6 +249,8 @@ export interface GatewayEventMap {
   'circuit.closed': CircuitStateEvent;
   'rate_limit.decision': RateLimitDecisionEvent;
   'store.error': StoreErrorEvent;
+  'budget.decision': BudgetDecisionEvent;
+  'budget.spend': BudgetSpendEvent;
   'cache.lookup': CacheLookupEvent;
   'cache.eviction': CacheEvictionEvent;
   'audit.fallback': AuditFallbackEvent;

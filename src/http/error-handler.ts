@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { BudgetExceededError, BudgetUnavailableError, InputOverRequestBudgetError } from '../budgets/budget-errors.js';
 import { suggest } from '../config/did-you-mean.js';
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import { ProviderError } from '../providers/provider-error.js';
@@ -30,6 +31,16 @@ export function toHttpProblem(error: unknown, agentNames: () => readonly string[
   }
   if (error instanceof RateLimitUnavailableError) {
     return new HttpProblem(503, 'rate-limit-unavailable', 'Rate limiter unavailable', error.message, {}, { 'retry-after': '1' });
+  }
+  if (error instanceof BudgetExceededError) {
+    const retryAfter = String(error.retryAfterSeconds);
+    return new HttpProblem(429, 'budget-exceeded', 'Budget exceeded', error.message, { budget: error.rule.name, retry_after: error.retryAfterSeconds }, { 'retry-after': retryAfter });
+  }
+  if (error instanceof BudgetUnavailableError) {
+    return new HttpProblem(503, 'budget-unavailable', 'Budgets unavailable', error.message, {}, { 'retry-after': '1' });
+  }
+  if (error instanceof InputOverRequestBudgetError) {
+    return new HttpProblem(400, 'input-too-long', 'Input too long', error.message, { budget: 'spec.constraints.cost.maxTokensPerRequest', estimated_input_tokens: error.estimatedInputTokens, max_tokens_per_request: error.maxTokensPerRequest });
   }
   if (error instanceof ProviderError) return providerProblem(error);
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TokenBudgets } from '../budgets/token-budgets.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { OssaConfig } from '../config/ossa-config.js';
 import type { AgentExecutor } from '../executor/agent-executor.js';
@@ -49,4 +50,6 @@ export interface GatewayServices {
   readonly rateLimiter?: RateLimiter;
   /** The response cache (its `responseCache()` layer is in `runner`); absent when `cache.enabled` is false. */
   readonly cache?: ResponseCache;
+  /** The token and cost budgets of the `budget()` layer in `runner`; absent when none is declared or `budgets.enabled` is false. */
+  readonly budgets?: TokenBudgets;
 }

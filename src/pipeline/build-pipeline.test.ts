@@ -135,7 +135,30 @@ describe('buildPipeline', () => {
       expect(pipeline.runner).toBe(pipeline.executor);
       expect(pipeline.rateLimiter).toBeUndefined();
       expect(pipeline.cache).toBeUndefined();
+      expect(pipeline.budgets).toBeUndefined();
       await pipeline.close();
+    });
+
+    it('spends budget behind the cache: a hit holds and spends nothing; no budget declared, or budgets.enabled false, no budget layer', async () => {
+      mock.reset();
+      const providers = { local: { type: 'openai-compatible', base_url: mock.url, model: 'llama' } };
+      const budgeted = [testAgent('support', { llm: { provider: 'local', model: 'llama', fallbackModels: [] }, cost: { maxTokensPerDay: 100_000 } })];
+      const { pipeline, events } = build({ providers, rate_limit: { enabled: false } }, budgeted);
+      const spent: number[] = [];
+      events.on('budget.spend', (e) => void spent.push(e.spent));
+      const run = (requestId: string) => pipeline.runner.execute('support', 'same question', {}, { requestId });
+      const first = await run('r-1');
+      expect(await run('r-2')).toMatchObject({ cached: true });
+      expect(mock.requests).toHaveLength(1);
+      // One reservation and one settlement, of the miss alone.
+      expect(spent).toEqual([0, first.usage.total_tokens]);
+      expect((await pipeline.budgets!.status(budgeted))[0]).toMatchObject({ budget: 'spec.constraints.cost.maxTokensPerDay', spent: first.usage.total_tokens, held: 0 });
+      await pipeline.close();
+
+      const off = build({ providers, rate_limit: { enabled: false }, cache: { enabled: false }, budgets: { enabled: false } }, budgeted).pipeline;
+      expect(off.budgets).toBeUndefined();
+      expect(off.runner).toBe(off.executor);
+      await off.close();
     });
   });
 

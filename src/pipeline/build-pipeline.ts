@@ -3,6 +3,9 @@ import type { AgentDefinition } from '../agents/agent-definition.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditLog } from '../audit/audit-logging-provider.js';
 import { createAuditLog } from '../audit/create-audit-log.js';
+import { budget } from '../budgets/budgeted-runner.js';
+import { createBudgets } from '../budgets/create-budgets.js';
+import type { TokenBudgets } from '../budgets/token-budgets.js';
 import { responseCache } from '../cache/cached-agent-executor.js';
 import { createResponseCache } from '../cache/create-response-cache.js';
 import type { ResponseCache } from '../cache/response-cache.js';
@@ -84,6 +87,8 @@ export interface Pipeline {
   readonly rateLimiter: RateLimiter | undefined;
   /** `undefined` with `cache.enabled: false`. */
   readonly cache: ResponseCache | undefined;
+  /** `undefined` with `budgets.enabled: false`, or when no budget is declared in the config or a manifest. */
+  readonly budgets: TokenBudgets | undefined;
   /** Key, URL and agent-route problems: the gateway must not start. */
   readonly issues: readonly SourceIssue[];
   /** Fallbacks skipped, and the like: logged, not fatal. */
@@ -99,7 +104,7 @@ export interface Pipeline {
  * "How a request flows"); first is outermost, and a layer that is off is not in its list:
  *
  * ```
- * runner:        rateLimit -> responseCache -> AgentExecutor
+ * runner:        rateLimit -> responseCache -> budget -> AgentExecutor
  * per agent:     FallbackChainProvider over its providers, primary first (a pass-through
  *                model's route is built the same way, from models.<id>)
  * per provider:  retry -> circuitBreaker -> auditLog -> attemptEvents -> tracing -> redactSecrets -> rotatableKey -> adapter
@@ -151,9 +156,14 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
   const stores = { events, logger, ...(parts.redis ? { redis: parts.redis } : {}) };
   const limiter = createRateLimiter(config, stores);
   const cache = createResponseCache(config, { ...stores, routes: served, ...(audit ? { audit } : {}) });
+  const budgets = createBudgets(config, served, { ...stores, source: parts.source, ...clock });
   const runner = wrapRunner(executor, [
     limiter && rateLimit(limiter, served),
     cache && responseCache(cache),
+    // Inside the cache: a hit is answered before it and spends no budget, and concurrent
+    // identical misses (single-flight) hold one request's worst case, not one each. Outside
+    // the executor: the worst case is held before the upstream call and settled after it.
+    budgets.budgets && budget(budgets.budgets, served, budgets.prices),
   ]);
 
   return {
@@ -166,8 +176,9 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
     audit,
     rateLimiter: limiter,
     cache,
+    budgets: budgets.budgets,
     issues: [...providers.errors, ...resolution.errors, ...models.errors],
-    warnings: [...resolution.warnings, ...models.warnings],
+    warnings: [...resolution.warnings, ...models.warnings, ...budgets.warnings],
     rotateKeys: (vault) => providers.rotateKeys(vault),
     close: async () => {
       await cache?.close();

@@ -59,6 +59,8 @@ const MANIFEST_PATHS: Path[] = [
   ['spec', 'llm', 'fallback_models'], ['spec', 'llm', 'fallback_models', 0], ['spec', 'llm', 'fallback_models', 0, 'provider'], ['spec', 'llm', 'fallback_models', 0, 'model'],
   ['spec', 'model'], ['spec', 'model', 'provider'], ['spec', 'model', 'name'], ['spec', 'model', 'parameters', 'temperature'], ['spec', 'model', 'parameters', 'maxTokens'],
   ['spec', 'constraints', 'performance', 'timeoutSeconds'], ['spec', 'safety', 'rate_limiting', 'requests_per_minute'], ['spec', 'safety', 'rate_limiting', 'burst_limit'],
+  ['spec', 'constraints', 'cost'], ['spec', 'constraints', 'cost', 'maxTokensPerRequest'], ['spec', 'constraints', 'cost', 'maxTokensPerDay'],
+  ['spec', 'constraints', 'cost', 'maxCostPerDay'], ['spec', 'constraints', 'cost', 'currency'],
   ['spec', 'tools'], ['spec', 'tools', 0],
 ];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../problem.js';
 import { betaFlagsOf } from './anthropic-beta.js';
-import { estimateInputTokens, IMAGE_TOKENS, MESSAGE_TOKENS, TOOL_TOKENS } from './count-tokens.js';
+import { estimateInputTokens, IMAGE_TOKENS, MESSAGE_TOKENS, TOOL_TOKENS } from '../../budgets/estimate-tokens.js';
 import { anthropicErrorType, anthropicStatus, toAnthropicError } from './to-anthropic-error.js';
 import { toAnthropicMessage, toAnthropicStopReason, toAnthropicUsage } from './to-anthropic-message.js';
 import { toAnthropicModelPage } from './to-anthropic-model.js';

@@ -16,7 +16,7 @@ import { anthropicEventFormat } from './anthropic-event-format.js';
 import { anthropicInvalidField, fromAnthropicMessagesRequest, type MessagesRequest } from './anthropic-messages-request.js';
 import { countTokensBodySchema, messagesBodySchema } from './anthropic-schemas.js';
 import type { AnthropicMessagesBody } from './anthropic-types.js';
-import { estimateInputTokens } from './count-tokens.js';
+import { estimateInputTokens } from '../../budgets/estimate-tokens.js';
 import { sendAnthropicError } from './to-anthropic-error.js';
 import { anthropicMessageId, toAnthropicMessage } from './to-anthropic-message.js';
 

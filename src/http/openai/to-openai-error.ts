@@ -16,8 +16,14 @@ function classify(problem: HttpProblem): { type: string; code: string | null; pa
     case 'rate-limited':
       // What OpenAI itself answers for a request-rate limit.
       return { type: 'requests', code: 'rate_limit_exceeded', param: null };
+    case 'budget-exceeded':
+      // What OpenAI answers for a token-rate limit; `param` names no field of the request.
+      return { type: 'tokens', code: 'rate_limit_exceeded', param: null };
+    case 'input-too-long':
+      return { type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' };
     case 'provider-unavailable':
     case 'rate-limit-unavailable':
+    case 'budget-unavailable':
       return { type: 'server_error', code: 'service_unavailable', param: null };
     case 'provider-error':
       return { type: 'server_error', code: 'upstream_error', param: null };

@@ -22,6 +22,10 @@ export function registerStatusRoutes(app: FastifyInstance, gateway: GatewayServi
 
   app.get('/status.json', admin, async (_request, reply) => {
     reply.header('cache-control', 'no-store');
-    return gateway.observability.status.snapshot(providers());
+    const snapshot = gateway.observability.status.snapshot(providers());
+    if (!gateway.budgets) return snapshot;
+    // Read from the store, so every process shows the shared spend; a store that fails shows why instead.
+    const budgets = await gateway.budgets.status(gateway.executor.agents()).catch((error: unknown) => ({ error: `budget store (${gateway.budgets!.backend}) failed: ${error instanceof Error ? error.message : String(error)}` }));
+    return { ...snapshot, budgets };
   });
 }

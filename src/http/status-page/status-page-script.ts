@@ -106,6 +106,31 @@ export const STATUS_PAGE_SCRIPT = `
     });
   }
 
+  function amount(row, value) { return row.unit === 'usd' ? '$' + value.toFixed(value >= 100 ? 0 : 4) : String(value); }
+
+  // Absent when no budget is declared; an object with an error message when their store did not answer.
+  function drawBudgets(budgets) {
+    $('budgets-section').hidden = budgets === undefined;
+    if (budgets === undefined) return;
+    var body = $('budgets');
+    body.textContent = '';
+    var failed = !Array.isArray(budgets);
+    $('budgets-error').style.display = failed ? 'block' : 'none';
+    if (failed) { text('budgets-error', budgets.error); return; }
+    budgets.forEach(function (b) {
+      var row = document.createElement('tr');
+      row.setAttribute('data-budget', b.budget);
+      cell(row, b.budget, 'mono');
+      cell(row, b.subject);
+      cell(row, amount(b, b.spent), 'num');
+      cell(row, amount(b, b.held), 'num');
+      cell(row, amount(b, b.limit), 'num');
+      cell(row, percent(b.limit > 0 ? (b.spent + b.held) / b.limit : null), 'num');
+      cell(row, time(b.resets_at));
+      body.appendChild(row);
+    });
+  }
+
   function draw(s) {
     text('service', s.service + ' ' + s.version + ' \\u00b7 ' + s.env);
     text('uptime', 'up ' + duration(s.uptime_seconds));
@@ -113,6 +138,7 @@ export const STATUS_PAGE_SCRIPT = `
     drawChart(s);
     drawProviders(s.providers);
     drawErrors(s.recent_errors);
+    drawBudgets(s.budgets);
     document.body.setAttribute('data-updated', s.time);
   }
 

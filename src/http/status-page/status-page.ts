@@ -35,6 +35,14 @@ const BODY = `
       <tbody id="providers"></tbody>
     </table>
   </section>
+  <section id="budgets-section" hidden>
+    <h2>Budgets, current window</h2>
+    <table>
+      <thead><tr><th>Budget</th><th>Subject</th><th class="num">Spent</th><th class="num">Held</th><th class="num">Limit</th><th class="num">Used</th><th>Resets</th></tr></thead>
+      <tbody id="budgets"></tbody>
+    </table>
+    <div class="empty" id="budgets-error"></div>
+  </section>
   <section>
     <h2>Last errors</h2>
     <table>

@@ -35,6 +35,11 @@ export class GatewayMetrics {
   readonly rateLimitUserRemaining: Histogram;
   readonly cacheRequests: Counter<'agent' | 'result'>;
   readonly cacheEvictions: Counter<'reason'>;
+  // Token and cost budgets
+  readonly budgetRejections: Counter<'budget' | 'agent'>;
+  readonly budgetSpent: Gauge<'budget' | 'subject'>;
+  readonly budgetHeld: Gauge<'budget' | 'subject'>;
+  readonly budgetLimit: Gauge<'budget' | 'subject'>;
   // Stores, audit, security, streaming
   readonly storeErrors: Counter<'store' | 'backend' | 'operation'>;
   readonly auditSinkFailures: Counter<'sink'>;
@@ -77,8 +82,12 @@ export class GatewayMetrics {
     this.rateLimitUserRemaining = new Histogram({ name: 'ossa_rate_limit_user_remaining', help: 'Tokens a user had left after each decision (no user label: ids are unbounded).', buckets: REMAINING_TOKENS, registers });
     this.cacheRequests = new Counter({ name: 'ossa_cache_requests_total', help: 'Response cache lookups by result (hit, miss, bypass, refresh, error, disabled).', labelNames: ['agent', 'result'], registers, collect() { cacheRequestCounts.flushInto(this); } });
     this.cacheEvictions = new Counter({ name: 'ossa_cache_evictions_total', help: 'Entries evicted before their TTL, by reason.', labelNames: ['reason'], registers });
+    this.budgetRejections = new Counter({ name: 'ossa_budget_rejections_total', help: 'Requests refused by a token or cost budget, by the budget (its config or manifest key) that refused them.', labelNames: ['budget', 'agent'], registers });
+    this.budgetSpent = new Gauge({ name: 'ossa_budget_spent', help: "Settled usage in the budget's current window (tokens, or USD for cost budgets), per agent, client and the gateway; users' budgets are not listed.", labelNames: ['budget', 'subject'], registers });
+    this.budgetHeld = new Gauge({ name: 'ossa_budget_held', help: 'Usage held by requests in flight (their worst case), in the same units.', labelNames: ['budget', 'subject'], registers });
+    this.budgetLimit = new Gauge({ name: 'ossa_budget_limit', help: 'The budget per window, in the same units.', labelNames: ['budget', 'subject'], registers });
 
-    this.storeErrors = new Counter({ name: 'ossa_store_errors_total', help: 'Rate-limit and cache store failures.', labelNames: ['store', 'backend', 'operation'], registers });
+    this.storeErrors = new Counter({ name: 'ossa_store_errors_total', help: 'Rate-limit, cache and budget store failures.', labelNames: ['store', 'backend', 'operation'], registers });
     this.auditSinkFailures = new Counter({ name: 'ossa_audit_sink_failures_total', help: 'Audit sink write failures (records went to the fallback sink).', labelNames: ['sink'], registers });
     this.auditFallbackRecords = new Counter({ name: 'ossa_audit_fallback_records_total', help: 'Audit records written to the fallback sink.', labelNames: ['sink'], registers });
     this.plaintextKeys = new Gauge({ name: 'ossa_security_plaintext_keys_detected', help: 'Provider keys written in plain text in the config.', registers });

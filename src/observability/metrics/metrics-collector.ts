@@ -77,6 +77,16 @@ export class MetricsCollector {
     on('circuit.closed', (e) => this.onCircuit(e));
     on('rate_limit.decision', (e) => this.onRateLimit(e));
     on('cache.lookup', (e) => this.onCacheLookup(e));
+    on('budget.decision', (e) => {
+      if (!e.allowed) this.metrics.budgetRejections.inc({ budget: e.budget ?? 'unknown', agent: this.guard.agent(e.agent) });
+    });
+    on('budget.spend', (e) => {
+      // Agent names pass the guard; client ids and budget names come from the config, a bounded set.
+      const labels = { budget: e.budget, subject: e.scope === 'agent' ? this.guard.agent(e.subject) : e.subject };
+      this.metrics.budgetSpent.set(labels, e.spent);
+      this.metrics.budgetHeld.set(labels, e.held);
+      this.metrics.budgetLimit.set(labels, e.limit);
+    });
     on('cache.eviction', (e) => this.metrics.cacheEvictions.inc({ reason: e.reason }, e.count));
     on('store.error', (e) => this.metrics.storeErrors.inc({ store: e.store, backend: e.backend, operation: e.operation }));
     on('audit.fallback', (e) => {

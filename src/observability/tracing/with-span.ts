@@ -9,6 +9,7 @@ export const TRACER_NAME = 'ossa-gateway';
 export const SPAN_NAMES = {
   rateLimitCheck: 'ossa.rate_limit.check',
   cacheLookup: 'ossa.cache.lookup',
+  budgetReserve: 'ossa.budget.reserve',
 } as const;
 
 /**

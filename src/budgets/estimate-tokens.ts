@@ -1,4 +1,4 @@
-import type { ChatMessage, ContentPart, TextPart, ToolDefinition } from '../../providers/provider.js';
+import type { ChatMessage, ContentPart, TextPart, ToolDefinition } from '../providers/provider.js';
 
 /** What Anthropic documents an image to cost at most: about 1.15 megapixels, the size it scales larger ones down to (tokens = width × height / 750). */
 export const IMAGE_TOKENS = 1_600;
@@ -16,7 +16,8 @@ export interface CountedRequest {
 }
 
 /**
- * An estimate of the input tokens of a Messages request, for `POST /v1/messages/count_tokens`:
+ * An estimate of the input tokens of a request, for `POST /v1/messages/count_tokens` and for
+ * what a budget holds before the upstream call:
  * not the model's tokenizer (the gateway does not have every vendor's, and asks no upstream),
  * but a count a client can budget with. The text the model reads (the system prompt, every
  * text block, each tool call's name and input JSON, each tool result, each tool's name,
@@ -52,6 +53,16 @@ export function estimateInputTokens(request: CountedRequest): number {
     counter.add(tool.name, tool.description ?? '', JSON.stringify(tool.parameters));
   }
   return fixed + counter.tokens();
+}
+
+/**
+ * An estimate of the tokens of text a model has written, counted as `estimateInputTokens`
+ * counts text: what a stream cut short is charged for the part it sent.
+ */
+export function estimateTextTokens(...texts: string[]): number {
+  const counter = new TextCounter();
+  counter.add(...texts);
+  return counter.tokens();
 }
 
 /** Counts characters the way `estimateInputTokens` documents. */
