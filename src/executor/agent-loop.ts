@@ -227,15 +227,24 @@ function needsApproval(approval: true | readonly string[], name: string): boolea
   return approval === true || approval.includes(name);
 }
 
+const MISSING = new WeakSet<ServerTool>();
+
+/** The stand-in for a tool the model called that the agent does not have (its name is the model's: no metric label). */
+export function isMissingTool(tool: ServerTool): boolean {
+  return MISSING.has(tool);
+}
+
 /** A call of a tool that is neither the agent's (now) nor the client's: the model is told so. */
 function missingTool(name: string, sources: readonly ToolSource[]): ServerTool {
   const why = sources.map((source) => source.unavailable()).find((reason) => reason !== undefined);
-  return {
+  const tool: ServerTool = {
     kind: 'function',
     definition: { name, parameters: { type: 'object' } },
     timeoutMs: 1,
     run: () => Promise.reject(new Error(why ? `the tool is not available now: ${why}` : 'there is no tool of that name')),
   };
+  MISSING.add(tool);
+  return tool;
 }
 
 function addUsage(a: Usage, b: Usage): Usage {

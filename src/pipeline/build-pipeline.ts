@@ -3,6 +3,7 @@ import type { AgentDefinition } from '../agents/agent-definition.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditLog } from '../audit/audit-logging-provider.js';
 import { createAuditLog } from '../audit/create-audit-log.js';
+import { auditToolCalls } from '../audit/tool-call-audit.js';
 import { responseCache } from '../cache/cached-agent-executor.js';
 import { createResponseCache } from '../cache/create-response-cache.js';
 import type { ResponseCache } from '../cache/response-cache.js';
@@ -37,6 +38,7 @@ import type { SecretRedactor } from '../secrets/known-secrets.js';
 import type { SecretVaultReader } from '../secrets/resolve-secret.js';
 import { redactSecrets } from '../secrets/secret-redacting-provider.js';
 import { withServerTools } from '../executor/server-tool-routes.js';
+import { toolCallEvents } from '../executor/tool-call-events.js';
 import type { ToolHandlers } from '../tools/function/tool-handler.js';
 import { toolKinds } from '../tools/tool-kinds.js';
 import type { ToolKindHandler } from '../tools/server-tool.js';
@@ -132,6 +134,7 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
   const { config, logger, events } = parts;
   const clock = parts.now ? { now: parts.now } : {};
   const audit = createAuditLog(config.security, { events, logger });
+  if (audit) auditToolCalls(events, audit, { includeContent: config.security.audit.include_content, ...clock });
   const circuits = new Map<string, CircuitBreaker>();
   const breakerOf = (name: string, provider: ProviderConfig): CircuitBreaker => {
     const breaker = newBreaker(name, provider, parts);
@@ -168,7 +171,7 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
     routes: served, events, ...clock,
     tools: { concurrency: config.tools.max_concurrency, maxResultBytes: config.tools.max_result_bytes },
     ...(parts.secrets ? { secrets: parts.secrets } : {}),
-    ...(parts.toolObserver ? { toolObserver: parts.toolObserver } : {}),
+    toolObserver: parts.toolObserver ?? toolCallEvents(events, parts.now ?? Date.now),
   });
 
   const stores = { events, logger, ...(parts.redis ? { redis: parts.redis } : {}) };

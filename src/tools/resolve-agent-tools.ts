@@ -3,6 +3,13 @@ import type { SourceIssue } from '../config/source-issue.js';
 import { toolEntryName, toolIssue } from './manifest-tool-entries.js';
 import type { ServerToolKind, ToolKindHandler, ToolSource } from './server-tool.js';
 
+/**
+ * What a kind resolves an entry to when the entry is fine but the gateway offers nothing for it
+ * (a kind that only accepts what someone else runs): the agent starts, and without any other
+ * tool it runs no loop.
+ */
+export const NO_SERVER_TOOLS: ToolSource = { tools: () => [], unavailable: () => undefined };
+
 /** One declared tool, and whether the gateway can run it. */
 export interface DeclaredTool {
   readonly name: string;
@@ -45,7 +52,7 @@ export function resolveAgentTools(agent: AgentDefinition, kinds: readonly ToolKi
       problems.push(resolved.problem);
     } else {
       declared.push({ name, kind: kind.kind });
-      sources.push(resolved.source);
+      if (resolved.source !== NO_SERVER_TOOLS) sources.push(resolved.source);
     }
   }
   return { sources, declared, problems };

@@ -1,4 +1,5 @@
 import type { ToolKindHandler } from '../../src/tools/server-tool.js';
+import { NO_SERVER_TOOLS } from '../../src/tools/resolve-agent-tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, findCorpusAgent, HAVE_CORPUS, SCHEMAS, type CorpusAgent } from '../support/ossa-corpus.js';
 import { runCli } from '../support/cli-process.js';
@@ -12,7 +13,7 @@ const ENV = { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-manifests-000000', OPENAI_API_K
  * never copied), in front of recording upstreams: what each declared field does on the wire.
  */
 /** A kind that takes every tool entry and offers nothing: the agent starts, its tools are not the subject. */
-const STUB_TOOLS: ToolKindHandler = { kind: 'function', accepts: () => true, resolve: () => ({ source: { tools: () => [], unavailable: () => undefined } }) };
+const STUB_TOOLS: ToolKindHandler = { kind: 'function', accepts: () => true, resolve: () => ({ source: NO_SERVER_TOOLS }) };
 
 describe.skipIf(!HAVE_CORPUS)('what real manifests declare, the gateway does', () => {
   let anthropic: MockUpstream;
