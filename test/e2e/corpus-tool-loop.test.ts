@@ -15,11 +15,14 @@ function functionToolAgents(): CorpusAgent[] {
       && new Set(names).size === names.length
       && !seen.has(agent.name)
       // A tool that waits for approval pauses the run (its own test covers that).
-      && agent.loop?.approvalRequired !== true
-      && !names.some((name) => (agent.loop?.approvalRequired ?? []).includes(String(name)));
+      && !waitsForApproval(agent.loop?.approvalRequired, names.map(String));
     if (ok) seen.add(agent.name);
     return ok;
   });
+}
+
+function waitsForApproval(approval: true | readonly string[] | undefined, names: readonly string[]): boolean {
+  return approval === true || names.some((name) => approval?.includes(name) === true);
 }
 
 describe.skipIf(!HAVE_CORPUS)('corpus agents with function tools, through the whole loop', () => {
