@@ -58,6 +58,25 @@ describe('function tools', () => {
     await gateway.close();
   });
 
+  it('does not cache a run that executed tools, unless the agent says its tools only read (cache_tool_runs)', async () => {
+    const dir = tempDir({ 'agents/orders.ossa.yaml': ORDERS });
+    for (const [overrides, runs] of [[{}, 2], [{ orders: { cache_tool_runs: true } }, 1]] as const) {
+      let calls = 0;
+      const gateway = await createGateway({
+        config: { manifest_paths: [join(dir, 'agents')], agents: overrides },
+        env: {},
+        logger: silent,
+        tools: { lookup_order: () => `call ${++calls}` },
+      });
+      const first = await gateway.execute('orders', 'lookup_order');
+      const second = await gateway.execute('orders', 'lookup_order');
+      expect(calls).toBe(runs);
+      expect(second.cached).toBe(runs === 1);
+      expect(second.output).toBe(runs === 1 ? first.output : '[echo] lookup_order: call 2');
+      await gateway.close();
+    }
+  });
+
   it('loads the handlers of tools.handlers_module, relative to the config file', async () => {
     const dir = tempDir({
       'ossa.yaml': 'ossa:\n  manifest_paths: [agents]\n  tools:\n    handlers_module: ./tools.mjs\n',
