@@ -92,7 +92,6 @@ export class AgentExecutor implements AgentRunner {
   /** The agent loop for a route with server tools: every turn through the route's provider (the whole resilience chain). */
   private async runLoop(prepared: PreparedExecution, input: string, context: ExecutionContext, options: ExecuteOptions, signal: AbortSignal): Promise<AgentResponse> {
     const provider = prepared.route.provider;
-    // eslint-disable-next-line require-yield -- a turn asked whole yields no text pieces
     const ask: AskModel = async function* (call, turnSignal) {
       return await provider.complete(call, turnSignal);
     };

@@ -3,7 +3,7 @@ import type { SourceDocument } from '../config/yaml-source.js';
 import { isRecord, type JsonRecord } from '../agents/manifest-values.js';
 import type { ManifestToolEntry } from './server-tool.js';
 
-/** `spec.tools` entries beyond this are not a tool list: the rest is ignored (and said so by the caller). */
+/** `spec.tools` entries beyond this are not a tool list: the rest is not read. */
 export const MAX_TOOL_ENTRIES = 128;
 
 /** Each mapping of `spec.tools`, with where it is in the file (kinds report their problems there). */

@@ -1,6 +1,6 @@
 import { isRecord } from '../../agents/manifest-values.js';
 import type { JsonSchema } from '../../providers/provider.js';
-import { toolEntryName, toolIssue } from '../manifest-tool-entries.js';
+import { toolIssue } from '../manifest-tool-entries.js';
 import type { ManifestToolEntry, ServerTool, ToolKindHandler, ToolResolution } from '../server-tool.js';
 import { argumentValidator } from '../tool-arguments.js';
 import { toToolOutput, type ToolHandlers } from './tool-handler.js';
