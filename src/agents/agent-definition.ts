@@ -1,5 +1,7 @@
 import type { AgentCostLimits } from './cost-constraints.js';
 import type { JsonSchema } from '../providers/provider.js';
+import type { ManifestToolEntry } from '../tools/server-tool.js';
+import type { AgentLoopSettings } from './loop-settings.js';
 
 /** Where a manifest's system prompt was found (the first that is present wins, in this order). */
 export type SystemPromptSource =
@@ -122,6 +124,10 @@ export interface AgentDefinition {
   /** `spec.constraints.cost`: the agent's token and cost budgets. */
   readonly cost?: AgentCostLimits;
   readonly tools: readonly AgentTool[];
+  /** `spec.tools` as written, positioned: what the tool kinds resolve into server tools at startup. Absent: none. */
+  readonly toolEntries?: readonly ManifestToolEntry[];
+  /** The tool loop's limits and approvals (absent: the defaults, see `readLoopSettings`). */
+  readonly loop?: AgentLoopSettings;
   readonly extensions: AgentExtensions;
   /**
    * What loading the document warned about, each naming its field: a declared field the

@@ -40,6 +40,9 @@ export class GatewayMetrics {
   readonly budgetSpent: Gauge<'budget' | 'subject'>;
   readonly budgetHeld: Gauge<'budget' | 'subject'>;
   readonly budgetLimit: Gauge<'budget' | 'subject'>;
+  // Server tools (the agent loop)
+  readonly toolRuns: Counter<'tool' | 'kind' | 'outcome'>;
+  readonly toolDuration: Histogram<'tool' | 'kind'>;
   // Stores, audit, security, streaming
   readonly storeErrors: Counter<'store' | 'backend' | 'operation'>;
   readonly auditSinkFailures: Counter<'sink'>;
@@ -81,6 +84,8 @@ export class GatewayMetrics {
     this.rateLimitRemaining = new Gauge({ name: 'ossa_rate_limit_remaining', help: 'Tokens left in the global bucket and in each agent bucket, after the last decision.', labelNames: ['scope', 'agent'], registers });
     this.rateLimitUserRemaining = new Histogram({ name: 'ossa_rate_limit_user_remaining', help: 'Tokens a user had left after each decision (no user label: ids are unbounded).', buckets: REMAINING_TOKENS, registers });
     this.cacheRequests = new Counter({ name: 'ossa_cache_requests_total', help: 'Response cache lookups by result (hit, miss, bypass, refresh, error, disabled).', labelNames: ['agent', 'result'], registers, collect() { cacheRequestCounts.flushInto(this); } });
+    this.toolRuns = new Counter({ name: 'ossa_tool_calls_total', help: 'Server tool calls of the agent loop, by tool, kind and outcome (ok, error, invalid_arguments, timeout, aborted).', labelNames: ['tool', 'kind', 'outcome'], registers });
+    this.toolDuration = new Histogram({ name: 'ossa_tool_call_duration_seconds', help: 'Server tool call time.', labelNames: ['tool', 'kind'], buckets: LLM_SECONDS, registers });
     this.cacheEvictions = new Counter({ name: 'ossa_cache_evictions_total', help: 'Entries evicted before their TTL, by reason.', labelNames: ['reason'], registers });
     this.budgetRejections = new Counter({ name: 'ossa_budget_rejections_total', help: 'Requests refused by a token or cost budget, by the budget (its config or manifest key) that refused them.', labelNames: ['budget', 'agent'], registers });
     this.budgetSpent = new Gauge({ name: 'ossa_budget_spent', help: "Settled usage in the budget's current window (tokens, or USD for cost budgets), per agent, client and the gateway; users' budgets are not listed.", labelNames: ['budget', 'subject'], registers });
