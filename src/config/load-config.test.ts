@@ -107,6 +107,7 @@ describe('defaults', () => {
         secrets: { vault_dir: path.join(dir, 'config/secrets') },
       },
       observability: { log_level: 'info', metrics: true, service_name: 'ossa-gateway' },
+      tools: { http: { allowed_hosts: [], max_response_bytes: 1_048_576, allow_insecure_http: false, max_redirects: 3 } },
     });
   });
 

@@ -17,8 +17,6 @@ export interface HttpToolKindOptions extends CredentialSources {
   readonly config: HttpToolsConfig;
   /** Per-call timeout of a tool whose manifest sets none (`timeout_seconds`, `config.timeout`). */
   readonly defaultTimeoutMs: number;
-  /** Redacts the gateway's secrets from every answer (the tool's own credentials are added). */
-  readonly secrets?: SecretRedactor;
   /** Shared keep-alive connections; absent: the kind's own undici `Agent` (closed by `close()`). */
   readonly dispatcher?: Dispatcher;
 }
@@ -137,7 +135,7 @@ function resolveEndpoint(read: HttpToolEntry, options: HttpToolKindOptions): { t
       hint: 'write the whole URL, e.g. https://api.example.com/search',
     };
   }
-  if (/\{[^}]*\}/.test(new URL(text.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, '')).origin)) {
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*\{/.test(text)) {
     return { path: read.endpointPath, message: 'a {parameter} may stand only in the path, not in the host' };
   }
   return { text, url };
@@ -151,7 +149,7 @@ function refuseUrl(url: URL, read: HttpToolEntry, hosts: HostAllowList, config: 
     return {
       path,
       message: `host ${url.host} is not in tools.http.allowed_hosts`,
-      hint: `add "${url.hostname}" (or "${url.host}") to tools.http.allowed_hosts in ossa.yaml if the gateway may call it`,
+      hint: `add "${url.hostname}"${url.port ? ` (or "${url.host}")` : ''} to tools.http.allowed_hosts in ossa.yaml if the gateway may call it`,
     };
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url) && !config.allow_insecure_http) {

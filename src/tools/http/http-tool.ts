@@ -115,7 +115,11 @@ export class HttpTool implements ServerTool {
         }
         return await this.#answer(response);
       } finally {
-        if (!response.body.readableEnded) response.body.destroy();
+        if (!response.body.readableEnded) {
+          // A body given up on errors with "aborted"; nobody is reading it any more.
+          response.body.on('error', () => {});
+          response.body.destroy();
+        }
       }
     }
   }

@@ -10,8 +10,8 @@ export interface CredentialSources {
    */
   readonly env: GuardedEnvironment;
   readonly vault?: SecretVaultReader;
-  /** The gateway's own secrets: a tool may not send one of them to its endpoint. */
-  readonly gatewaySecrets?: SecretRedactor;
+  /** The gateway's own secrets: a tool may not send one of them to its endpoint (and its answers are redacted of them). */
+  readonly secrets?: SecretRedactor;
 }
 
 /** A bare variable name, as the corpus writes `credentials: ORCHESTRATOR_TOKEN` and `token_ref: GITLAB_TOKEN`. */
@@ -39,7 +39,7 @@ export function resolveToolCredential(reference: string, sources: CredentialSour
   }
   if (!resolved.ok) return resolved;
   // The vault's values are all "known secrets": naming one with vault: is the operator's choice.
-  if (!written.startsWith('vault:') && sources.gatewaySecrets?.contains(resolved.secret.reveal())) {
+  if (!written.startsWith('vault:') && sources.secrets?.contains(resolved.secret.reveal())) {
     return { ok: false, reason: `${resolved.secret.origin} holds one of the gateway's own secrets, which no tool may send` };
   }
   return resolved;
