@@ -31,6 +31,9 @@ import { collectConfigSecrets } from './secrets/collect-config-secrets.js';
 import { KnownSecrets, type SecretRedactor } from './secrets/known-secrets.js';
 import { openConfiguredVault } from './secrets/open-configured-vault.js';
 import { MIN_REDACTED_LENGTH } from './secrets/secret-scanner.js';
+import { loadHandlersModule } from './tools/function/load-handlers-module.js';
+import type { ToolHandlers } from './tools/function/tool-handler.js';
+import type { ToolKindHandler } from './tools/server-tool.js';
 
 export interface CreateGatewayOptions {
   /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
@@ -47,6 +50,19 @@ export interface CreateGatewayOptions {
   readonly now?: () => number;
   /** The pause between retries (default: a timer that an abort cuts short); tests record the waits instead. */
   readonly sleep?: Sleep;
+  /**
+   * The handlers of the manifests' `function` tools, by tool name (beside, and over, those of
+   * `tools.handlers_module`). A handler gets the arguments the model sent, already checked
+   * against the tool's JSON Schema, and the call's context (its `signal` ends with the call);
+   * it returns text, `{ content, isError }` or any JSON value. A function tool without a
+   * handler keeps its agent from starting.
+   *
+   * @example
+   * createGateway({ configPath: 'ossa.yaml', tools: { lookup_order: async ({ order_id }) => ({ status: 'shipped' }) } })
+   */
+  readonly tools?: ToolHandlers;
+  /** Tool kinds of your own, asked before the built-in ones (`function`, ...) for each `spec.tools` entry. */
+  readonly toolKinds?: readonly ToolKindHandler[];
 }
 
 /** A running gateway: the whole pipeline, usable from code, over HTTP, or both. */
@@ -151,6 +167,13 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const auth = Authenticator.fromConfig(config, env, { source, logger, throttle: authThrottle, ...(vault.vault ? { vault: vault.vault } : {}) });
   problems.push(...auth.errors, ...vault.issues);
 
+  let toolHandlers: ToolHandlers = options.tools ?? {};
+  if (config.tools.handlers_module !== undefined) {
+    const module = await loadHandlersModule(config.tools.handlers_module, source);
+    if (module.problem) problems.push(module.problem);
+    toolHandlers = { ...module.handlers, ...toolHandlers };
+  }
+
   const redis = await createSharedRedis(config, logger);
   const pipeline = buildPipeline({
     config, env, logger, events, source, agents: registry.list(), upstreamTime: observability.upstreamTime, secrets,
@@ -159,9 +182,13 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     ...(now ? { now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(loaded.locate ? { locate: loaded.locate } : {}),
+    toolHandlers,
+    ...(options.toolKinds ? { extraToolKinds: options.toolKinds } : {}),
   });
   problems.push(...pipeline.issues);
   for (const warning of pipeline.warnings) logger.warn(formatIssue(warning));
+  // Not fatal: the agent whose tool cannot run does not start (its route says why), the others serve.
+  for (const problem of pipeline.toolProblems) logger.error(formatIssue(problem));
   observability.providersBuilt(pipeline.circuits);
   observability.modelsConfigured([...pipeline.routes.values(), ...pipeline.models.values()].flatMap((route) => [route.primary, ...route.fallbacks]));
 
