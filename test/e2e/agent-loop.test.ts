@@ -149,6 +149,19 @@ describe('the agent loop over HTTP', () => {
     expect(chunks.at(-1)!.choices[0].finish_reason).toBe('stop');
   });
 
+  it('pauses on /v1/chat/completions with the waiting call as the assistant\'s tool_calls, and resumes from an OpenAI role tool message', async () => {
+    openai.mode = callToolsFirst([{ name: 'refund_order', arguments: { order_id: 'A-2' } }]);
+    const paused = await readJson(await g.post('/v1/chat/completions', { model: AGENTS.openai, messages: [{ role: 'user', content: 'Refund A-2' }] }));
+    expect(paused.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: [{ type: 'function', function: { name: 'refund_order' } }] } });
+    const call = paused.choices[0].message.tool_calls[0];
+    const resumed = await g.post('/v1/chat/completions', {
+      model: AGENTS.openai,
+      messages: [{ role: 'user', content: 'Refund A-2' }, paused.choices[0].message, { role: 'tool', tool_call_id: call.id, content: 'approved: refunded by the team lead' }],
+    });
+    expect(resumed.status).toBe(200);
+    expect((await readJson(resumed)).choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'echo: approved: refunded by the team lead' } });
+  });
+
   it('records each tool call in the audit log and the metrics, and never caches a run that used tools', async () => {
     anthropic.mode = callToolsFirst([{ name: 'lookup_order', arguments: { order_id: 'A-9' } }]);
     for (let i = 0; i < 2; i++) expect((await g.post(`/v1/agents/${AGENTS.anthropic}/execute`, { input: 'Audit A-9' })).headers.get('x-cache')).not.toBe('HIT');

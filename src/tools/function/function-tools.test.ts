@@ -79,6 +79,11 @@ describe('function tools', () => {
     await expect(gateway.execute('orders', 'hi')).rejects.toThrow('agent "orders" cannot be executed: a tool cannot run: orders.ossa.yaml:8:7');
     expect((await gateway.execute('plain', 'hi')).output).toBe('[echo] hi');
     expect(lines.join('')).toContain('orders.ossa.yaml:8:7: spec.tools[0].name: function tool \\"lookup_order\\" has no handler');
+    const app = await gateway.server();
+    const described = (await app.inject({ method: 'GET', url: '/v1/agents/orders' })).json();
+    expect(described).toMatchObject({ status: 'unavailable', tools: [{ name: 'lookup_order', kind: 'function', runnable: false, problem: 'spec.tools[0].name: function tool "lookup_order" has no handler' }] });
+    const ready = (await app.inject({ method: 'GET', url: '/readyz' })).json();
+    expect(JSON.stringify(ready)).toContain('orders');
     await gateway.close();
   });
 
