@@ -112,8 +112,12 @@ describe('an http tool in the agent loop', () => {
     expect(result).toMatchObject({ is_error: true });
     expect(result.content).toContain('HTTP 404: {"error":"no such city","seen_auth":"[redacted]"}');
     expect(JSON.stringify(anthropic.requests[1]!.body)).not.toContain(TOOL_TOKEN);
+    // Audit records with their content, and every log line: never the token.
     const audit = readFileSync(join(g.dir, 'audit/audit.jsonl'), 'utf8');
+    expect(audit).toContain('get_forecast');
     expect(audit).not.toContain(TOOL_TOKEN);
+    expect(g.logs.raw.length).toBeGreaterThan(0);
+    expect(g.logs.raw.join('\n')).not.toContain(TOOL_TOKEN);
   });
 
   it('does not start an agent whose tool names a host that is not allowed, saying why', async () => {
