@@ -4,6 +4,7 @@ import { emptyLoadResult, type ManifestLoadResult } from '../agents/load-manifes
 import { manifestEnvironment } from '../agents/manifest-environment.js';
 import { OssaSchemaSet } from '../agents/ossa-schema-set.js';
 import { defaultConfig, loadConfig } from '../config/load-config.js';
+import type { OssaConfig } from '../config/ossa-config.js';
 import { formatIssue, SourceError, type SourceIssue } from '../config/source-issue.js';
 import { createGateway } from '../gateway.js';
 import { createLogger } from '../observability/logger.js';
@@ -13,7 +14,7 @@ import type { AgentDefinition } from '../agents/agent-definition.js';
 import { loadHandlersModule } from '../tools/function/load-handlers-module.js';
 import type { ToolHandlers } from '../tools/function/tool-handler.js';
 import { resolveAgentTools, type DeclaredTool } from '../tools/resolve-agent-tools.js';
-import { toolKinds } from '../tools/tool-kinds.js';
+import { closeToolKinds, toolKinds } from '../tools/tool-kinds.js';
 
 /** `ossa-gateway validate`: every problem in the manifests (and the config) at once, then a summary. */
 export const validateCommand: CliCommand = {
@@ -50,6 +51,7 @@ many files pass their schema). Exits 1 if anything is wrong.`,
     const warnings: SourceIssue[] = [];
     let result: ManifestLoadResult = emptyLoadResult();
     let handlersModule: string | undefined;
+    let toolsConfig: OssaConfig = defaultConfig(io.cwd);
 
     let schemas: OssaSchemaSet | undefined;
     if (values.schemas !== undefined) {
@@ -76,6 +78,7 @@ many files pass their schema). Exits 1 if anything is wrong.`,
         const loaded = loadConfig({ ...(values.config !== undefined ? { flag: values.config } : {}), env: io.env, cwd: io.cwd });
         warnings.push(...loaded.warnings);
         handlersModule = loaded.config.tools.handlers_module;
+        toolsConfig = loaded.config;
         read(loaded.config.manifest_paths, { autoDiscover: loaded.config.auto_discover, baseDir: loaded.baseDir, env: manifestEnvironment(loaded.config, io.env) }, true);
         if (errors.length === 0) {
           const gateway = await createGateway({ config: loaded.config, baseDir: loaded.baseDir, env: io.env, logger: createLogger({ level: 'silent' }) });
@@ -88,7 +91,7 @@ many files pass their schema). Exits 1 if anything is wrong.`,
     }
 
     // Which tools each agent could run, with the handlers the config names (none without a config).
-    const tools = await declaredTools(result.agents, handlersModule, io);
+    const tools = await declaredTools(result.agents, handlersModule, toolsConfig, io);
     for (const { declared } of tools) for (const tool of declared) if (tool.problem) warnings.push(tool.problem);
 
     if (values.quiet !== true) {
@@ -104,17 +107,20 @@ many files pass their schema). Exits 1 if anything is wrong.`,
 };
 
 /** Each agent that declares tools, and what the tool kinds make of them (the handlers of `handlersModule`, when given). */
-async function declaredTools(agents: readonly AgentDefinition[], handlersModule: string | undefined, io: CliIo): Promise<{ agent: string; file: string; declared: readonly DeclaredTool[] }[]> {
+async function declaredTools(agents: readonly AgentDefinition[], handlersModule: string | undefined, config: OssaConfig, io: CliIo): Promise<{ agent: string; file: string; declared: readonly DeclaredTool[] }[]> {
   let handlers: ToolHandlers = {};
   if (handlersModule !== undefined) {
     const loaded = await loadHandlersModule(handlersModule, handlersModule);
     if (loaded.problem) io.stderr(`error: ${formatIssue(loaded.problem)}\n`);
     handlers = loaded.handlers;
   }
-  const kinds = toolKinds({ handlers, defaultTimeoutMs: 30_000 });
-  return agents
+  // http tools as the config allows them (no config: the defaults, which allow no host).
+  const kinds = toolKinds({ handlers, defaultTimeoutMs: config.tools.default_timeout * 1000, http: { config: config.tools.http, env: manifestEnvironment(config, io.env) } });
+  const declared = agents
     .filter((agent) => (agent.toolEntries ?? []).length > 0)
     .map((agent) => ({ agent: agent.name, file: `${agent.source.file}:${agent.source.line}`, declared: resolveAgentTools(agent, kinds).declared }));
+  await closeToolKinds(kinds);
+  return declared;
 }
 
 /** `runnable: a, b; not runnable: c (mcp), d (function: no handler)`. */

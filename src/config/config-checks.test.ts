@@ -108,6 +108,12 @@ describe('base_url', () => {
       warnings('ossa:\n  env: prod\n  providers:\n    ollama: {type: openai-compatible, base_url: "http://gpu:11434/v1", allow_insecure_http: true}\n'),
     ).toEqual(['4:93: providers.ollama.allow_insecure_http: plain http to a provider is allowed in prod']);
   });
+
+  it('warns when plain http to tool endpoints is allowed in prod', () => {
+    expect(warnings('ossa:\n  env: prod\n  tools:\n    http: {allowed_hosts: [tools.internal], allow_insecure_http: true}\n')).toEqual([
+      '4:66: tools.http.allow_insecure_http: plain http to tool endpoints is allowed in prod',
+    ]);
+  });
 });
 
 describe('circuit breaker', () => {

@@ -341,6 +341,9 @@ function warnAboutSecurity(tree: Record<string, unknown>, warnings: ConfigProble
   if (get(tree, 'security', 'allow_plaintext_keys') === true) {
     warnings.push({ path: ['security', 'allow_plaintext_keys'], message: 'API keys written in plain text are accepted in prod' });
   }
+  if (get(tree, 'tools', 'http', 'allow_insecure_http') === true) {
+    warnings.push({ path: ['tools', 'http', 'allow_insecure_http'], message: 'plain http to tool endpoints is allowed in prod' });
+  }
 }
 
 function warnAboutUnusedSettings(tree: Record<string, unknown>, warnings: ConfigProblem[]): void {

@@ -143,6 +143,37 @@ const passThroughModel = mapping(
   ['provider'],
 );
 
+/**
+ * `tools.http`: what manifest tools of `type: http` / `api` may reach. Nothing by default: a
+ * manifest is often written by another team, and its endpoint is where the gateway sends the
+ * model's arguments and the tool's credentials.
+ */
+const httpTools = section({
+  /**
+   * Hosts an http tool may call: `api.example.com` (any port), `api.example.com:8443` (that
+   * port), `*.example.com` (its subdomains, not the apex), `127.0.0.1`, `[::1]:8080`. Empty: every
+   * http tool is refused at load, naming the host to add.
+   */
+  allowed_hosts: withDefault(
+    {
+      type: 'array',
+      uniqueItems: true,
+      items: {
+        type: 'string',
+        pattern: '^((\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?$',
+        expected: 'a host such as "api.example.com", "api.example.com:8443", "*.example.com" or "127.0.0.1"',
+      },
+    },
+    [],
+  ),
+  /** Largest tool answer read; past it the call fails (never more is held in memory). */
+  max_response_bytes: withDefault(byteSize, 1_048_576),
+  /** Plain http to a host that is not loopback (127.0.0.0/8, ::1, localhost); off: such a tool is refused at load. */
+  allow_insecure_http: withDefault(flag, false),
+  /** Redirects followed per call, to the same origin only (a redirect to another host is refused). */
+  max_redirects: withDefault(integer(0, 10), 3),
+});
+
 /** The JSON Schema of the `ossa:` tree, defaults included; its type is `OssaConfig`. */
 export const OSSA_CONFIG_SCHEMA = mapping({
   env: withDefault({ type: 'string', enum: ['dev', 'prod'] }, 'dev'),
@@ -283,6 +314,8 @@ export const OSSA_CONFIG_SCHEMA = mapping({
     max_concurrency: withDefault(integer(1, 64), 4),
     /** A tool result longer than this is cut (and says so) before the model sees it. */
     max_result_bytes: withDefault(byteSize, 65_536),
+    /** `type: http` / `api` tools: which hosts they reach, how much they read. */
+    http: httpTools,
   }),
   security: section({
     audit_logging: withDefault(flag, true),

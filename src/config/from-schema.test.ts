@@ -48,6 +48,7 @@ describe('schemaPaths', () => {
       ['providers', '*', 'max_response_bytes'],
       ['cache', 'max_bytes'],
       ['tools', 'max_result_bytes'],
+      ['tools', 'http', 'max_response_bytes'],
       ['security', 'audit', 'max_file_bytes'],
     ]);
     expect(schemaPaths(OSSA_CONFIG_SCHEMA, (schema) => schema['file'] === true)).toEqual([

@@ -90,7 +90,12 @@ describe('defaults', () => {
       },
       models: {},
       agents: {},
-      tools: { default_timeout: 30, max_concurrency: 4, max_result_bytes: 65_536 },
+      tools: {
+        default_timeout: 30,
+        max_concurrency: 4,
+        max_result_bytes: 65_536,
+        http: { allowed_hosts: [], max_response_bytes: 1_048_576, allow_insecure_http: false, max_redirects: 3 },
+      },
       security: {
         audit_logging: true,
         audit: {

@@ -41,6 +41,10 @@ export type CacheScope = CacheConfig['scope'];
 export type PassThroughModelConfig = OssaConfig['models'][string];
 /** `agents.<name>`. */
 export type AgentOverrides = OssaConfig['agents'][string];
+/** `tools`. */
+export type ToolsConfig = OssaConfig['tools'];
+/** `tools.http`: what http / api manifest tools may reach. */
+export type HttpToolsConfig = ToolsConfig['http'];
 /** `security`. */
 export type SecurityConfig = OssaConfig['security'];
 /** `security.audit`. */

@@ -43,7 +43,8 @@ import { redactSecrets } from '../secrets/secret-redacting-provider.js';
 import { withServerTools } from '../executor/server-tool-routes.js';
 import { toolCallEvents } from '../executor/tool-call-events.js';
 import type { ToolHandlers } from '../tools/function/tool-handler.js';
-import { toolKinds } from '../tools/tool-kinds.js';
+import { closeToolKinds, toolKinds } from '../tools/tool-kinds.js';
+import { manifestEnvironment } from '../agents/manifest-environment.js';
 import type { ToolKindHandler } from '../tools/server-tool.js';
 import type { ToolCallObserver } from '../executor/agent-loop.js';
 import type { PreparedExecution } from '../executor/agent-executor.js';
@@ -166,7 +167,13 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
   const compose = fallbackChain({ events, ...clock, ...(parts.sleep ? { sleep: parts.sleep } : {}) });
   const resolution = resolveAgentRoutes(parts.agents, config, providers.catalog, compose);
   // Once, at startup: an agent whose tools cannot all run does not start.
-  const kinds = [...(parts.extraToolKinds ?? []), ...toolKinds({ handlers: parts.toolHandlers ?? {}, defaultTimeoutMs: config.tools.default_timeout * 1000 })];
+  const builtInKinds = toolKinds({
+    handlers: parts.toolHandlers ?? {},
+    defaultTimeoutMs: config.tools.default_timeout * 1000,
+    // Credentials and endpoints read only what manifests may read (manifest_env), never a config secret.
+    http: { config: config.tools.http, env: manifestEnvironment(config, parts.env, parts.secrets), ...(parts.vault ? { vault: parts.vault } : {}), ...(parts.secrets ? { secrets: parts.secrets } : {}) },
+  });
+  const kinds = [...(parts.extraToolKinds ?? []), ...builtInKinds];
   const tooled = withServerTools(resolution.routes, kinds);
   const routes = tooled.routes;
   const models = resolveModelRoutes(config, parts.agents, providers.catalog, compose, { file: parts.source, ...(parts.locate ? { locate: parts.locate } : {}) });
@@ -211,6 +218,7 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
       await cache?.close();
       await providers.close();
       await audit?.close();
+      await closeToolKinds(builtInKinds);
     },
   };
 }
