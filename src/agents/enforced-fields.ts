@@ -25,9 +25,11 @@ const SAMPLING: Record<string, FieldCoverage> = Object.fromEntries(
   ['temperature', 'maxTokens', 'max_tokens', 'topP', 'top_p', 'frequencyPenalty', 'frequency_penalty', 'presencePenalty', 'presence_penalty'].map((key) => [key, ENFORCED]),
 );
 
+/** `pii_detection`: `categories` is the reference agents' name for `types`. */
+const PII_DETECTION = enforced({ enabled: ENFORCED, types: ENFORCED, categories: ENFORCED, action: ENFORCED, apply_to_output: ENFORCED });
+
 // In flight: each later issue turns its line into `ENFORCED` (or a `children` table).
 const TOOLS_IN_FLIGHT = notEnforced('tools are listed by GET /v1/agents/{name} but not offered to the model until the agent loop runs them');
-const PII_IN_FLIGHT = notEnforced('PII detection and redaction are not implemented yet');
 const COST_IN_FLIGHT = notEnforced('token and cost budgets are not implemented yet');
 
 /**
@@ -61,7 +63,9 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldCoverage>> = {
   'spec.tools': TOOLS_IN_FLIGHT,
   'spec.safety': enforced({
     rate_limiting: enforced({ enabled: ENFORCED, requests_per_minute: ENFORCED, burst_limit: ENFORCED }),
-    pii_detection: PII_IN_FLIGHT,
+    pii_detection: PII_DETECTION,
+    // The reference agents' place for it; their other guardrails are not enforced.
+    guardrails: enforced({ enabled: ENFORCED, pii_detection: PII_DETECTION }),
   }),
   'spec.constraints': enforced({
     performance: enforced({ timeoutSeconds: ENFORCED }),

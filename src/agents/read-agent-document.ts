@@ -8,6 +8,7 @@ import { checkApiVersion } from './api-version.js';
 import { findUnenforcedFields } from './enforced-fields.js';
 import { mergeTools, readExtensions } from './extension-settings.js';
 import { findLlmSettings, LLM_PATHS } from './llm-settings.js';
+import { readPiiDetection } from './pii-detection-settings.js';
 import { describeType, dig, isRecord, type JsonRecord } from './manifest-values.js';
 import { findSystemPrompt } from './system-prompt.js';
 
@@ -111,6 +112,10 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
     }
   }
 
+  const pii = readPiiDetection(doc);
+  for (const e of pii.errors) errors.push(source.issueAt(e.path, e.message));
+  for (const w of pii.warnings) warnings.push(source.issueAt(w.path, w.message));
+
   // In document order, as a reader goes through the file.
   const unenforcedFields = findUnenforcedFields(doc, llm.base)
     .map((field) => ({ field, at: source.positionOf(field.path, 'key') }))
@@ -133,6 +138,7 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
       llm: llm.settings,
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       ...(rateLimit ? { rateLimit } : {}),
+      ...(pii.detection ? { piiDetection: pii.detection } : {}),
       tools: mergeTools(extensions.extensions.anthropic?.tools, specTools(doc)),
       extensions: extensions.extensions,
       warnings: [...warnings, ...unenforced].map(describeWarning),
