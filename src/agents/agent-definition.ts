@@ -2,6 +2,7 @@ import type { AgentCostLimits } from './cost-constraints.js';
 import type { JsonSchema } from '../providers/provider.js';
 import type { ManifestToolEntry } from '../tools/server-tool.js';
 import type { AgentLoopSettings } from './loop-settings.js';
+import type { PiiType } from '../safety/pii/pii-type.js';
 
 /** Where a manifest's system prompt was found (the first that is present wins, in this order). */
 export type SystemPromptSource =
@@ -76,6 +77,20 @@ export interface AgentLlmSettings {
   readonly retry?: AgentRetryPolicy;
 }
 
+/** What a request with personal data gets: `warn` passes it (logged and counted), `redact` replaces each value with a marker, `block` refuses it (422). */
+export type PiiAction = 'warn' | 'block' | 'redact';
+
+/** `spec.safety.pii_detection` (and `spec.safety.guardrails.pii_detection`), read. */
+export interface AgentPiiDetection {
+  /** false: this agent is not checked, whatever the gateway's default. */
+  readonly enabled: boolean;
+  /** The types looked for; the declared ones the gateway does not detect are left out (and warned about). */
+  readonly types: readonly PiiType[];
+  readonly action: PiiAction;
+  /** Also the answer (`apply_to_output`); absent: the gateway's default. */
+  readonly applyToOutput?: boolean;
+}
+
 /** A tool a manifest declares: a name, what it does and, when given, the JSON Schema of its input. */
 export interface AgentTool {
   readonly name: string;
@@ -123,6 +138,8 @@ export interface AgentDefinition {
   readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstLimit: number };
   /** `spec.constraints.cost`: the agent's token and cost budgets. */
   readonly cost?: AgentCostLimits;
+  /** `spec.safety.pii_detection`, when declared; absent: the gateway's `security.pii_detection` applies. */
+  readonly piiDetection?: AgentPiiDetection;
   readonly tools: readonly AgentTool[];
   /** `spec.tools` as written, positioned: what the tool kinds resolve into server tools at startup. Absent: none. */
   readonly toolEntries?: readonly ManifestToolEntry[];

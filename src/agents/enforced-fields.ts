@@ -25,9 +25,11 @@ const SAMPLING: Record<string, FieldCoverage> = Object.fromEntries(
   ['temperature', 'maxTokens', 'max_tokens', 'topP', 'top_p', 'frequencyPenalty', 'frequency_penalty', 'presencePenalty', 'presence_penalty'].map((key) => [key, ENFORCED]),
 );
 
+/** `pii_detection`: `categories` is the reference agents' name for `types`. */
+const PII_DETECTION = enforced({ enabled: ENFORCED, types: ENFORCED, categories: ENFORCED, action: ENFORCED, apply_to_output: ENFORCED });
+
 // In flight: each later issue turns its line into `ENFORCED` (or a `children` table).
 const TOOLS_ELSEWHERE = notEnforced('the gateway runs the tools of spec.tools (each through its kind); this list is not offered to the model');
-const PII_IN_FLIGHT = notEnforced('PII detection and redaction are not implemented yet');
 
 /**
  * Every manifest section where an agent declares how it must run, and which of its fields the
@@ -61,8 +63,9 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldCoverage>> = {
   'spec.tools': ENFORCED,
   'spec.safety': enforced({
     rate_limiting: enforced({ enabled: ENFORCED, requests_per_minute: ENFORCED, burst_limit: ENFORCED }),
-    pii_detection: PII_IN_FLIGHT,
-    guardrails: enforced({ max_tool_calls: ENFORCED, max_execution_time_seconds: ENFORCED }),
+    pii_detection: PII_DETECTION,
+    // The reference agents' place for pii_detection; their other guardrails, besides the loop's two limits, are not enforced.
+    guardrails: enforced({ enabled: ENFORCED, max_tool_calls: ENFORCED, max_execution_time_seconds: ENFORCED, pii_detection: PII_DETECTION }),
   }),
   'spec.constraints': enforced({
     performance: enforced({ timeoutSeconds: ENFORCED }),

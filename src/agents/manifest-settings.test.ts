@@ -129,13 +129,12 @@ extensions:
       'm.ossa.yaml:11:5: spec.llm.profile is not enforced by ossa-gateway',
       'm.ossa.yaml:13:29: spec.llm.fallback_models[0].cost_weight is not enforced by ossa-gateway',
       'm.ossa.yaml:16:5: spec.safety.content_filtering is not enforced by ossa-gateway',
-      'm.ossa.yaml:18:5: spec.safety.pii_detection is not enforced by ossa-gateway (PII detection and redaction are not implemented yet)',
       'm.ossa.yaml:20:40: spec.constraints.performance.maxLatencySeconds is not enforced by ossa-gateway',
       'm.ossa.yaml:21:36: spec.constraints.cost.hourly is not enforced by ossa-gateway',
       'm.ossa.yaml:26:5: extensions.anthropic.use_extended_thinking is not enforced by ossa-gateway',
     ]);
     expect(result.agents[0]!.unenforced).toEqual([
-      'spec.llm.profile', 'spec.llm.fallback_models[0].cost_weight', 'spec.safety.content_filtering', 'spec.safety.pii_detection',
+      'spec.llm.profile', 'spec.llm.fallback_models[0].cost_weight', 'spec.safety.content_filtering',
       'spec.constraints.performance.maxLatencySeconds', 'spec.constraints.cost.hourly', 'extensions.anthropic.use_extended_thinking',
     ]);
     expect(result.agents[0]!.warnings).toContain('spec.safety.content_filtering is not enforced by ossa-gateway');
@@ -144,7 +143,7 @@ extensions:
   it('keeps the fields in flight in the one table, each a line its issue removes', () => {
     expect(MANIFEST_FIELDS['spec.tools']).toEqual({ status: 'enforced' });
     expect(MANIFEST_FIELDS['spec.autonomy']).toEqual({ status: 'enforced', children: { approval_required: { status: 'enforced' } } });
-    expect(MANIFEST_FIELDS['spec.safety']).toMatchObject({ children: { pii_detection: { status: 'not-enforced' } } });
+    expect(MANIFEST_FIELDS['spec.safety']).toMatchObject({ children: { pii_detection: { status: 'enforced' } } });
     expect(MANIFEST_FIELDS['spec.constraints']).toMatchObject({ children: { cost: { status: 'enforced', children: { maxTokensPerDay: { status: 'enforced' } } } } });
     expect(MANIFEST_FIELDS['spec.llm']).toMatchObject({ children: { retry_config: { status: 'enforced' }, topP: { status: 'enforced' } } });
   });

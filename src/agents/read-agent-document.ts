@@ -9,6 +9,7 @@ import { readCostLimits } from './cost-constraints.js';
 import { findUnenforcedFields } from './enforced-fields.js';
 import { mergeTools, readExtensions } from './extension-settings.js';
 import { findLlmSettings, LLM_PATHS } from './llm-settings.js';
+import { readPiiDetection } from './pii-detection-settings.js';
 import { describeType, dig, isRecord, type JsonRecord } from './manifest-values.js';
 import { findSystemPrompt } from './system-prompt.js';
 import { readLoopSettings } from './loop-settings.js';
@@ -120,6 +121,9 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
   const cost = readCostLimits(doc);
   for (const e of cost.errors) errors.push(source.issueAt(e.path, e.message));
   for (const w of cost.warnings) warnings.push(source.issueAt(w.path, w.message));
+  const pii = readPiiDetection(doc);
+  for (const e of pii.errors) errors.push(source.issueAt(e.path, e.message));
+  for (const w of pii.warnings) warnings.push(source.issueAt(w.path, w.message));
 
   // In document order, as a reader goes through the file.
   const unenforcedFields = findUnenforcedFields(doc, llm.base)
@@ -144,6 +148,7 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       ...(rateLimit ? { rateLimit } : {}),
       ...(cost.limits ? { cost: cost.limits } : {}),
+      ...(pii.detection ? { piiDetection: pii.detection } : {}),
       tools: mergeTools(extensions.extensions.anthropic?.tools, specTools(doc)),
       toolEntries: readToolEntries(doc, source),
       loop: loop.settings,

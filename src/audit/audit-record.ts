@@ -98,8 +98,23 @@ export interface ToolCallRecord extends AuditRecordBase {
   readonly result?: string;
 }
 
+/**
+ * Personal data was found in what the client sent (`input`, before any upstream attempt) or in
+ * the answer (`output`): which types, how many of each, and what was done. Never a value.
+ * `attempt` is 0; `provider` and `model` are the agent's primary ones for the input, the
+ * answering ones for the output.
+ */
+export interface PiiDetectedRecord extends AuditRecordBase {
+  readonly event: 'pii_detected';
+  readonly surface: 'input' | 'output';
+  readonly action: 'warn' | 'block' | 'redact';
+  /** Values found, by type (`{"email": 2, "credit_card": 1}`). */
+  readonly pii_types: Readonly<Record<string, number>>;
+  readonly pii_count: number;
+}
+
 /** One line of the audit log. */
-export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord | CacheHitRecord | ToolCallRecord;
+export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord | CacheHitRecord | ToolCallRecord | PiiDetectedRecord;
 
 /** What a `cache_hit` record says beyond the answer served. */
 export interface CacheHit {

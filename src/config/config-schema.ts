@@ -1,6 +1,7 @@
 import type { SchemaObject } from 'ajv';
 import type { FromSchema, Prefilled } from './from-schema.js';
 import { PROVIDER_TYPES } from '../providers/provider-kinds.js';
+import { PII_TYPES } from '../safety/pii/pii-type.js';
 
 /*
  * The `ossa:` tree of ossa.yaml as a JSON Schema (draft-07), with the defaults that make an
@@ -332,6 +333,19 @@ export const OSSA_CONFIG_SCHEMA = mapping({
         path: withDefault(text, '/dev/log'),
         app_name: withDefault(text, 'ossa-gateway'),
       }),
+    }),
+    /**
+     * PII detection for every agent whose manifest declares no `spec.safety.pii_detection` (a
+     * manifest's own setting wins, `enabled: false` included), and for pass-through models: the
+     * client's messages, context and history are checked before the upstream call.
+     */
+    pii_detection: section({
+      enabled: withDefault(flag, false),
+      types: withDefault({ type: 'array', uniqueItems: true, items: { type: 'string', enum: [...PII_TYPES] } }, [...PII_TYPES]),
+      /** `warn`: passed on, logged and counted; `redact`: each value replaced by `[REDACTED:TYPE]`; `block`: 422 naming the types found. */
+      action: withDefault({ type: 'string', enum: ['warn', 'block', 'redact'] }, 'redact'),
+      /** Also check the answer (streamed answers too) for agents whose manifest does not say. */
+      apply_to_output: withDefault(flag, false),
     }),
     allow_plaintext_keys: withDefault(flag, false),
     /** Absent: on in `prod`, off in `dev`. */

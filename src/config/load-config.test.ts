@@ -109,6 +109,7 @@ describe('defaults', () => {
         allow_plaintext_keys: false,
         clients: [],
         admin_keys: [],
+        pii_detection: { enabled: false, types: ['email', 'phone', 'credit_card', 'ssn', 'iban', 'ip_address', 'api_key'], action: 'redact', apply_to_output: false },
         trust_user_header: false,
         auth_throttle: { enabled: true, per_address: { limit: 10, interval: '1 minute' }, per_credential: { limit: 100, interval: '1 minute' } },
         secrets: { vault_dir: path.join(dir, 'config/secrets') },
@@ -301,6 +302,7 @@ ossa:
         { id: 'batch', key_sha256: 'ab'.repeat(32), cache_control: false },
       ],
       admin_keys: ['${ADMIN_KEY}', 'file:/run/secrets/admin'],
+      pii_detection: { enabled: false, types: ['email', 'phone', 'credit_card', 'ssn', 'iban', 'ip_address', 'api_key'], action: 'redact', apply_to_output: false },
       trust_user_header: true,
       auth_throttle: { enabled: true, per_address: { limit: 10, interval: '1 minute' }, per_credential: { limit: 100, interval: '1 minute' } },
       secrets: { vault_dir: path.join(dir, 'secrets'), decrypt_key_file: path.join(dir, 'keys/decrypt.key') },
@@ -618,6 +620,17 @@ describe('errors', () => {
     expect(problems("ossa:\n  providers:\n    anthropic:\n      api_key: '%env(ANTHROPIC_API_KEY)%'\n")).toEqual([
       "4:16: providers.anthropic.api_key: Symfony's %env(ANTHROPIC_API_KEY)% is not read here (write ${ANTHROPIC_API_KEY} instead)",
     ]);
+  });
+});
+
+describe('security.pii_detection', () => {
+  it('reads the gateway-wide PII policy and refuses a type or an action it does not know, at file:line:column', () => {
+    const { config } = load('ossa:\n  security:\n    pii_detection: { enabled: true, types: [email, ssn], action: block, apply_to_output: true }\n');
+    expect(config.security.pii_detection).toEqual({ enabled: true, types: ['email', 'ssn'], action: 'block', apply_to_output: true });
+    const lines = problems('ossa:\n  security:\n    pii_detection:\n      types: [email, password]\n      action: mask\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^4:\d+: security\.pii_detection\.types\[1\]: expected one of email, phone, credit_card, ssn, iban, ip_address, api_key, got "password"/);
+    expect(lines[1]).toMatch(/^5:\d+: security\.pii_detection\.action: expected one of warn, block, redact, got "mask"/);
   });
 });
 

@@ -49,6 +49,8 @@ export type HttpToolsConfig = ToolsConfig['http'];
 export type SecurityConfig = OssaConfig['security'];
 /** `security.audit`. */
 export type AuditConfig = SecurityConfig['audit'];
+/** `security.pii_detection`: the gateway-wide PII policy. */
+export type PiiDetectionConfig = SecurityConfig['pii_detection'];
 /** `security.auth_throttle`. */
 export type AuthThrottleConfig = SecurityConfig['auth_throttle'];
 /** `security.clients[]`. */

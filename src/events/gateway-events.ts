@@ -1,4 +1,5 @@
-import type { AgentDefinition } from '../agents/agent-definition.js';
+import type { AgentDefinition, PiiAction } from '../agents/agent-definition.js';
+import type { PiiCounts } from '../safety/pii/pii-type.js';
 import type { AgentResponse, ExecutionContext } from '../executor/agent-response.js';
 
 /** Dispatched before the provider is called. Times are epoch milliseconds. */
@@ -210,6 +211,17 @@ export interface StreamFirstTokenEvent {
   readonly ttftMs: number;
 }
 
+/** Personal data was found in what a client sent (`input`) or in an answer (`output`): types and counts, never values. */
+export interface PiiDetectedEvent {
+  readonly type: 'pii.detected';
+  readonly requestId: string;
+  readonly agent: string;
+  readonly surface: 'input' | 'output';
+  /** What was done: `warn` (passed on), `redact` (replaced), `block` (refused, 422). */
+  readonly action: PiiAction;
+  readonly counts: PiiCounts;
+}
+
 /**
  * Dispatched once per HTTP request the gateway's routes answered, after the response was
  * sent. It feeds the HTTP metrics, the gateway-overhead histogram and the status page's
@@ -309,6 +321,7 @@ export interface GatewayEventMap {
   'server.connection_dropped': ConnectionDroppedEvent;
   'security.auth_failure': AuthFailureEvent;
   'security.auth_throttled': AuthThrottledEvent;
+  'pii.detected': PiiDetectedEvent;
 }
 
 export type GatewayEventType = keyof GatewayEventMap;

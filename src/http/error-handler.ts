@@ -5,6 +5,7 @@ import { AgentNotExecutableError, AgentNotFoundError } from '../executor/executi
 import { ProviderError } from '../providers/provider-error.js';
 import { RateLimitExceededError, RateLimitUnavailableError } from '../rate-limit/rate-limit-errors.js';
 import { AllProvidersFailedError } from '../resilience/all-providers-failed-error.js';
+import { PiiDetectedError } from '../safety/pii/pii-detected-error.js';
 import { MAX_JSON_DEPTH } from './json-depth.js';
 import { HttpProblem, sendProblem } from './problem.js';
 
@@ -24,6 +25,10 @@ export function toHttpProblem(error: unknown, agentNames: () => readonly string[
   }
   if (error instanceof AgentNotExecutableError) {
     return new HttpProblem(422, 'agent-not-executable', 'Agent cannot be executed', error.message, { agent: error.agentName });
+  }
+  if (error instanceof PiiDetectedError) {
+    // The types found, never a value: the client knows what it sent.
+    return new HttpProblem(422, 'pii-detected', 'Personal data refused', error.message, { agent: error.agentName, pii_types: error.types });
   }
   if (error instanceof RateLimitExceededError) {
     const retryAfter = String(error.retryAfterSeconds);

@@ -37,6 +37,8 @@ import { retry } from '../resilience/retry-provider.js';
 import type { Sleep } from '../resilience/abortable-sleep.js';
 import { RetryPolicy } from '../resilience/retry-policy.js';
 import { SecureProviderFactory, type KeyRotation } from '../resilience/secure-provider-factory.js';
+import { piiGuard } from '../safety/pii/pii-guarded-runner.js';
+import { PiiPolicies } from '../safety/pii/pii-policy.js';
 import type { SecretRedactor } from '../secrets/known-secrets.js';
 import type { SecretVaultReader } from '../secrets/resolve-secret.js';
 import { redactSecrets } from '../secrets/secret-redacting-provider.js';
@@ -122,7 +124,7 @@ export interface Pipeline {
  * "How a request flows"); first is outermost, and a layer that is off is not in its list:
  *
  * ```
- * runner:        rateLimit -> responseCache -> budget -> AgentExecutor
+ * runner:        rateLimit -> piiGuard -> responseCache -> budget -> AgentExecutor
  * per agent:     FallbackChainProvider over its providers, primary first (a pass-through
  *                model's route is built the same way, from models.<id>)
  * per provider:  retry -> circuitBreaker -> auditLog -> attemptEvents -> tracing -> redactSecrets -> rotatableKey -> adapter
@@ -190,8 +192,12 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
   const limiter = createRateLimiter(config, stores);
   const cache = createResponseCache(config, { ...stores, routes: served, ...(audit ? { audit } : {}) });
   const budgets = createBudgets(config, served, { ...stores, source: parts.source, ...clock });
+  // Off (not in the list) when no agent or model is checked: neither a manifest nor security.pii_detection asks.
+  const policies = new PiiPolicies(config.security.pii_detection);
+  const pii = [...served.values()].some((route) => policies.of(route.agent) !== undefined);
   const runner = wrapRunner(executor, [
     limiter && rateLimit(limiter, served),
+    pii && piiGuard({ policies, routes: served, events, logger, ...(audit ? { audit } : {}), ...clock }),
     cache && responseCache(cache),
     // Inside the cache: a hit is answered before it and spends no budget, and concurrent
     // identical misses (single-flight) hold one request's worst case, not one each. Outside

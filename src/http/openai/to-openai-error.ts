@@ -13,6 +13,8 @@ function classify(problem: HttpProblem): { type: string; code: string | null; pa
       return { type: 'invalid_request_error', code: 'model_not_found', param: 'model' };
     case 'agent-not-executable':
       return { type: 'invalid_request_error', code: 'model_not_available', param: 'model' };
+    case 'pii-detected':
+      return { type: 'invalid_request_error', code: 'pii_detected', param: null };
     case 'rate-limited':
       // What OpenAI itself answers for a request-rate limit.
       return { type: 'requests', code: 'rate_limit_exceeded', param: null };

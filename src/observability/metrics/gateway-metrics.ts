@@ -53,6 +53,7 @@ export class GatewayMetrics {
   readonly authFailures: Counter<'credential' | 'outcome'>;
   readonly authThrottleBursts: Counter<'scope' | 'credential'>;
   readonly connectionsDropped: Counter<'reason'>;
+  readonly piiDetections: Counter<'agent' | 'type' | 'surface' | 'action'>;
   // HTTP and the gateway itself
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
@@ -101,6 +102,7 @@ export class GatewayMetrics {
 
     this.authFailures = new Counter({ name: 'ossa_auth_failures_total', help: 'Requests whose credential was refused: rejected (checked, 401) or throttled (429, not checked).', labelNames: ['credential', 'outcome'], registers });
     this.authThrottleBursts = new Counter({ name: 'ossa_auth_throttle_bursts_total', help: 'Bursts of failed authentication that began to be throttled, per address or per credential kind.', labelNames: ['scope', 'credential'], registers });
+    this.piiDetections = new Counter({ name: 'ossa_pii_detections_total', help: 'Personal data values found, by type, where (input: what the client sent; output: the answer) and what was done (warn, redact, block).', labelNames: ['agent', 'type', 'surface', 'action'], registers });
     this.connectionsDropped = new Counter({ name: 'ossa_http_connections_dropped_total', help: 'Connections closed unserved: server.max_connections reached, or a request body stalled past server.body_timeout.', labelNames: ['reason'], registers });
 
     this.httpRequests = new Counter({ name: 'ossa_http_requests_total', help: 'HTTP requests answered, by route pattern and status.', labelNames: ['method', 'route', 'status'], registers, collect() { httpRequestCounts.flushInto(this); } });

@@ -105,6 +105,11 @@ export class MetricsCollector {
     on('http.request', (e) => this.onHttpRequest(e));
     on('security.auth_failure', (e) => this.metrics.authFailures.inc({ credential: e.credential, outcome: e.outcome }));
     on('security.auth_throttled', (e) => this.metrics.authThrottleBursts.inc({ scope: e.scope, credential: e.credential }));
+    on('pii.detected', (e) => {
+      const agent = this.guard.agent(e.agent);
+      // Types are a fixed set; values never reach an event.
+      for (const [type, count] of Object.entries(e.counts)) this.metrics.piiDetections.inc({ agent, type, surface: e.surface, action: e.action }, count);
+    });
     on('server.connection_dropped', (e) => this.metrics.connectionsDropped.inc({ reason: e.reason }));
     this.dispatcher = events;
     return () => {
