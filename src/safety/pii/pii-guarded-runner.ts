@@ -135,6 +135,15 @@ export class PiiGuardedRunner implements AgentRunner {
           yield { type: 'done', response: { ...response, output, ...(toolCalls ? { tool_calls: toolCalls } : {}) } };
           break;
         }
+        // A step the gateway ran itself (the agent loop): what the client sees of it is output too.
+        case 'tool_run':
+          yield* flushText();
+          yield { ...event, arguments: scanner.redact(event.arguments).text };
+          break;
+        case 'tool_result':
+          yield* flushText();
+          yield { ...event, content: scanner.redact(event.content).text };
+          break;
         case 'start':
           yield event;
           break;
