@@ -45,6 +45,10 @@ export type AuditConfig = SecurityConfig['audit'];
 export type AuthThrottleConfig = SecurityConfig['auth_throttle'];
 /** `security.clients[]`. */
 export type ClientConfig = SecurityConfig['clients'][number];
+/** `mcp`. */
+export type McpConfig = OssaConfig['mcp'];
+/** `mcp.servers.<name>`: one MCP server. */
+export type McpServerConfig = McpConfig['servers'][string];
 /** `observability`. */
 export type ObservabilityConfig = OssaConfig['observability'];
 
@@ -54,4 +58,6 @@ export const SECRET_KEY_PATHS: readonly string[] = [
   'security.clients.*.key',
   'security.admin_keys.*',
   'observability.metrics_token',
+  'mcp.servers.*.env.*',
+  'mcp.servers.*.headers.*',
 ];
