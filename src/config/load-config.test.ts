@@ -89,6 +89,7 @@ describe('defaults', () => {
       },
       models: {},
       agents: {},
+      mcp: { servers: {} },
       security: {
         audit_logging: true,
         audit: {
