@@ -261,5 +261,5 @@ function describe(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause;
   const code = (error as NodeJS.ErrnoException).code ?? (cause instanceof Error ? (cause as NodeJS.ErrnoException).code : undefined);
   const message = error.message.replace(/^MCP error -?\d+: /, '');
-  return code && !message.includes(String(code)) ? `${message} (${code})` : message;
+  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }
