@@ -31,6 +31,11 @@ import { collectConfigSecrets } from './secrets/collect-config-secrets.js';
 import { KnownSecrets, type SecretRedactor } from './secrets/known-secrets.js';
 import { openConfiguredVault } from './secrets/open-configured-vault.js';
 import { MIN_REDACTED_LENGTH } from './secrets/secret-scanner.js';
+import { mcpChecks } from './tools/mcp/mcp-checks.js';
+import { McpConnectionManager } from './tools/mcp/mcp-connection-manager.js';
+import { loadHandlersModule } from './tools/function/load-handlers-module.js';
+import type { ToolHandlers } from './tools/function/tool-handler.js';
+import type { ToolKindHandler } from './tools/server-tool.js';
 
 export interface CreateGatewayOptions {
   /** A config object (`{ ossa: {...} }` or the inner tree) or an already validated `OssaConfig`. */
@@ -47,6 +52,19 @@ export interface CreateGatewayOptions {
   readonly now?: () => number;
   /** The pause between retries (default: a timer that an abort cuts short); tests record the waits instead. */
   readonly sleep?: Sleep;
+  /**
+   * The handlers of the manifests' `function` tools, by tool name (beside, and over, those of
+   * `tools.handlers_module`). A handler gets the arguments the model sent, already checked
+   * against the tool's JSON Schema, and the call's context (its `signal` ends with the call);
+   * it returns text, `{ content, isError }` or any JSON value. A function tool without a
+   * handler keeps its agent from starting.
+   *
+   * @example
+   * createGateway({ configPath: 'ossa.yaml', tools: { lookup_order: async ({ order_id }) => ({ status: 'shipped' }) } })
+   */
+  readonly tools?: ToolHandlers;
+  /** Tool kinds of your own, asked before the built-in ones (`function`, ...) for each `spec.tools` entry. */
+  readonly toolKinds?: readonly ToolKindHandler[];
 }
 
 /** A running gateway: the whole pipeline, usable from code, over HTTP, or both. */
@@ -151,17 +169,31 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   const auth = Authenticator.fromConfig(config, env, { source, logger, throttle: authThrottle, ...(vault.vault ? { vault: vault.vault } : {}) });
   problems.push(...auth.errors, ...vault.issues);
 
+  let toolHandlers: ToolHandlers = options.tools ?? {};
+  if (config.tools.handlers_module !== undefined) {
+    const module = await loadHandlersModule(config.tools.handlers_module, source);
+    if (module.problem) problems.push(module.problem);
+    toolHandlers = { ...module.handlers, ...toolHandlers };
+  }
+
+  // One connection per MCP server, shared by every agent; started once the gateway can start.
+  const mcp = new McpConnectionManager(config.mcp, { logger, env, ...(vault.vault ? { vault: vault.vault } : {}) });
   const redis = await createSharedRedis(config, logger);
   const pipeline = buildPipeline({
+    mcp,
     config, env, logger, events, source, agents: registry.list(), upstreamTime: observability.upstreamTime, secrets,
     ...(vault.vault ? { vault: vault.vault } : {}),
     ...(redis ? { redis } : {}),
     ...(now ? { now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(loaded.locate ? { locate: loaded.locate } : {}),
+    toolHandlers,
+    ...(options.toolKinds ? { extraToolKinds: options.toolKinds } : {}),
   });
   problems.push(...pipeline.issues);
   for (const warning of pipeline.warnings) logger.warn(formatIssue(warning));
+  // Not fatal: the agent whose tool cannot run does not start (its route says why), the others serve.
+  for (const problem of pipeline.toolProblems) logger.error(formatIssue(problem));
   observability.providersBuilt(pipeline.circuits);
   observability.modelsConfigured([...pipeline.routes.values(), ...pipeline.models.values()].flatMap((route) => [route.primary, ...route.fallbacks]));
 
@@ -173,6 +205,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   }
 
   await redis?.connect();
+  // In the background: a slow or dead server holds up no agent that does not use it.
+  mcp.start();
   await observability.exportTraces();
   logRoutes(logger, pipeline.routes);
   logRoutes(logger, pipeline.models, 'model');
@@ -183,7 +217,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     authThrottle.shareThrough(new RedisRateLimitStore({ client: redis.client, keyPrefix: redis.keyPrefix, commandTimeoutMs: redis.commandTimeoutMs }));
   }
   closers.push(() => pipeline.close());
-  return assembleGateway({ config, env, source, logger, events, observability, registry, pipeline, closers, auth: auth.authenticator, redis, secrets });
+  closers.push(() => mcp.close());
+  return assembleGateway({ config, env, source, logger, events, observability, registry, pipeline, closers, auth: auth.authenticator, redis, secrets, mcp });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -205,10 +240,11 @@ interface GatewayParts {
   readonly auth: Authenticator;
   readonly redis: RedisConnection | undefined;
   readonly secrets: KnownSecrets;
+  readonly mcp: McpConnectionManager;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, observability, registry, pipeline, closers, auth, redis, secrets } = parts;
+  const { config, logger, events, observability, registry, pipeline, closers, auth, redis, secrets, mcp } = parts;
   const { runner, executor, routes, models, catalog, circuits, audit, rateLimiter, cache } = pipeline;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
@@ -248,6 +284,8 @@ function assembleGateway(parts: GatewayParts): Gateway {
     () => circuitChecks(circuits),
   ];
   // Without Redis a fail-closed limiter refuses every request: not ready. Otherwise we serve, degraded.
+  // A server that is down fails only the agents that use it (their routes say so): degraded, not failed.
+  if (mcp.names().length > 0) readinessProbes.push(() => mcpChecks(mcp));
   if (redis) readinessProbes.push(() => redis.readiness(rateLimiter?.backend === 'redis' && !config.rate_limit.fail_open));
 
   const gateway: Gateway = {

@@ -8,8 +8,11 @@ export type { CacheScope, OssaConfig, PassThroughModelConfig } from './config/os
 export { loadConfigFile, normalizeConfig } from './config/load-config.js';
 export { SourceError, formatIssue, type SourceIssue } from './config/source-issue.js';
 export type { AgentDefinition } from './agents/agent-definition.js';
-export type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
-export type { AgentStreamDelta, AgentStreamDone, AgentStreamEvent, AgentStreamStart } from './executor/agent-stream-event.js';
+export type { AgentResponse, AgentRunner, AgentStep, AgentToolCall, ExecuteOptions, ExecutionContext } from './executor/agent-response.js';
+export type { ToolHandler, ToolHandlers } from './tools/function/tool-handler.js';
+export type { ManifestToolEntry, ServerTool, ServerToolKind, ToolKindHandler, ToolOutput, ToolResolution, ToolRunContext, ToolSource } from './tools/server-tool.js';
+export { NO_SERVER_TOOLS } from './tools/resolve-agent-tools.js';
+export type { AgentStreamDelta, AgentStreamDone, AgentStreamEvent, AgentStreamStart, AgentStreamToolResult, AgentStreamToolRun } from './executor/agent-stream-event.js';
 export type {
   AgentExecutionCompleteEvent,
   AgentExecutionErrorEvent,
@@ -32,6 +35,9 @@ export type {
   RateLimitDecisionEvent,
   StoreErrorEvent,
   StreamFirstTokenEvent,
+  ToolCompleteEvent,
+  ToolErrorEvent,
+  ToolStartEvent,
 } from './events/gateway-events.js';
 export type { Provider, ModelCall, ModelResult, StreamPart } from './providers/provider.js';
 export { ProviderError } from './providers/provider-error.js';

@@ -102,3 +102,26 @@ export function anthropicBodies(): PreparedBodies {
     ),
   };
 }
+
+/**
+ * An OpenAI answer that calls `lookup_order` (the tool-loop scenario): what the mock sends to a
+ * request that offers tools and carries no tool result yet.
+ */
+export function openAIToolCallBody(): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      id: 'chatcmpl-benchtool00000000000000000',
+      object: 'chat.completion',
+      created: CREATED,
+      model: MODEL_OPENAI,
+      choices: [{
+        index: 0,
+        message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_bench_1', type: 'function', function: { name: 'lookup_order', arguments: '{"order_id":"A-1001"}' } }] },
+        logprobs: null,
+        finish_reason: 'tool_calls',
+      }],
+      usage: { prompt_tokens: USAGE.input, completion_tokens: 12, total_tokens: USAGE.input + 12 },
+      system_fingerprint: 'fp_bench',
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { anthropicBodies, openAIBodies, type PreparedBodies } from './mock-bodies.js';
+import { anthropicBodies, openAIBodies, openAIToolCallBody, type PreparedBodies } from './mock-bodies.js';
 
 /** How the mock answers: a pause before the answer, and between the deltas of a stream. */
 export interface MockSettings {
@@ -31,6 +31,9 @@ interface Dialect {
   readonly wholeStream: Buffer;
   count(): void;
 }
+
+const TOOL_CALL_BODY = openAIToolCallBody();
+const TOOL_CALL_HEADERS: OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': String(TOOL_CALL_BODY.length) };
 
 const SSE_HEADERS: OutgoingHttpHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
@@ -104,6 +107,8 @@ export class MockUpstream {
       const send = (): void => {
         if (res.destroyed) return;
         if (streaming) this.#stream(target, res);
+        // The tool-loop scenario: offered lookup_order and not answered yet, the model calls it.
+        else if (body.includes('"lookup_order"') && !body.includes('"role":"tool"')) res.writeHead(200, TOOL_CALL_HEADERS).end(TOOL_CALL_BODY);
         else res.writeHead(200, target.jsonHeaders).end(target.bodies.json);
       };
       if (this.settings.delayMs > 0) setTimeout(send, this.settings.delayMs);

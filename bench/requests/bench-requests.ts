@@ -32,6 +32,18 @@ export function gatewayExecuteRequest(shape: RequestShape): LoadRequest {
   };
 }
 
+/** The tool-loop scenario's agent: bench-support's prompt plus one function tool the gateway runs. */
+export const BENCH_TOOL_AGENT = 'bench-tools';
+
+/** `POST /v1/agents/bench-tools/execute`: two model turns and one tool call per request. */
+export function gatewayToolLoopRequest(shape: RequestShape): LoadRequest {
+  return {
+    path: `/v1/agents/${BENCH_TOOL_AGENT}/execute`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
+    body: JSON.stringify({ input: userInput(shape.unique) }),
+  };
+}
+
 /** The gateway's OpenAI-compatible `POST /v1/chat/completions` (issue #8), the agent as the model. */
 export function gatewayChatRequest(shape: RequestShape): LoadRequest {
   return {

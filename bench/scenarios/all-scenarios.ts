@@ -7,6 +7,7 @@ import { mockCapacityScenario } from './mock-capacity.js';
 import { rateLimitScenario } from './rate-limit.js';
 import type { Scenario } from './scenario.js';
 import { streamingScenario } from './streaming.js';
+import { toolLoopScenario } from './tool-loop.js';
 
 /** Every scenario, in run order: the mock's capacity first, the soak (only with --soak) last. */
 export const ALL_SCENARIOS: readonly Scenario[] = [
@@ -17,5 +18,6 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   rateLimitScenario,
   circuitOpenScenario,
   streamingScenario,
+  toolLoopScenario,
   memorySoakScenario,
 ];

@@ -1,4 +1,6 @@
 import type { JsonSchema } from '../providers/provider.js';
+import type { ManifestToolEntry } from '../tools/server-tool.js';
+import type { AgentLoopSettings } from './loop-settings.js';
 
 /** Where a manifest's system prompt was found (the first that is present wins, in this order). */
 export type SystemPromptSource =
@@ -119,6 +121,10 @@ export interface AgentDefinition {
   /** `spec.safety.rate_limiting`, when enabled. */
   readonly rateLimit?: { readonly requestsPerMinute: number; readonly burstLimit: number };
   readonly tools: readonly AgentTool[];
+  /** `spec.tools` as written, positioned: what the tool kinds resolve into server tools at startup. Absent: none. */
+  readonly toolEntries?: readonly ManifestToolEntry[];
+  /** The tool loop's limits and approvals (absent: the defaults, see `readLoopSettings`). */
+  readonly loop?: AgentLoopSettings;
   readonly extensions: AgentExtensions;
   /**
    * What loading the document warned about, each naming its field: a declared field the

@@ -26,7 +26,7 @@ const SAMPLING: Record<string, FieldCoverage> = Object.fromEntries(
 );
 
 // In flight: each later issue turns its line into `ENFORCED` (or a `children` table).
-const TOOLS_IN_FLIGHT = notEnforced('tools are listed by GET /v1/agents/{name} but not offered to the model until the agent loop runs them');
+const TOOLS_ELSEWHERE = notEnforced('the gateway runs the tools of spec.tools (each through its kind); this list is not offered to the model');
 const PII_IN_FLIGHT = notEnforced('PII detection and redaction are not implemented yet');
 const COST_IN_FLIGHT = notEnforced('token and cost budgets are not implemented yet');
 
@@ -58,16 +58,18 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldCoverage>> = {
     })),
     retry_config: enforced({ max_attempts: ENFORCED, backoff_strategy: ENFORCED, initial_delay_ms: ENFORCED, max_delay_ms: ENFORCED }),
   }),
-  'spec.tools': TOOLS_IN_FLIGHT,
+  // Each entry is read by the tool kind that runs it; one that no kind runs keeps its agent from starting.
+  'spec.tools': ENFORCED,
   'spec.safety': enforced({
     rate_limiting: enforced({ enabled: ENFORCED, requests_per_minute: ENFORCED, burst_limit: ENFORCED }),
     pii_detection: PII_IN_FLIGHT,
+    guardrails: enforced({ max_tool_calls: ENFORCED, max_execution_time_seconds: ENFORCED }),
   }),
   'spec.constraints': enforced({
     performance: enforced({ timeoutSeconds: ENFORCED }),
     cost: COST_IN_FLIGHT,
   }),
-  'spec.autonomy': notEnforced('approvals and allowed or blocked actions concern tool calls, which the gateway does not run'),
+  'spec.autonomy': enforced({ approval_required: ENFORCED }),
   'spec.security': notEnforced("the gateway's client keys, HTTPS and audit come from its config, not from manifests"),
   'extensions.anthropic': enforced({
     enabled: ENFORCED,
@@ -76,13 +78,13 @@ export const MANIFEST_FIELDS: Readonly<Record<string, FieldCoverage>> = {
     max_tokens: ENFORCED,
     temperature: ENFORCED,
     stop_sequences: ENFORCED,
-    tools: TOOLS_IN_FLIGHT,
+    tools: TOOLS_ELSEWHERE,
   }),
   'extensions.openai_agents': enforced({
     enabled: ENFORCED,
     model: ENFORCED,
     instructions: ENFORCED,
-    tools_mapping: TOOLS_IN_FLIGHT,
+    tools_mapping: TOOLS_ELSEWHERE,
   }),
 };
 

@@ -132,26 +132,27 @@ extensions:
       'm.ossa.yaml:18:5: spec.safety.pii_detection is not enforced by ossa-gateway (PII detection and redaction are not implemented yet)',
       'm.ossa.yaml:20:40: spec.constraints.performance.maxLatencySeconds is not enforced by ossa-gateway',
       'm.ossa.yaml:21:5: spec.constraints.cost is not enforced by ossa-gateway (token and cost budgets are not implemented yet)',
-      'm.ossa.yaml:22:3: spec.tools is not enforced by ossa-gateway (tools are listed by GET /v1/agents/{name} but not offered to the model until the agent loop runs them)',
       'm.ossa.yaml:26:5: extensions.anthropic.use_extended_thinking is not enforced by ossa-gateway',
     ]);
     expect(result.agents[0]!.unenforced).toEqual([
       'spec.llm.profile', 'spec.llm.fallback_models[0].cost_weight', 'spec.safety.content_filtering', 'spec.safety.pii_detection',
-      'spec.constraints.performance.maxLatencySeconds', 'spec.constraints.cost', 'spec.tools', 'extensions.anthropic.use_extended_thinking',
+      'spec.constraints.performance.maxLatencySeconds', 'spec.constraints.cost', 'extensions.anthropic.use_extended_thinking',
     ]);
     expect(result.agents[0]!.warnings).toContain('spec.safety.content_filtering is not enforced by ossa-gateway');
   });
 
   it('keeps the fields in flight in the one table, each a line its issue removes', () => {
-    expect(MANIFEST_FIELDS['spec.tools']).toMatchObject({ status: 'not-enforced' });
+    expect(MANIFEST_FIELDS['spec.tools']).toEqual({ status: 'enforced' });
+    expect(MANIFEST_FIELDS['spec.autonomy']).toEqual({ status: 'enforced', children: { approval_required: { status: 'enforced' } } });
     expect(MANIFEST_FIELDS['spec.safety']).toMatchObject({ children: { pii_detection: { status: 'not-enforced' } } });
     expect(MANIFEST_FIELDS['spec.constraints']).toMatchObject({ children: { cost: { status: 'not-enforced' } } });
     expect(MANIFEST_FIELDS['spec.llm']).toMatchObject({ children: { retry_config: { status: 'enforced' }, topP: { status: 'enforced' } } });
   });
 
-  it.skipIf(!HAVE_CORPUS)('warns about a corpus agent\'s content filtering and approval rules', () => {
-    const { agent } = findCorpusAgent('spec.safety.content_filtering and spec.autonomy', (a) => a.unenforced.includes('spec.safety.content_filtering') && a.unenforced.includes('spec.autonomy'));
+  it.skipIf(!HAVE_CORPUS)('warns about a corpus agent\'s content filtering and allowed actions, not its approvals (the loop honours them)', () => {
+    const { agent } = findCorpusAgent('spec.safety.content_filtering and spec.autonomy.allowed_actions', (a) => a.unenforced.includes('spec.safety.content_filtering') && a.unenforced.includes('spec.autonomy.allowed_actions'));
     expect(agent.warnings).toContain('spec.safety.content_filtering is not enforced by ossa-gateway');
-    expect(agent.warnings).toContain('spec.autonomy is not enforced by ossa-gateway (approvals and allowed or blocked actions concern tool calls, which the gateway does not run)');
+    expect(agent.warnings).toContain('spec.autonomy.allowed_actions is not enforced by ossa-gateway');
+    expect(agent.unenforced).not.toContain('spec.autonomy.approval_required');
   });
 });

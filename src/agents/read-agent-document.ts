@@ -10,6 +10,8 @@ import { mergeTools, readExtensions } from './extension-settings.js';
 import { findLlmSettings, LLM_PATHS } from './llm-settings.js';
 import { describeType, dig, isRecord, type JsonRecord } from './manifest-values.js';
 import { findSystemPrompt } from './system-prompt.js';
+import { readLoopSettings } from './loop-settings.js';
+import { readToolEntries } from '../tools/manifest-tool-entries.js';
 
 export interface AgentDocumentResult {
   readonly agent?: AgentDefinition;
@@ -89,6 +91,9 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
   const extensions = readExtensions(doc);
   for (const e of extensions.errors) errors.push(source.issueAt(e.path, e.message));
 
+  const loop = readLoopSettings(doc);
+  for (const e of loop.errors) errors.push(source.issueAt(e.path, e.message));
+
   let timeoutSeconds: number | undefined;
   const timeout = dig(doc, 'spec', 'constraints', 'performance', 'timeoutSeconds');
   if (timeout !== undefined && timeout !== null) {
@@ -134,6 +139,8 @@ export function readAgentDocument(source: SourceDocument, env: Environment): Age
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       ...(rateLimit ? { rateLimit } : {}),
       tools: mergeTools(extensions.extensions.anthropic?.tools, specTools(doc)),
+      toolEntries: readToolEntries(doc, source),
+      loop: loop.settings,
       extensions: extensions.extensions,
       warnings: [...warnings, ...unenforced].map(describeWarning),
       unenforced: unenforcedFields.map(({ field }) => formatPath(field.path)),

@@ -80,8 +80,26 @@ export interface CacheHitRecord extends AuditRecordBase {
   readonly response?: string;
 }
 
+/**
+ * A server tool call of the agent loop: which tool of which kind, how long, how it ended, how
+ * big its arguments and result were. `provider`/`model` name the model turn's route; `attempt` is 0.
+ */
+export interface ToolCallRecord extends AuditRecordBase {
+  readonly event: 'tool_call';
+  readonly tool: string;
+  readonly kind: string;
+  readonly tool_call_id: string;
+  readonly duration_ms: number;
+  readonly outcome: 'ok' | 'error' | 'invalid_arguments' | 'timeout' | 'aborted';
+  readonly argument_bytes: number;
+  readonly result_bytes: number;
+  /** Only with `security.audit.include_content: true`. */
+  readonly arguments?: string;
+  readonly result?: string;
+}
+
 /** One line of the audit log. */
-export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord | CacheHitRecord;
+export type AuditRecord = LlmRequestRecord | LlmResponseRecord | LlmErrorRecord | CacheHitRecord | ToolCallRecord;
 
 /** What a `cache_hit` record says beyond the answer served. */
 export interface CacheHit {

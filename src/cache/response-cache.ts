@@ -157,6 +157,10 @@ export class ResponseCache implements ResponseCacheControl {
     const ttlMs = this.ttlSeconds(key.agent) * 1000;
     const route = this.routes.get(key.agent);
     if (ttlMs === 0 || !route || !isCacheable(response, route)) return;
+    // A run that executed tools may have changed the world (sent the mail, refunded the order):
+    // a cached answer would say it happened again without doing it. Only an agent whose tools
+    // only read says its runs may be replayed (`agents.<name>.cache_tool_runs`).
+    if (response.steps !== undefined && this.options.agents?.[parseAgentRef(key.agent).name]?.cache_tool_runs !== true) return;
     try {
       await this.options.store.set(key, serializeResponse(response, this.now()), ttlMs);
     } catch (error) {

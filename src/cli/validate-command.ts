@@ -9,6 +9,11 @@ import { createGateway } from '../gateway.js';
 import { createLogger } from '../observability/logger.js';
 import type { CliCommand, CliIo } from './cli-io.js';
 import { formatValidationSummary } from './validation-summary.js';
+import type { AgentDefinition } from '../agents/agent-definition.js';
+import { loadHandlersModule } from '../tools/function/load-handlers-module.js';
+import type { ToolHandlers } from '../tools/function/tool-handler.js';
+import { resolveAgentTools, type DeclaredTool } from '../tools/resolve-agent-tools.js';
+import { toolKinds } from '../tools/tool-kinds.js';
 
 /** `ossa-gateway validate`: every problem in the manifests (and the config) at once, then a summary. */
 export const validateCommand: CliCommand = {
@@ -44,6 +49,7 @@ many files pass their schema). Exits 1 if anything is wrong.`,
     const errors: SourceIssue[] = [];
     const warnings: SourceIssue[] = [];
     let result: ManifestLoadResult = emptyLoadResult();
+    let handlersModule: string | undefined;
 
     let schemas: OssaSchemaSet | undefined;
     if (values.schemas !== undefined) {
@@ -69,6 +75,7 @@ many files pass their schema). Exits 1 if anything is wrong.`,
       try {
         const loaded = loadConfig({ ...(values.config !== undefined ? { flag: values.config } : {}), env: io.env, cwd: io.cwd });
         warnings.push(...loaded.warnings);
+        handlersModule = loaded.config.tools.handlers_module;
         read(loaded.config.manifest_paths, { autoDiscover: loaded.config.auto_discover, baseDir: loaded.baseDir, env: manifestEnvironment(loaded.config, io.env) }, true);
         if (errors.length === 0) {
           const gateway = await createGateway({ config: loaded.config, baseDir: loaded.baseDir, env: io.env, logger: createLogger({ level: 'silent' }) });
@@ -80,13 +87,39 @@ many files pass their schema). Exits 1 if anything is wrong.`,
       }
     }
 
+    // Which tools each agent could run, with the handlers the config names (none without a config).
+    const tools = await declaredTools(result.agents, handlersModule, io);
+    for (const { declared } of tools) for (const tool of declared) if (tool.problem) warnings.push(tool.problem);
+
     if (values.quiet !== true) {
+      for (const { agent, declared, file } of tools) io.stderr(`tools: ${file}: agent ${agent}: ${describeTools(declared)}\n`);
       for (const skipped of result.skippedFiles) io.stderr(`skipped: ${skipped.file}: ${skipped.reason}\n`);
       for (const skipped of result.skipped) io.stderr(`skipped: ${skipped.file} (document ${skipped.document + 1}): ${skipped.reason}\n`);
       for (const warning of warnings) io.stderr(`warning: ${formatIssue(warning)}\n`);
     }
     for (const error of errors) io.stderr(`error: ${formatIssue(error)}\n`);
-    io.stdout(formatValidationSummary({ errors: errors.length, warnings: warnings.length, result, ...(values.schemas !== undefined ? { schemasDir: schemas!.dir } : {}) }, io.cwd));
+    io.stdout(formatValidationSummary({ errors: errors.length, warnings: warnings.length, result, tools, ...(values.schemas !== undefined ? { schemasDir: schemas!.dir } : {}) }, io.cwd));
     return errors.length === 0 ? 0 : 1;
   },
 };
+
+/** Each agent that declares tools, and what the tool kinds make of them (the handlers of `handlersModule`, when given). */
+async function declaredTools(agents: readonly AgentDefinition[], handlersModule: string | undefined, io: CliIo): Promise<{ agent: string; file: string; declared: readonly DeclaredTool[] }[]> {
+  let handlers: ToolHandlers = {};
+  if (handlersModule !== undefined) {
+    const loaded = await loadHandlersModule(handlersModule, handlersModule);
+    if (loaded.problem) io.stderr(`error: ${formatIssue(loaded.problem)}\n`);
+    handlers = loaded.handlers;
+  }
+  const kinds = toolKinds({ handlers, defaultTimeoutMs: 30_000 });
+  return agents
+    .filter((agent) => (agent.toolEntries ?? []).length > 0)
+    .map((agent) => ({ agent: agent.name, file: `${agent.source.file}:${agent.source.line}`, declared: resolveAgentTools(agent, kinds).declared }));
+}
+
+/** `runnable: a, b; not runnable: c (mcp), d (function: no handler)`. */
+function describeTools(declared: readonly DeclaredTool[]): string {
+  const runnable = declared.filter((tool) => tool.problem === undefined).map((tool) => tool.name);
+  const not = declared.filter((tool) => tool.problem !== undefined).map((tool) => `${tool.name} (${tool.kind === undefined ? 'no kind runs it' : tool.problem!.message.endsWith('has no handler') ? `${tool.kind}: no handler` : `${tool.kind}: ${tool.problem!.message}`})`);
+  return [runnable.length > 0 ? `runnable: ${runnable.join(', ')}` : 'nothing runnable', ...(not.length > 0 ? [`not runnable: ${not.join(', ')}`] : [])].join('; ');
+}

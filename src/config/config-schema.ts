@@ -266,7 +266,26 @@ export const OSSA_CONFIG_SCHEMA = mapping({
   /** Pass-through models, keyed by the id clients ask for (one namespace with the agents' names). */
   models: withDefault({ type: 'object', additionalProperties: passThroughModel }, {}),
   /** Per-agent overrides, keyed by agent name; `cache_ttl` in seconds, 0 disables caching for the agent; `cache_scope` replaces `cache.scope` for it. */
-  agents: withDefault({ type: 'object', additionalProperties: mapping({ cache_ttl: integer(0), cache_scope: cacheScope }) }, {}),
+  agents: withDefault({
+    type: 'object',
+    additionalProperties: mapping({
+      cache_ttl: integer(0),
+      cache_scope: cacheScope,
+      /** A run that executed server tools is cached only with this (its tools only read: a cached answer replays no side effect). */
+      cache_tool_runs: flag,
+    }),
+  }, {}),
+  /** Server-side tools (the agent loop): how manifest tools are run. */
+  tools: section({
+    /** An ES module whose exports are the `function` tools' handlers, by tool name (relative: to the config file). */
+    handlers_module: filePath,
+    /** Seconds one tool call may take when its manifest entry sets no `timeout_seconds`. */
+    default_timeout: withDefault(positive, 30),
+    /** Tool calls of one answer run at once, at most. */
+    max_concurrency: withDefault(integer(1, 64), 4),
+    /** A tool result longer than this is cut (and says so) before the model sees it. */
+    max_result_bytes: withDefault(byteSize, 65_536),
+  }),
   security: section({
     audit_logging: withDefault(flag, true),
     audit: section({

@@ -47,11 +47,13 @@ describe('schemaPaths', () => {
       ['server', 'body_limit'],
       ['providers', '*', 'max_response_bytes'],
       ['cache', 'max_bytes'],
+      ['tools', 'max_result_bytes'],
       ['security', 'audit', 'max_file_bytes'],
     ]);
     expect(schemaPaths(OSSA_CONFIG_SCHEMA, (schema) => schema['file'] === true)).toEqual([
       ['manifest_paths', '*'],
       ['cache', 'path'],
+      ['tools', 'handlers_module'],
       ['security', 'audit', 'path'],
       ['security', 'secrets', 'vault_dir'],
       ['security', 'secrets', 'decrypt_key_file'],

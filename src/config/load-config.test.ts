@@ -89,6 +89,7 @@ describe('defaults', () => {
       },
       models: {},
       agents: {},
+      tools: { default_timeout: 30, max_concurrency: 4, max_result_bytes: 65_536 },
       mcp: { servers: {} },
       security: {
         audit_logging: true,

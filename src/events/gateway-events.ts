@@ -214,7 +214,55 @@ export interface HttpRequestEvent {
  * subscriber (the metrics collector, the status page, custom handlers) codes against one
  * contract. All are cheap to build and dispatched synchronously; times are epoch milliseconds.
  */
+/** What every tool event says: which call of which run, of which tool. Times are epoch milliseconds. */
+interface ToolEventBase {
+  readonly requestId: string;
+  readonly agent: string;
+  readonly userId?: string;
+  /** The model's id of the call. */
+  readonly callId: string;
+  readonly tool: string;
+  /** `function`, `http`, `mcp`. */
+  readonly kind: string;
+  /** False for a call of a tool the agent does not have (the model made it up): not a metric label. */
+  readonly known: boolean;
+  readonly argumentBytes: number;
+}
+
+/** The agent loop starts a server tool call. */
+export interface ToolStartEvent extends ToolEventBase {
+  readonly type: 'tool.start';
+  readonly startTime: number;
+}
+
+/** A server tool call answered. */
+export interface ToolCompleteEvent extends ToolEventBase {
+  readonly type: 'tool.complete';
+  /** Milliseconds. */
+  readonly duration: number;
+  readonly resultBytes: number;
+  readonly truncated: boolean;
+  /** The call's arguments (the model's JSON text) and the result sent back (bounded, redacted): for the audit log's `include_content`. */
+  readonly arguments: string;
+  readonly result: string;
+}
+
+/** A server tool call failed: it threw or said so (`error`), its arguments were refused, it timed out, or the run was stopped. */
+export interface ToolErrorEvent extends ToolEventBase {
+  readonly type: 'tool.error';
+  readonly outcome: 'error' | 'invalid_arguments' | 'timeout' | 'aborted';
+  /** Milliseconds. */
+  readonly duration: number;
+  /** What the model was told (bounded, redacted). */
+  readonly message: string;
+  readonly resultBytes: number;
+  readonly arguments: string;
+}
+
 export interface GatewayEventMap {
+  'tool.start': ToolStartEvent;
+  'tool.complete': ToolCompleteEvent;
+  'tool.error': ToolErrorEvent;
   'agent.execution.start': AgentExecutionStartEvent;
   'agent.execution.complete': AgentExecutionCompleteEvent;
   'agent.execution.error': AgentExecutionErrorEvent;

@@ -5,7 +5,11 @@ import { agentAttributes, agentSpanName, recordAgentResponse } from '../observab
 import { withSpan } from '../observability/tracing/with-span.js';
 import type { ModelCall, ModelResult } from '../providers/provider.js';
 import type { AgentResponse, AgentRunner, ExecuteOptions, ExecutionContext } from './agent-response.js';
-import type { AgentRoute } from './agent-route.js';
+import { whyRouteCannotRun, type AgentRoute } from './agent-route.js';
+import { NO_SECRETS, type SecretRedactor } from '../secrets/known-secrets.js';
+import { DEFAULT_MAX_TURNS } from '../agents/loop-settings.js';
+import { agentLoop, type AgentLoopRun, type AskModel, type LoopOutcome, type ToolCallObserver } from './agent-loop.js';
+import { toAgentSteps } from './agent-steps.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 import type { AgentStreamEvent } from './agent-stream-event.js';
@@ -18,7 +22,16 @@ export interface AgentExecutorDependencies {
   readonly events: EventDispatcher;
   /** Epoch milliseconds; injectable for tests. */
   readonly now?: () => number;
+  /** How server tools run (`tools.*` in the config); absent: the defaults. */
+  readonly tools?: { readonly concurrency: number; readonly maxResultBytes: number };
+  /** Tool results and errors are redacted against these before the model (or anyone) sees them. */
+  readonly secrets?: SecretRedactor;
+  /** Told of every tool call of a run (events, audit, metrics, spans). */
+  readonly toolObserver?: (prepared: PreparedExecution, options: ExecuteOptions) => ToolCallObserver;
 }
+
+/** `tools.max_concurrency` and `tools.max_result_bytes` defaults. */
+const DEFAULT_TOOL_SETTINGS = { concurrency: 4, maxResultBytes: 65_536 };
 
 /** A prepared call: what `execute` and `executeStream` share before the provider is asked. */
 export interface PreparedExecution {
@@ -65,6 +78,7 @@ export class AgentExecutor implements AgentRunner {
   private async run(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): Promise<AgentResponse> {
     const prepared = this.prepare(agentName, input, context, options);
     const signal = options.signal ?? new AbortController().signal;
+    if (prepared.route.serverTools !== undefined) return this.runLoop(prepared, input, context, options, signal);
     let result: ModelResult;
     try {
       result = await prepared.route.provider.complete(prepared.call, signal);
@@ -75,11 +89,56 @@ export class AgentExecutor implements AgentRunner {
     return this.complete(prepared, result, options);
   }
 
+  /** The agent loop for a route with server tools: every turn through the route's provider (the whole resilience chain). */
+  private async runLoop(prepared: PreparedExecution, input: string, context: ExecutionContext, options: ExecuteOptions, signal: AbortSignal): Promise<AgentResponse> {
+    const provider = prepared.route.provider;
+    const ask: AskModel = async function* (call, turnSignal) {
+      return await provider.complete(call, turnSignal);
+    };
+    const loop = agentLoop(this.loopRun(prepared, options, signal, ask));
+    let outcome: LoopOutcome;
+    try {
+      let step = await loop.next();
+      while (!step.done) step = await loop.next();
+      outcome = step.value;
+    } catch (error) {
+      this.fail(prepared, error, input, context, options);
+      throw error;
+    }
+    return this.complete(prepared, outcome.result, options, outcome);
+  }
+
+  /** What one run of the agent loop is given: the route's tools and limits, the first call. */
+  loopRun(prepared: PreparedExecution, options: ExecuteOptions, signal: AbortSignal, ask: AskModel): AgentLoopRun {
+    const agent = prepared.route.agent;
+    const settings = this.deps.tools ?? DEFAULT_TOOL_SETTINGS;
+    const seconds = [agent.timeoutSeconds, agent.loop?.maxExecutionSeconds].filter((s): s is number => s !== undefined);
+    const observer = this.deps.toolObserver?.(prepared, options);
+    return {
+      ask,
+      call: prepared.call,
+      sources: prepared.route.serverTools ?? [],
+      limits: {
+        maxTurns: agent.loop?.maxTurns ?? DEFAULT_MAX_TURNS,
+        ...(agent.loop?.maxToolCalls !== undefined ? { maxToolCalls: agent.loop.maxToolCalls } : {}),
+        ...(seconds.length > 0 ? { deadline: prepared.startTime + Math.min(...seconds) * 1000 } : {}),
+        concurrency: settings.concurrency,
+        maxResultBytes: settings.maxResultBytes,
+      },
+      approval: agent.loop?.approvalRequired ?? [],
+      signal,
+      secrets: this.deps.secrets ?? NO_SECRETS,
+      now: this.now,
+      ...(observer ? { observer } : {}),
+    };
+  }
+
   /** Looks the agent up, dispatches the start event and builds the model call. */
   prepare(agentName: string, input: string, context: ExecutionContext, options: ExecuteOptions): PreparedExecution {
     const route = this.deps.routes.get(agentName);
     if (!route) throw new AgentNotFoundError(agentName);
-    if (!route.provider) throw new AgentNotExecutableError(agentName, route.unavailable ?? 'no usable provider');
+    const cannot = whyRouteCannotRun(route);
+    if (cannot !== undefined) throw new AgentNotExecutableError(agentName, cannot);
     const startTime = this.now();
     const startedAt = performance.now();
     this.deps.events.dispatch({
@@ -131,7 +190,7 @@ export class AgentExecutor implements AgentRunner {
   }
 
   /** Builds the response from a provider result and dispatches the completion event. */
-  complete(prepared: PreparedExecution, result: ModelResult, options: ExecuteOptions): AgentResponse {
+  complete(prepared: PreparedExecution, result: ModelResult, options: ExecuteOptions, loop?: LoopOutcome): AgentResponse {
     const endTime = this.now();
     const durationMs = round(performance.now() - prepared.startedAt);
     const usage: AgentResponse['usage'] = {
@@ -156,6 +215,7 @@ export class AgentExecutor implements AgentRunner {
       cached: false,
     };
     if (result.stopSequence !== undefined) response.stop_sequence = result.stopSequence;
+    if (loop !== undefined) applyLoopOutcome(response, loop);
     this.deps.events.dispatch({
       type: 'agent.execution.complete',
       requestId: options.requestId,
@@ -199,6 +259,18 @@ export class AgentExecutor implements AgentRunner {
     for (const route of this.deps.routes.values()) if (route.passThrough !== undefined) models.push(route);
     return models;
   }
+}
+
+/** What the loop adds to a response: its reason, the calls for the client, the steps, a pause for approval. */
+function applyLoopOutcome(response: AgentResponse, loop: LoopOutcome): void {
+  response.finish_reason = loop.finishReason;
+  if (loop.clientCalls.length > 0) response.tool_calls = loop.clientCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+  else delete response.tool_calls;
+  if (loop.pendingApproval.length > 0) {
+    response.status = 'requires_action';
+    response.pending_approval = loop.pendingApproval.map((call) => call.id);
+  }
+  if (loop.transcript.length > 0) response.steps = toAgentSteps(loop.transcript);
 }
 
 function clamp(value: number, min: number, max: number): number {

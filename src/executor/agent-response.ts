@@ -9,6 +9,11 @@ export interface AgentToolCall {
   arguments: string;
 }
 
+/** One step of the agent loop, as the native `messages` format writes it. */
+export type AgentStep =
+  | { role: 'assistant'; content: string; tool_calls: AgentToolCall[] }
+  | { role: 'tool'; tool_call_id: string; name: string; content: string; is_error?: boolean };
+
 /** What `POST /v1/agents/{name}/execute` answers, and what `AgentExecutor.execute` returns. */
 export interface AgentResponse {
   request_id: string;
@@ -29,6 +34,19 @@ export interface AgentResponse {
   /** The stop sequence that ended the answer, when the upstream said which (Anthropic does). */
   stop_sequence?: string;
   duration_ms: number;
+  /**
+   * `requires_action`: the run paused before a tool that needs approval (`spec.autonomy.approval_required`);
+   * `tool_calls` are the calls waiting (and the client's own), `pending_approval` their ids. Absent: the run is complete.
+   */
+  status?: 'requires_action';
+  pending_approval?: string[];
+  /**
+   * What the agent loop did, in order: each assistant turn with its tool calls and each tool
+   * result (server tools only), in the native `messages` format, so a paused run resumes by
+   * sending `messages: [...the conversation, ...steps, ...results of the pending calls]`.
+   * Absent: the agent ran no server tool.
+   */
+  steps?: AgentStep[];
   fallback_used: boolean;
   attempts: number;
   cached: boolean;

@@ -3,6 +3,8 @@ import type { OssaConfig } from '../config/ossa-config.js';
 import type { SourceIssue } from '../config/source-issue.js';
 import { findProvider, type ProviderCatalog, type ProviderEntry } from '../providers/provider-catalog.js';
 import type { ModelCall, Provider } from '../providers/provider.js';
+import type { DeclaredTool } from '../tools/resolve-agent-tools.js';
+import type { ToolSource } from '../tools/server-tool.js';
 import { AgentRouteTable } from './agent-route-table.js';
 import { targetCallShaper } from './target-call.js';
 import { targetSettings, type TargetSettings } from './target-settings.js';
@@ -55,6 +57,10 @@ export interface AgentRoute {
   readonly usable: readonly RouteTarget[];
   /** Why the agent cannot run (no LLM; every provider disabled). */
   readonly unavailable?: string;
+  /** The agent's server tools (`spec.tools` resolved by the tool kinds): a route with any runs the agent loop. */
+  readonly serverTools?: readonly ToolSource[];
+  /** Each declared tool and whether it runs (`GET /v1/agents/{name}`, `validate`). */
+  readonly declaredTools?: readonly DeclaredTool[];
   /** Set for a pass-through model: `agent` is its synthetic definition (empty prompt, no tools). */
   readonly passThrough?: PassThrough;
 }
@@ -178,4 +184,11 @@ export function resolveAgentRoutes(
 
 function withShape(target: ComposedTarget, shape: ComposedTarget['shape']): ComposedTarget {
   return shape ? { ...target, shape } : target;
+}
+
+/** Why the route cannot run at all (no LLM, a tool that cannot run); undefined: it runs (a disabled provider fails at the call, naming it). */
+export function whyRouteCannotRun(route: AgentRoute): string | undefined {
+  if (!route.provider) return route.unavailable ?? 'no usable provider';
+  if (route.declaredTools?.some((tool) => tool.problem !== undefined)) return route.unavailable ?? 'a tool cannot run';
+  return undefined;
 }

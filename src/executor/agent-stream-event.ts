@@ -46,6 +46,25 @@ export interface AgentStreamToolCallEnd {
   readonly index: number;
 }
 
+/** The gateway runs a server tool call the model asked for (the agent loop); the client runs nothing. */
+export interface AgentStreamToolRun {
+  readonly type: 'tool_run';
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
+  readonly kind: string;
+}
+
+/** A server tool call ended: what the model is sent back (bounded, redacted). */
+export interface AgentStreamToolResult {
+  readonly type: 'tool_result';
+  readonly tool_call_id: string;
+  readonly name: string;
+  readonly content: string;
+  readonly is_error: boolean;
+  readonly duration_ms: number;
+}
+
 /** The answer is complete: the response as `execute` would have returned it (its `output` is the joined deltas). */
 export interface AgentStreamDone {
   readonly type: 'done';
@@ -58,4 +77,12 @@ export interface AgentStreamDone {
  * the caller can still answer with an error status), after it when the upstream failed
  * midway.
  */
-export type AgentStreamEvent = AgentStreamStart | AgentStreamDelta | AgentStreamToolCallStart | AgentStreamToolCallDelta | AgentStreamToolCallEnd | AgentStreamDone;
+export type AgentStreamEvent =
+  | AgentStreamStart
+  | AgentStreamDelta
+  | AgentStreamToolCallStart
+  | AgentStreamToolCallDelta
+  | AgentStreamToolCallEnd
+  | AgentStreamToolRun
+  | AgentStreamToolResult
+  | AgentStreamDone;

@@ -8,9 +8,10 @@ import { isToolCallPart, ToolCallAssembler } from '../providers/tool-call-assemb
 import type { AgentExecutor } from './agent-executor.js';
 import type { ExecuteOptions, ExecutionContext } from './agent-response.js';
 import type { AgentStreamEvent } from './agent-stream-event.js';
+import { streamAgentLoop } from './stream-agent-loop.js';
 
 /** The pieces of `AgentExecutor` a streamed execution shares with `execute`. */
-export type ExecutionSteps = Pick<AgentExecutor, 'prepare' | 'complete' | 'fail'>;
+export type ExecutionSteps = Pick<AgentExecutor, 'prepare' | 'complete' | 'fail' | 'loopRun'>;
 
 type FinishPart = Extract<StreamPart, { type: 'finish' }>;
 
@@ -46,6 +47,10 @@ export async function* streamExecution(
   options: ExecuteOptions,
 ): AsyncGenerator<AgentStreamEvent, void, undefined> {
   const prepared = steps.prepare(agentName, input, context, options);
+  if (prepared.route.serverTools !== undefined) {
+    yield* streamAgentLoop(steps, prepared, input, context, options);
+    return;
+  }
   const { route, call } = prepared;
   let serving = route.usable[0] ?? route.primary;
   const deadline = route.agent.timeoutSeconds === undefined ? undefined : new RunDeadline(route.agent.timeoutSeconds, prepared.startedAt, () => serving.provider);

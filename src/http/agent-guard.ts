@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { ExecuteOptions } from '../executor/agent-response.js';
-import type { AgentRoute } from '../executor/agent-route.js';
+import { whyRouteCannotRun, type AgentRoute } from '../executor/agent-route.js';
 import { AgentNotExecutableError, AgentNotFoundError } from '../executor/execution-errors.js';
 import type { LimitStatus } from '../rate-limit/rate-limiter.js';
 import { callerOf } from './auth/auth-hooks.js';
@@ -39,7 +39,8 @@ export function agentGuard<R extends FastifyRequest>(
   return async function guardAgent(this: unknown, request: FastifyRequest) {
     const name = agentOf(request as R);
     const route = servedRoute(gateway, callerOf(request), name, serves);
-    if (!route.provider) throw new AgentNotExecutableError(name, route.unavailable ?? 'no usable provider');
+    const cannot = whyRouteCannotRun(route);
+    if (cannot !== undefined) throw new AgentNotExecutableError(name, cannot);
     admit?.(request as R, route);
   };
 }

@@ -99,6 +99,22 @@ export const agentResponseSchema = {
     },
     finish_reason: { type: 'string' },
     duration_ms: { type: 'number' },
+    status: { type: 'string' },
+    pending_approval: { type: 'array', items: { type: 'string' } },
+    steps: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          role: { type: 'string' },
+          content: { type: 'string' },
+          tool_calls: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, arguments: { type: 'string' } } } },
+          tool_call_id: { type: 'string' },
+          name: { type: 'string' },
+          is_error: { type: 'boolean' },
+        },
+      },
+    },
     fallback_used: { type: 'boolean' },
     attempts: { type: 'integer' },
     cached: { type: 'boolean' },

@@ -3,6 +3,7 @@ import type { AgentDefinition } from '../agents/agent-definition.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { auditLog } from '../audit/audit-logging-provider.js';
 import { createAuditLog } from '../audit/create-audit-log.js';
+import { auditToolCalls } from '../audit/tool-call-audit.js';
 import { responseCache } from '../cache/cached-agent-executor.js';
 import { createResponseCache } from '../cache/create-response-cache.js';
 import type { ResponseCache } from '../cache/response-cache.js';
@@ -36,6 +37,15 @@ import { SecureProviderFactory, type KeyRotation } from '../resilience/secure-pr
 import type { SecretRedactor } from '../secrets/known-secrets.js';
 import type { SecretVaultReader } from '../secrets/resolve-secret.js';
 import { redactSecrets } from '../secrets/secret-redacting-provider.js';
+import { withServerTools } from '../executor/server-tool-routes.js';
+import { toolCallEvents } from '../executor/tool-call-events.js';
+import type { ToolHandlers } from '../tools/function/tool-handler.js';
+import { toolKinds } from '../tools/tool-kinds.js';
+import type { McpServerLookup } from '../tools/mcp/mcp-tool-kind.js';
+import type { ToolKindHandler } from '../tools/server-tool.js';
+import type { ToolCallObserver } from '../executor/agent-loop.js';
+import type { PreparedExecution } from '../executor/agent-executor.js';
+import type { ExecuteOptions } from '../executor/agent-response.js';
 import { wrapProvider, wrapRunner } from './wrap.js';
 
 /** What the request path is built from: the config, and the gateway's shared services. */
@@ -63,6 +73,14 @@ export interface PipelineParts {
   readonly sleep?: Sleep;
   /** Where a key path of the config is in its file (for the pass-through models' problems). */
   readonly locate?: ModelSource['locate'];
+  /** The `function` tools' handlers, by tool name (`createGateway({ tools })` and `tools.handlers_module`). */
+  readonly toolHandlers?: ToolHandlers;
+  /** Tool kinds asked before the built-in ones (the library's `createGateway({ toolKinds })`). */
+  readonly extraToolKinds?: readonly ToolKindHandler[];
+  /** The MCP servers' connections (`mcp` tools pick theirs by name). */
+  readonly mcp?: McpServerLookup;
+  /** Told of every server tool call (events, audit, metrics, spans). */
+  readonly toolObserver?: (prepared: PreparedExecution, options: ExecuteOptions) => ToolCallObserver;
 }
 
 /** The request path, built: the runner in front, and every part an operator or a route reads. */
@@ -88,6 +106,8 @@ export interface Pipeline {
   readonly issues: readonly SourceIssue[];
   /** Fallbacks skipped, and the like: logged, not fatal. */
   readonly warnings: readonly SourceIssue[];
+  /** Tools that cannot run (positioned): their agents do not start, the others serve. */
+  readonly toolProblems: readonly SourceIssue[];
   /** Re-reads `file:` / `vault:` keys with `vault` (SIGHUP) and swaps the adapters whose key changed. */
   rotateKeys(vault?: SecretVaultReader): KeyRotation;
   /** Closes the cache store, the upstream pools, then flushes and closes the audit log. */
@@ -117,6 +137,7 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
   const { config, logger, events } = parts;
   const clock = parts.now ? { now: parts.now } : {};
   const audit = createAuditLog(config.security, { events, logger });
+  if (audit) auditToolCalls(events, audit, { includeContent: config.security.audit.include_content, ...clock });
   const circuits = new Map<string, CircuitBreaker>();
   const breakerOf = (name: string, provider: ProviderConfig): CircuitBreaker => {
     const breaker = newBreaker(name, provider, parts);
@@ -142,11 +163,19 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
 
   const compose = fallbackChain({ events, ...clock, ...(parts.sleep ? { sleep: parts.sleep } : {}) });
   const resolution = resolveAgentRoutes(parts.agents, config, providers.catalog, compose);
-  const routes = resolution.routes;
+  // Once, at startup: an agent whose tools cannot all run does not start.
+  const kinds = [...(parts.extraToolKinds ?? []), ...toolKinds({ handlers: parts.toolHandlers ?? {}, defaultTimeoutMs: config.tools.default_timeout * 1000, ...(parts.mcp ? { mcp: parts.mcp } : {}), ...(parts.secrets ? { secrets: parts.secrets } : {}) })];
+  const tooled = withServerTools(resolution.routes, kinds);
+  const routes = tooled.routes;
   const models = resolveModelRoutes(config, parts.agents, providers.catalog, compose, { file: parts.source, ...(parts.locate ? { locate: parts.locate } : {}) });
   // One namespace (a clash is an error above): every layer serves a model id as an agent's name.
   const served = models.routes.size === 0 ? routes : new AgentRouteTable([...routes.values(), ...models.routes.values()]);
-  const executor = new AgentExecutor({ routes: served, events, ...clock });
+  const executor = new AgentExecutor({
+    routes: served, events, ...clock,
+    tools: { concurrency: config.tools.max_concurrency, maxResultBytes: config.tools.max_result_bytes },
+    ...(parts.secrets ? { secrets: parts.secrets } : {}),
+    toolObserver: parts.toolObserver ?? toolCallEvents(events, parts.now ?? Date.now),
+  });
 
   const stores = { events, logger, ...(parts.redis ? { redis: parts.redis } : {}) };
   const limiter = createRateLimiter(config, stores);
@@ -168,6 +197,7 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
     cache,
     issues: [...providers.errors, ...resolution.errors, ...models.errors],
     warnings: [...resolution.warnings, ...models.warnings],
+    toolProblems: tooled.problems,
     rotateKeys: (vault) => providers.rotateKeys(vault),
     close: async () => {
       await cache?.close();

@@ -24,6 +24,20 @@ describe('the benchmark mock upstream', () => {
     await mock.close();
   });
 
+  it('calls lookup_order when it is offered, and answers with text once its result is in (the tool-loop scenario)', async () => {
+    const provider = new OpenAIProvider({ name: 'upstream', type: 'openai', apiKey: 'sk-bench', baseUrl: `${origin}/v1`, timeoutMs: 5_000 });
+    try {
+      const tools = [{ name: 'lookup_order', parameters: { type: 'object' } }];
+      const first = await provider.complete(modelCall({ model: 'gpt-4o-mini', tools }), AbortSignal.timeout(5_000));
+      expect(first).toMatchObject({ text: '', finishReason: 'tool_calls', toolCalls: [{ id: 'call_bench_1', name: 'lookup_order', arguments: '{"order_id":"A-1001"}' }] });
+      const messages = [...modelCall().messages, { role: 'assistant' as const, content: '', toolCalls: first.toolCalls! }, { role: 'tool' as const, toolCallId: 'call_bench_1', content: 'shipped' }];
+      const second = await provider.complete(modelCall({ model: 'gpt-4o-mini', tools, messages }), AbortSignal.timeout(5_000));
+      expect(second).toMatchObject({ text: TEXT, finishReason: 'stop' });
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('answers Chat Completions, JSON and streamed, as the OpenAI adapter reads them', async () => {
     const provider = new OpenAIProvider({ name: 'upstream', type: 'openai', apiKey: 'sk-bench', baseUrl: `${origin}/v1`, timeoutMs: 5_000 });
     try {

@@ -33,6 +33,7 @@ describe('the audit log end to end', () => {
         security: { audit: { path: 'audit/audit.jsonl', ...audit } },
       },
       agents: { support: agentManifest('support', { provider: 'claude', model: 'claude-sonnet-4-5' }, '  tools:\n    - name: lookup\n    - name: refund\n') },
+      tools: { lookup: () => 'found', refund: () => 'refunded' },
       env: ENV,
     });
     return t;

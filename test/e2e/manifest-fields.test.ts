@@ -1,3 +1,5 @@
+import type { ToolKindHandler } from '../../src/tools/server-tool.js';
+import { NO_SERVER_TOOLS } from '../../src/tools/resolve-agent-tools.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, findCorpusAgent, HAVE_CORPUS, SCHEMAS, type CorpusAgent } from '../support/ossa-corpus.js';
 import { runCli } from '../support/cli-process.js';
@@ -10,6 +12,9 @@ const ENV = { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-manifests-000000', OPENAI_API_K
  * Corpus agents, served as they are from ../shared/ossa-examples (found by what they declare,
  * never copied), in front of recording upstreams: what each declared field does on the wire.
  */
+/** A kind that takes every tool entry and offers nothing: the agent starts, its tools are not the subject. */
+const STUB_TOOLS: ToolKindHandler = { kind: 'function', accepts: () => true, resolve: () => ({ source: NO_SERVER_TOOLS }) };
+
 describe.skipIf(!HAVE_CORPUS)('what real manifests declare, the gateway does', () => {
   let anthropic: MockUpstream;
   let openai: MockUpstream;
@@ -58,6 +63,8 @@ describe.skipIf(!HAVE_CORPUS)('what real manifests declare, the gateway does', (
       },
       env: ENV,
       sleep: async (ms) => void waits.push(ms),
+      // Their tools (function, MCP, http) need handlers or servers to start; these tests are about their model settings.
+      toolKinds: [STUB_TOOLS],
     });
   });
 
@@ -158,7 +165,9 @@ describe.skipIf(!HAVE_CORPUS)('validate on the OSSA corpus', () => {
     const summary = run.stdout.split('\n');
     expect(summary[0]).toMatch(/^failed: \d+ errors, \d+ warnings$/);
     expect(summary.slice(1, 3)).toEqual(['  files:   176 read, 1 skipped (no OSSA document)', '  agents:  182 in 187 documents (5 skipped: not kind Agent)']);
-    expect(summary[3]).toMatch(/^  schemas: 93 of 176 files pass their official schema \(.*: v0\.3\.0 3 of 3 fail, v0\.3\.3 3 of 3 fail, v0\.3\.5 5 of 5 fail, v0\.4-head 77 of 174 fail, v0\.5-head 0 of 2 fail\)$/);
+    // Without a config there are no handlers: no function tool runs; kinds nobody runs yet are counted apart.
+    expect(summary[3]).toMatch(/^  tools: {3}\d+ in \d+ agents: 0 runnable, \d+ not \(\d+ function: no handler, \d+ of no kind the gateway runs, \d+ function: invalid\)$/);
+    expect(summary[4]).toMatch(/^  schemas: 93 of 176 files pass their official schema \(.*: v0\.3\.0 3 of 3 fail, v0\.3\.3 3 of 3 fail, v0\.3\.5 5 of 5 fail, v0\.4-head 77 of 174 fail, v0\.5-head 0 of 2 fail\)$/);
     // The three defects the corpus test names are still the only ones outside the schemas'.
     const ours = run.stderr.split('\n').filter((l) => l.startsWith('error: ') && !l.includes('(schema v'));
     expect(ours).toHaveLength(5);

@@ -1,3 +1,5 @@
+import type { ToolHandlers } from '../../src/tools/function/tool-handler.js';
+import type { ToolKindHandler } from '../../src/tools/server-tool.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -72,6 +74,10 @@ export async function startTestGateway(options: {
   now?: () => number;
   /** The pause between retries: record the waits instead of sleeping. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The `function` tools' handlers (`createGateway({ tools })`). */
+  tools?: ToolHandlers;
+  /** Tool kinds asked before the built-in ones (`createGateway({ toolKinds })`). */
+  toolKinds?: readonly ToolKindHandler[];
 }): Promise<TestGateway> {
   const files = Object.fromEntries(Object.entries(options.agents ?? {}).map(([name, text]) => [`agents/${name}.ossa.yaml`, text]));
   const dir = tempDir(files);
@@ -84,6 +90,8 @@ export async function startTestGateway(options: {
     logger: createLogger({ level: options.logLevel ?? 'info', destination: logs.stream }),
     ...(options.now ? { now: options.now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.tools ? { tools: options.tools } : {}),
+    ...(options.toolKinds ? { toolKinds: options.toolKinds } : {}),
   }).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });
     throw error;

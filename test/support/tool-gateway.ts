@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { NO_SERVER_TOOLS } from '../../src/tools/resolve-agent-tools.js';
 import type { MockBehaviour, MockToolCall, RecordedRequest } from './mock-upstream-server.js';
 import { startMockAnthropic, startMockOpenAI, type MockUpstream } from './mock-upstreams.js';
 import { agentManifest, startTestGateway, type TestGateway } from './gateway-harness.js';
@@ -40,6 +41,8 @@ export async function startToolGateway(): Promise<ToolGateway> {
       'tools-echo': agentManifest('tools-echo', { provider: 'echo' }),
     },
     env: { OPENAI_API_KEY: 'sk-TESTKEY-tools-openai-0000', ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-tools-anthropic-0000' },
+    // lookup_order is declared, never run here: these suites are about the client's own tools.
+    toolKinds: [{ kind: 'function', accepts: (entry) => entry.raw['name'] === 'lookup_order', resolve: () => ({ source: NO_SERVER_TOOLS }) }],
   });
   return {
     t,

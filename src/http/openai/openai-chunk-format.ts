@@ -38,12 +38,25 @@ export function openAIChunkFormat(identity: ChunkIdentity): StreamWireFormat {
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
       ...(identity.includeUsage ? { usage: null } : {}),
     } satisfies OpenAIChatCompletionChunk);
+  const step = (ossaStep: Record<string, unknown>): string =>
+    sseFrame({
+      id: identity.id,
+      object: 'chat.completion.chunk',
+      created: identity.created,
+      model: identity.model,
+      choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: null }],
+      ...(identity.includeUsage ? { usage: null } : {}),
+      ossa_step: ossaStep,
+    });
   return {
     start: () => chunk({ role: 'assistant', content: '' }, null),
     delta: (text: string) => chunk({ content: text }, null),
     toolCallStart: (index, id, name) => chunk({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] }, null),
     toolCallDelta: (index, argumentsDelta) => (argumentsDelta === '' ? '' : chunk({ tool_calls: [{ index, function: { arguments: argumentsDelta } }] }, null)),
     toolCallEnd: () => '',
+    // The gateway's own tool steps: an empty delta (nothing for an SDK to add) with the step in `ossa_step`.
+    toolRun: ({ id, name, arguments: args, kind }) => step({ type: 'tool_call', id, name, arguments: args, kind }),
+    toolResult: ({ type: _type, ...result }) => step({ type: 'tool_result', ...result }),
     done: (response: AgentResponse) => {
       const usage = identity.includeUsage
         ? sseFrame({ id: identity.id, object: 'chat.completion.chunk', created: identity.created, model: identity.model, choices: [], usage: toOpenAIUsage(response.usage) } satisfies OpenAIChatCompletionChunk)

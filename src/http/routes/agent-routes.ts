@@ -121,7 +121,15 @@ function describe(route: AgentRoute): Record<string, unknown> {
       ...(t.stop ? { stop: t.stop } : {}),
       ...(t.trigger ? { trigger: describeTrigger(t.trigger) } : {}),
     })),
-    tools: route.agent.tools.map(({ name, description }) => ({ name, ...(description !== undefined ? { description } : {}) })),
+    // Each declared tool, the kind that runs it, and why it cannot run (no file path: clients see this).
+    tools: route.agent.tools.map(({ name, description }) => {
+      const declared = route.declaredTools?.find((tool) => tool.name === name);
+      return {
+        name,
+        ...(description !== undefined ? { description } : {}),
+        ...(declared ? { kind: declared.kind ?? null, runnable: declared.problem === undefined, ...(declared.problem ? { problem: `${declared.problem.path ?? ''}: ${declared.problem.message}` } : {}) } : {}),
+      };
+    }),
     warnings: route.warnings ?? route.agent.warnings,
     ...(route.unavailable ? { unavailable: route.unavailable } : {}),
   };

@@ -47,6 +47,8 @@ export const STATUS_PAGE_SCRIPT = `
     text('overhead', ms(t.overhead_p95_ms));
     text('hit-rate', percent(s.cache.hit_rate));
     text('hit-sub', s.cache.hits + ' hits, ' + s.cache.misses + ' misses');
+    text('tool-calls', String(s.tools.calls));
+    text('tool-sub', s.tools.errors + ' tool errors, last minute');
     var rl = s.rate_limit;
     text('rejections', String(rl.rejections));
     text('rejections-sub', 'user ' + rl.by_scope.user + ' \\u00b7 global ' + rl.by_scope.global + ' \\u00b7 agent ' + rl.by_scope.agent);

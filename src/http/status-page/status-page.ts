@@ -17,6 +17,7 @@ const BODY = `
     <div class="tile"><div class="label">Latency p50</div><div class="value" id="p50">&mdash;</div><div class="sub">last minute</div></div>
     <div class="tile"><div class="label">Latency p95</div><div class="value" id="p95">&mdash;</div><div class="sub">last minute</div></div>
     <div class="tile"><div class="label">Cache hit rate</div><div class="value" id="hit-rate">&mdash;</div><div class="sub" id="hit-sub"></div></div>
+    <div class="tile"><div class="label">Tool calls</div><div class="value" id="tool-calls">&mdash;</div><div class="sub" id="tool-sub"></div></div>
     <div class="tile" id="tile-rejections"><div class="label">Rate-limit rejections</div><div class="value" id="rejections">&mdash;</div><div class="sub" id="rejections-sub"></div></div>
     <div class="tile"><div class="label">Gateway overhead p95</div><div class="value" id="overhead">&mdash;</div><div class="sub">time outside upstream calls</div></div>
   </div>

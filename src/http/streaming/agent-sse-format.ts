@@ -40,6 +40,9 @@ export function agentSseFormat(url: string, requestId: string): StreamWireFormat
       calls.delete(index);
       return sseFrame({ index, ...call }, 'tool_call');
     },
+    // A server call is `tool_call` without an `index`, with `run_by: "gateway"`: nothing for the client to run.
+    toolRun: ({ id, name, arguments: args, kind }) => sseFrame({ id, name, arguments: args, kind, run_by: 'gateway' }, 'tool_call'),
+    toolResult: ({ type: _type, ...result }) => sseFrame(result, 'tool_result'),
     done: (response: AgentResponse) => {
       const { output: _output, agent: _agent, ...summary } = response;
       return sseFrame(summary, 'done');

@@ -1,5 +1,5 @@
 import type { AgentResponse } from '../../executor/agent-response.js';
-import type { AgentStreamEvent, AgentStreamStart } from '../../executor/agent-stream-event.js';
+import type { AgentStreamEvent, AgentStreamStart, AgentStreamToolResult, AgentStreamToolRun } from '../../executor/agent-stream-event.js';
 import type { HttpProblem } from '../problem.js';
 
 /**
@@ -16,6 +16,10 @@ export interface StreamWireFormat {
   /** The call at `index` is complete. May return ''. */
   toolCallEnd(index: number): string;
   done(response: AgentResponse): string;
+  /** A server tool call the gateway runs (the agent loop); absent: not shown. */
+  toolRun?(event: AgentStreamToolRun): string;
+  /** A server tool call's result; absent: not shown. */
+  toolResult?(event: AgentStreamToolResult): string;
   /** The last frame of a stream that failed after it opened. */
   error(problem: HttpProblem): string;
 }
@@ -87,6 +91,12 @@ export async function* streamFrames(opened: OpenedAgentStream, options: StreamFr
           break;
         case 'tool_call_end':
           frame = format.toolCallEnd(event.index);
+          break;
+        case 'tool_run':
+          frame = format.toolRun?.(event) ?? '';
+          break;
+        case 'tool_result':
+          frame = format.toolResult?.(event) ?? '';
           break;
         case 'done':
           frame = format.done(event.response);

@@ -35,6 +35,9 @@ export class GatewayMetrics {
   readonly rateLimitUserRemaining: Histogram;
   readonly cacheRequests: Counter<'agent' | 'result'>;
   readonly cacheEvictions: Counter<'reason'>;
+  // Server tools (the agent loop)
+  readonly toolRuns: Counter<'tool' | 'kind' | 'outcome'>;
+  readonly toolDuration: Histogram<'tool' | 'kind'>;
   // Stores, audit, security, streaming
   readonly storeErrors: Counter<'store' | 'backend' | 'operation'>;
   readonly auditSinkFailures: Counter<'sink'>;
@@ -76,6 +79,8 @@ export class GatewayMetrics {
     this.rateLimitRemaining = new Gauge({ name: 'ossa_rate_limit_remaining', help: 'Tokens left in the global bucket and in each agent bucket, after the last decision.', labelNames: ['scope', 'agent'], registers });
     this.rateLimitUserRemaining = new Histogram({ name: 'ossa_rate_limit_user_remaining', help: 'Tokens a user had left after each decision (no user label: ids are unbounded).', buckets: REMAINING_TOKENS, registers });
     this.cacheRequests = new Counter({ name: 'ossa_cache_requests_total', help: 'Response cache lookups by result (hit, miss, bypass, refresh, error, disabled).', labelNames: ['agent', 'result'], registers, collect() { cacheRequestCounts.flushInto(this); } });
+    this.toolRuns = new Counter({ name: 'ossa_tool_calls_total', help: 'Server tool calls of the agent loop, by tool, kind and outcome (ok, error, invalid_arguments, timeout, aborted).', labelNames: ['tool', 'kind', 'outcome'], registers });
+    this.toolDuration = new Histogram({ name: 'ossa_tool_call_duration_seconds', help: 'Server tool call time.', labelNames: ['tool', 'kind'], buckets: LLM_SECONDS, registers });
     this.cacheEvictions = new Counter({ name: 'ossa_cache_evictions_total', help: 'Entries evicted before their TTL, by reason.', labelNames: ['reason'], registers });
 
     this.storeErrors = new Counter({ name: 'ossa_store_errors_total', help: 'Rate-limit and cache store failures.', labelNames: ['store', 'backend', 'operation'], registers });

@@ -77,6 +77,8 @@ export class MetricsCollector {
     on('circuit.closed', (e) => this.onCircuit(e));
     on('rate_limit.decision', (e) => this.onRateLimit(e));
     on('cache.lookup', (e) => this.onCacheLookup(e));
+    on('tool.complete', (e) => this.onTool(e, 'ok'));
+    on('tool.error', (e) => this.onTool(e, e.outcome));
     on('cache.eviction', (e) => this.metrics.cacheEvictions.inc({ reason: e.reason }, e.count));
     on('store.error', (e) => this.metrics.storeErrors.inc({ store: e.store, backend: e.backend, operation: e.operation }));
     on('audit.fallback', (e) => {
@@ -155,6 +157,13 @@ export class MetricsCollector {
     this.circuitsReported.add(provider);
     this.metrics.breakerState.set({ provider }, CIRCUIT_STATE_VALUE[event.to]);
     this.metrics.breakerTransitions.inc({ provider, state: event.to });
+  }
+
+  /** A tool the model made up is `unknown`: its name is the model's, not a bounded label. */
+  private onTool(event: GatewayEventMap['tool.complete'] | GatewayEventMap['tool.error'], outcome: string): void {
+    const labels = { tool: event.known ? event.tool : 'unknown', kind: event.kind };
+    this.metrics.toolRuns.inc({ ...labels, outcome });
+    this.metrics.toolDuration.observe(labels, event.duration / 1000);
   }
 
   private onCacheLookup(event: GatewayEventMap['cache.lookup']): void {

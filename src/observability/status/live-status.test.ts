@@ -63,6 +63,15 @@ describe('LiveStatus (the status page data, on a fake clock)', () => {
     expect(s.series.errors.slice(-2)).toEqual([0, 2]);
   });
 
+  it('counts the tool calls of the last minute and those that failed', () => {
+    const base = { requestId: 'r', agent: 'support', callId: 'c', tool: 'lookup_order', kind: 'function', known: true, argumentBytes: 2, duration: 3, arguments: '{}' };
+    events.dispatch({ type: 'tool.complete', ...base, resultBytes: 5, truncated: false, result: 'found' });
+    events.dispatch({ type: 'tool.error', ...base, outcome: 'timeout', message: 'too slow', resultBytes: 8 });
+    expect(snap().tools).toEqual({ calls: 2, errors: 1 });
+    clock.ms += 61_000;
+    expect(snap().tools).toEqual({ calls: 0, errors: 0 });
+  });
+
   it('divides by the uptime, not 10 seconds, right after start', () => {
     clock.ms += 2000;
     for (let i = 0; i < 4; i++) events.dispatch(request(200, 5));

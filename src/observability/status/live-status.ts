@@ -74,6 +74,12 @@ export class LiveStatus {
       if (!e.response.cached) this.provider(e.response.provider).served++;
     });
     on('agent.execution.error', (e) => this.onExecutionError(e));
+    on('tool.complete', () => this.traffic.current().toolCalls++);
+    on('tool.error', () => {
+      const slot = this.traffic.current();
+      slot.toolCalls++;
+      slot.toolErrors++;
+    });
     on('provider.attempt', (e) => {
       if (e.outcome === 'error') this.provider(e.provider).upstreamErrors++;
     });
@@ -129,6 +135,8 @@ export class LiveStatus {
       window.errors += slot.errors;
       window.cacheHits += slot.cacheHits;
       window.cacheMisses += slot.cacheMisses;
+      window.toolCalls += slot.toolCalls;
+      window.toolErrors += slot.toolErrors;
       window.rejectedUser += slot.rejectedUser;
       window.rejectedGlobal += slot.rejectedGlobal;
       window.rejectedAgent += slot.rejectedAgent;
@@ -155,6 +163,7 @@ export class LiveStatus {
         overhead_p95_ms: roundOrNull(overhead.quantile(0.95), 3),
       },
       cache: { hits: window.cacheHits, misses: window.cacheMisses, hit_rate: lookups === 0 ? null : round(window.cacheHits / lookups, 4) },
+      tools: { calls: window.toolCalls, errors: window.toolErrors },
       rate_limit: {
         rejections: window.rejectedUser + window.rejectedGlobal + window.rejectedAgent,
         by_scope: { user: window.rejectedUser, global: window.rejectedGlobal, agent: window.rejectedAgent },

@@ -12,9 +12,13 @@ export class TrafficSlot implements WindowSlot {
   rejectedUser = 0;
   rejectedGlobal = 0;
   rejectedAgent = 0;
+  /** Server tool calls of the agent loop, and those that ended as a tool error. */
+  toolCalls = 0;
+  toolErrors = 0;
 
   clear(): void {
     this.requests = this.errors = this.cacheHits = this.cacheMisses = 0;
+    this.toolCalls = this.toolErrors = 0;
     this.rejectedUser = this.rejectedGlobal = this.rejectedAgent = 0;
     this.latency.clear();
     this.overhead.clear();

@@ -56,6 +56,8 @@ export interface StatusSnapshot {
     readonly overhead_p95_ms: number | null;
   };
   readonly cache: { readonly hits: number; readonly misses: number; readonly hit_rate: number | null };
+  /** Server tool calls the agent loop made in the window, and how many ended as a tool error. */
+  readonly tools: { readonly calls: number; readonly errors: number };
   readonly rate_limit: {
     readonly rejections: number;
     readonly by_scope: { readonly user: number; readonly global: number; readonly agent: number };
