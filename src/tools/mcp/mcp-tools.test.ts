@@ -172,7 +172,7 @@ describe('mcp tools over HTTP', () => {
   it('is down with the status when the headers are wrong', async () => {
     const fixture = await httpFixture({ requireAuthorization: 'Bearer right' });
     const manager = await started({ remote: { url: fixture.url, headers: { Authorization: 'Bearer wrong' }, reconnect: { initial_delay_ms: 60_000, max_delay_ms: 60_000 } } });
-    expect(sourceOf(manager, { server: 'remote' }).unavailable()).toMatch(/^MCP server "remote" is down: .*401/);
+    expect(sourceOf(manager, { server: 'remote' }).unavailable()).toMatch(/^MCP server "remote" is down: .*(401|unauthorized)/);
   });
 
   it('refreshes on list_changed and cancels an aborted call over streamable HTTP', async () => {
