@@ -64,3 +64,18 @@ describe('ossa-gateway mcp:list', () => {
     expect(await cli(tempDir({ 'ossa.yaml': 'ossa: {}\n' }), ['mcp:list'])).toEqual({ code: 0, stdout: '', stderr: 'no MCP servers configured (add them under mcp.servers in ossa.yaml)\n' });
   });
 });
+
+describe('ossa-gateway validate with mcp tools', () => {
+  it('counts a tool on a configured server as runnable and names an unknown server', async () => {
+    const agent = (name: string, server: string) => `apiVersion: ossa/v0.4.6\nkind: Agent\nmetadata:\n  name: ${name}\n  version: 1.0.0\nspec:\n  role: helper\n  tools:\n    - type: mcp\n      name: echo\n      server: ${server}\n`;
+    const dir = tempDir({
+      'ossa.yaml': `ossa:\n  mcp:\n    servers:\n      local:\n        command: ${JSON.stringify(process.execPath)}\n        args: [${JSON.stringify(FIXTURE)}]\n`,
+      'agents/good.ossa.yaml': agent('good', 'local'),
+      'agents/bad.ossa.yaml': agent('bad', 'locl'),
+    });
+    const result = await cli(dir, ['validate']);
+    const output = result.stdout + result.stderr;
+    expect(output).toMatch(/bad\.ossa\.yaml:\d+:\d+: spec\.tools\[0\]\.server: unknown MCP server "locl" \(did you mean "local"\?\)/);
+    expect(output).toMatch(/good[^\n]*runnable: echo/);
+  });
+});

@@ -14,6 +14,8 @@ import { loadHandlersModule } from '../tools/function/load-handlers-module.js';
 import type { ToolHandlers } from '../tools/function/tool-handler.js';
 import { resolveAgentTools, type DeclaredTool } from '../tools/resolve-agent-tools.js';
 import { toolKinds } from '../tools/tool-kinds.js';
+import { McpConnectionManager } from '../tools/mcp/mcp-connection-manager.js';
+import type { McpConfig } from '../config/ossa-config.js';
 
 /** `ossa-gateway validate`: every problem in the manifests (and the config) at once, then a summary. */
 export const validateCommand: CliCommand = {
@@ -50,6 +52,7 @@ many files pass their schema). Exits 1 if anything is wrong.`,
     const warnings: SourceIssue[] = [];
     let result: ManifestLoadResult = emptyLoadResult();
     let handlersModule: string | undefined;
+    let mcpConfig: McpConfig | undefined;
 
     let schemas: OssaSchemaSet | undefined;
     if (values.schemas !== undefined) {
@@ -76,6 +79,7 @@ many files pass their schema). Exits 1 if anything is wrong.`,
         const loaded = loadConfig({ ...(values.config !== undefined ? { flag: values.config } : {}), env: io.env, cwd: io.cwd });
         warnings.push(...loaded.warnings);
         handlersModule = loaded.config.tools.handlers_module;
+        mcpConfig = loaded.config.mcp;
         read(loaded.config.manifest_paths, { autoDiscover: loaded.config.auto_discover, baseDir: loaded.baseDir, env: manifestEnvironment(loaded.config, io.env) }, true);
         if (errors.length === 0) {
           const gateway = await createGateway({ config: loaded.config, baseDir: loaded.baseDir, env: io.env, logger: createLogger({ level: 'silent' }) });
@@ -88,7 +92,7 @@ many files pass their schema). Exits 1 if anything is wrong.`,
     }
 
     // Which tools each agent could run, with the handlers the config names (none without a config).
-    const tools = await declaredTools(result.agents, handlersModule, io);
+    const tools = await declaredTools(result.agents, handlersModule, io, mcpConfig);
     for (const { declared } of tools) for (const tool of declared) if (tool.problem) warnings.push(tool.problem);
 
     if (values.quiet !== true) {
@@ -104,14 +108,15 @@ many files pass their schema). Exits 1 if anything is wrong.`,
 };
 
 /** Each agent that declares tools, and what the tool kinds make of them (the handlers of `handlersModule`, when given). */
-async function declaredTools(agents: readonly AgentDefinition[], handlersModule: string | undefined, io: CliIo): Promise<{ agent: string; file: string; declared: readonly DeclaredTool[] }[]> {
+async function declaredTools(agents: readonly AgentDefinition[], handlersModule: string | undefined, io: CliIo, mcpConfig: McpConfig = { servers: {} }): Promise<{ agent: string; file: string; declared: readonly DeclaredTool[] }[]> {
   let handlers: ToolHandlers = {};
   if (handlersModule !== undefined) {
     const loaded = await loadHandlersModule(handlersModule, handlersModule);
     if (loaded.problem) io.stderr(`error: ${formatIssue(loaded.problem)}\n`);
     handlers = loaded.handlers;
   }
-  const kinds = toolKinds({ handlers, defaultTimeoutMs: 30_000 });
+  // Not started: an mcp tool naming a configured server counts as runnable (`mcp:list` checks the servers).
+  const kinds = toolKinds({ handlers, defaultTimeoutMs: 30_000, mcp: new McpConnectionManager(mcpConfig) });
   return agents
     .filter((agent) => (agent.toolEntries ?? []).length > 0)
     .map((agent) => ({ agent: agent.name, file: `${agent.source.file}:${agent.source.line}`, declared: resolveAgentTools(agent, kinds).declared }));
