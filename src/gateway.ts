@@ -31,6 +31,8 @@ import { collectConfigSecrets } from './secrets/collect-config-secrets.js';
 import { KnownSecrets, type SecretRedactor } from './secrets/known-secrets.js';
 import { openConfiguredVault } from './secrets/open-configured-vault.js';
 import { MIN_REDACTED_LENGTH } from './secrets/secret-scanner.js';
+import { mcpChecks } from './tools/mcp/mcp-checks.js';
+import { McpConnectionManager } from './tools/mcp/mcp-connection-manager.js';
 import { loadHandlersModule } from './tools/function/load-handlers-module.js';
 import type { ToolHandlers } from './tools/function/tool-handler.js';
 import type { ToolKindHandler } from './tools/server-tool.js';
@@ -174,8 +176,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     toolHandlers = { ...module.handlers, ...toolHandlers };
   }
 
+  // One connection per MCP server, shared by every agent; started once the gateway can start.
+  const mcp = new McpConnectionManager(config.mcp, { logger, env, ...(vault.vault ? { vault: vault.vault } : {}) });
   const redis = await createSharedRedis(config, logger);
   const pipeline = buildPipeline({
+    mcp,
     config, env, logger, events, source, agents: registry.list(), upstreamTime: observability.upstreamTime, secrets,
     ...(vault.vault ? { vault: vault.vault } : {}),
     ...(redis ? { redis } : {}),
@@ -200,6 +205,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   }
 
   await redis?.connect();
+  // In the background: a slow or dead server holds up no agent that does not use it.
+  mcp.start();
   await observability.exportTraces();
   logRoutes(logger, pipeline.routes);
   logRoutes(logger, pipeline.models, 'model');
@@ -210,7 +217,8 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
     authThrottle.shareThrough(new RedisRateLimitStore({ client: redis.client, keyPrefix: redis.keyPrefix, commandTimeoutMs: redis.commandTimeoutMs }));
   }
   closers.push(() => pipeline.close());
-  return assembleGateway({ config, env, source, logger, events, observability, registry, pipeline, closers, auth: auth.authenticator, redis, secrets });
+  closers.push(() => mcp.close());
+  return assembleGateway({ config, env, source, logger, events, observability, registry, pipeline, closers, auth: auth.authenticator, redis, secrets, mcp });
 }
 
 function loadGatewayConfig(options: CreateGatewayOptions, env: Environment): LoadedConfig {
@@ -232,10 +240,11 @@ interface GatewayParts {
   readonly auth: Authenticator;
   readonly redis: RedisConnection | undefined;
   readonly secrets: KnownSecrets;
+  readonly mcp: McpConnectionManager;
 }
 
 function assembleGateway(parts: GatewayParts): Gateway {
-  const { config, logger, events, observability, registry, pipeline, closers, auth, redis, secrets } = parts;
+  const { config, logger, events, observability, registry, pipeline, closers, auth, redis, secrets, mcp } = parts;
   const { runner, executor, routes, models, catalog, circuits, audit, rateLimiter, cache, budgets } = pipeline;
   let app: FastifyInstance | undefined;
   let closing: Promise<void> | undefined;
@@ -275,6 +284,8 @@ function assembleGateway(parts: GatewayParts): Gateway {
     () => circuitChecks(circuits),
   ];
   // Without Redis a fail-closed limiter refuses every request: not ready. Otherwise we serve, degraded.
+  // A server that is down fails only the agents that use it (their routes say so): degraded, not failed.
+  if (mcp.names().length > 0) readinessProbes.push(() => mcpChecks(mcp));
   if (redis) {
     const failsClosed = (rateLimiter?.backend === 'redis' && !config.rate_limit.fail_open) || (budgets?.backend === 'redis' && !config.budgets.fail_open);
     readinessProbes.push(() => redis.readiness(failsClosed));

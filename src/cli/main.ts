@@ -2,6 +2,7 @@ import { formatIssue, SourceError } from '../config/source-issue.js';
 import { agentsCommand } from './agents-command.js';
 import { cacheClearCommand } from './cache-clear-command.js';
 import { processIo, type CliCommand, type CliIo } from './cli-io.js';
+import { mcpListCommand } from './mcp-list-command.js';
 import { runCommand } from './run-command.js';
 import { secretsGenerateKeysCommand } from './secrets-generate-keys-command.js';
 import { secretsListCommand } from './secrets-list-command.js';
@@ -18,6 +19,7 @@ export const COMMANDS: CliCommand[] = [
   validateCommand,
   agentsCommand,
   cacheClearCommand,
+  mcpListCommand,
   secretsGenerateKeysCommand,
   secretsSetCommand,
   secretsListCommand,

@@ -15,6 +15,7 @@ import { loadHandlersModule } from '../tools/function/load-handlers-module.js';
 import type { ToolHandlers } from '../tools/function/tool-handler.js';
 import { resolveAgentTools, type DeclaredTool } from '../tools/resolve-agent-tools.js';
 import { closeToolKinds, toolKinds } from '../tools/tool-kinds.js';
+import { McpConnectionManager } from '../tools/mcp/mcp-connection-manager.js';
 
 /** `ossa-gateway validate`: every problem in the manifests (and the config) at once, then a summary. */
 export const validateCommand: CliCommand = {
@@ -114,8 +115,14 @@ async function declaredTools(agents: readonly AgentDefinition[], handlersModule:
     if (loaded.problem) io.stderr(`error: ${formatIssue(loaded.problem)}\n`);
     handlers = loaded.handlers;
   }
-  // http tools as the config allows them (no config: the defaults, which allow no host).
-  const kinds = toolKinds({ handlers, defaultTimeoutMs: config.tools.default_timeout * 1000, http: { config: config.tools.http, env: manifestEnvironment(config, io.env) } });
+  // http tools as the config allows them (no config: the defaults, which allow no host). MCP
+  // servers are not started: an mcp tool naming a configured server counts as runnable (`mcp:list` checks the servers).
+  const kinds = toolKinds({
+    handlers,
+    defaultTimeoutMs: config.tools.default_timeout * 1000,
+    http: { config: config.tools.http, env: manifestEnvironment(config, io.env) },
+    mcp: new McpConnectionManager(config.mcp),
+  });
   const declared = agents
     .filter((agent) => (agent.toolEntries ?? []).length > 0)
     .map((agent) => ({ agent: agent.name, file: `${agent.source.file}:${agent.source.line}`, declared: resolveAgentTools(agent, kinds).declared }));

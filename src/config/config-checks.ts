@@ -36,6 +36,7 @@ export function checkConfig(tree: Record<string, unknown>): ConfigFindings {
   checkServerTimeouts(tree, errors);
   checkClients(tree, errors);
   checkBudgets(tree, errors);
+  checkMcpServers(tree, errors);
   checkTrustProxy(tree, errors, warnings);
   warnAboutCacheScope(tree, warnings);
   checkUrl(get(tree, 'observability', 'otlp_endpoint'), ['observability', 'otlp_endpoint'], ['http:', 'https:'], errors);
@@ -246,6 +247,24 @@ function checkUrl(value: unknown, path: (string | number)[], protocols: readonly
     const schemes = protocols.map((protocol) => `${protocol}//`).join(' or ');
     const article = schemes.startsWith('h') ? 'an' : 'a';
     errors.push({ path, message: `expected ${article} ${schemes} URL, got ${showValue(value)}` });
+  }
+}
+
+/** Each MCP server has what its transport needs: a `command` for stdio, an http(s) `url` otherwise. */
+function checkMcpServers(tree: Record<string, unknown>, errors: ConfigProblem[]): void {
+  for (const [name, server] of entries(get(tree, 'mcp', 'servers'))) {
+    const at = ['mcp', 'servers', name];
+    const transport = server['transport'] ?? (server['command'] !== undefined ? 'stdio' : server['url'] !== undefined ? 'streamable-http' : undefined);
+    if (transport === undefined) {
+      errors.push({ path: at, message: 'expected a "command" (stdio) or a "url" (streamable-http, sse)', at: 'key' });
+    } else if (transport === 'stdio') {
+      if (server['command'] === undefined) errors.push({ path: [...at, 'command'], anchor: at, message: 'the stdio transport needs the command that starts the server' });
+      if (server['url'] !== undefined) errors.push({ path: [...at, 'url'], message: 'a stdio server has no url', hint: 'set transport: streamable-http' });
+    } else {
+      if (server['url'] === undefined) errors.push({ path: [...at, 'url'], anchor: at, message: `the ${String(transport)} transport needs the server's url` });
+      else checkUrl(server['url'], [...at, 'url'], ['http:', 'https:'], errors);
+      if (server['command'] !== undefined) errors.push({ path: [...at, 'command'], message: `a ${String(transport)} server is not started by the gateway`, hint: 'set transport: stdio' });
+    }
   }
 }
 

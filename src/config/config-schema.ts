@@ -175,6 +175,40 @@ const httpTools = section({
   max_redirects: withDefault(integer(0, 10), 3),
 });
 
+/**
+ * `mcp.servers.<name>`: an MCP server the gateway connects to (one connection, shared by every
+ * agent whose manifest names it), as the Symfony bundle's `ossa.mcp.servers.<name>`. `command`
+ * for `stdio`, `url` for the HTTP transports (checked in config-checks.ts). Values of `env`
+ * and `headers` may be secrets (`${VAR}`, `file:`, `vault:`): resolved when connecting,
+ * never logged, redacted from tool results.
+ */
+const mcpServer = mapping({
+  /** `http` is OSSA's name for `streamable-http`. */
+  transport: { type: 'string', enum: ['stdio', 'streamable-http', 'http', 'sse'] },
+  /** `stdio`: the program to start (found on PATH), and its arguments. */
+  command: text,
+  args: withDefault({ type: 'array', items: { type: 'string' } }, []),
+  /** `stdio`: variables for the server, beside a minimal inherited set (PATH, HOME, ...); never the gateway's own environment. */
+  env: withDefault({ type: 'object', additionalProperties: { type: 'string', secret: true } }, {}),
+  /** `stdio`: the server's working directory. */
+  cwd: filePath,
+  /** `streamable-http` / `sse`: the server's endpoint. */
+  url: text,
+  /** `streamable-http` / `sse`: sent with every request (`Authorization: ${MCP_TOKEN}`). */
+  headers: withDefault({ type: 'object', additionalProperties: { type: 'string', secret: true } }, {}),
+  /** Seconds a `tools/call` may take when the manifest's tool sets no `timeout_seconds`. */
+  timeout: withDefault(positive, 30),
+  /** Seconds to connect and list the tools; then the server counts as down (and is retried). */
+  connect_timeout: withDefault(positive, 10),
+  /** A tool result larger than this (its text) is cut, saying so. */
+  max_result_bytes: withDefault(byteSize, 262_144),
+  /** Reconnection after the transport closed or failed: exponential, from the first delay to the last. */
+  reconnect: section({
+    initial_delay_ms: withDefault(integer(1), 500),
+    max_delay_ms: withDefault(integer(1), 30_000),
+  }),
+});
+
 /** The JSON Schema of the `ossa:` tree, defaults included; its type is `OssaConfig`. */
 export const OSSA_CONFIG_SCHEMA = mapping({
   env: withDefault({ type: 'string', enum: ['dev', 'prod'] }, 'dev'),
@@ -369,6 +403,10 @@ export const OSSA_CONFIG_SCHEMA = mapping({
       vault_dir: withDefault(filePath, 'config/secrets'),
       decrypt_key_file: filePath,
     }),
+  }),
+  /** MCP servers whose tools manifests may use (`type: mcp`, `server: <name>`). */
+  mcp: section({
+    servers: withDefault({ type: 'object', additionalProperties: mcpServer }, {}),
   }),
   observability: section({
     log_level: withDefault({ type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, 'info'),

@@ -96,6 +96,7 @@ describe('defaults', () => {
         max_result_bytes: 65_536,
         http: { allowed_hosts: [], max_response_bytes: 1_048_576, allow_insecure_http: false, max_redirects: 3 },
       },
+      mcp: { servers: {} },
       security: {
         audit_logging: true,
         audit: {

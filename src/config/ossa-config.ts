@@ -55,6 +55,10 @@ export type PiiDetectionConfig = SecurityConfig['pii_detection'];
 export type AuthThrottleConfig = SecurityConfig['auth_throttle'];
 /** `security.clients[]`. */
 export type ClientConfig = SecurityConfig['clients'][number];
+/** `mcp`. */
+export type McpConfig = OssaConfig['mcp'];
+/** `mcp.servers.<name>`: one MCP server. */
+export type McpServerConfig = McpConfig['servers'][string];
 /** `observability`. */
 export type ObservabilityConfig = OssaConfig['observability'];
 
@@ -64,4 +68,6 @@ export const SECRET_KEY_PATHS: readonly string[] = [
   'security.clients.*.key',
   'security.admin_keys.*',
   'observability.metrics_token',
+  'mcp.servers.*.env.*',
+  'mcp.servers.*.headers.*',
 ];

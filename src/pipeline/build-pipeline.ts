@@ -47,6 +47,7 @@ import { toolCallEvents } from '../executor/tool-call-events.js';
 import type { ToolHandlers } from '../tools/function/tool-handler.js';
 import { closeToolKinds, toolKinds } from '../tools/tool-kinds.js';
 import { manifestEnvironment } from '../agents/manifest-environment.js';
+import type { McpServerLookup } from '../tools/mcp/mcp-tool-kind.js';
 import type { ToolKindHandler } from '../tools/server-tool.js';
 import type { ToolCallObserver } from '../executor/agent-loop.js';
 import type { PreparedExecution } from '../executor/agent-executor.js';
@@ -82,6 +83,8 @@ export interface PipelineParts {
   readonly toolHandlers?: ToolHandlers;
   /** Tool kinds asked before the built-in ones (the library's `createGateway({ toolKinds })`). */
   readonly extraToolKinds?: readonly ToolKindHandler[];
+  /** The MCP servers' connections (`mcp` tools pick theirs by name). */
+  readonly mcp?: McpServerLookup;
   /** Told of every server tool call (events, audit, metrics, spans). */
   readonly toolObserver?: (prepared: PreparedExecution, options: ExecuteOptions) => ToolCallObserver;
 }
@@ -174,6 +177,8 @@ export function buildPipeline(parts: PipelineParts): Pipeline {
     defaultTimeoutMs: config.tools.default_timeout * 1000,
     // Credentials and endpoints read only what manifests may read (manifest_env), never a config secret.
     http: { config: config.tools.http, env: manifestEnvironment(config, parts.env, parts.secrets), ...(parts.vault ? { vault: parts.vault } : {}), ...(parts.secrets ? { secrets: parts.secrets } : {}) },
+    ...(parts.mcp ? { mcp: parts.mcp } : {}),
+    ...(parts.secrets ? { secrets: parts.secrets } : {}),
   });
   const kinds = [...(parts.extraToolKinds ?? []), ...builtInKinds];
   const tooled = withServerTools(resolution.routes, kinds);

@@ -14,7 +14,7 @@ export interface ConfigSecrets {
 
 /**
  * Resolves every secret the config names, wherever it is: provider keys, client keys, admin
- * keys, the metrics token (`${VAR}`, `file:`, `vault:` or literal), the password in
+ * keys, the metrics token (`${VAR}`, `file:`, `vault:` or literal), MCP servers' secret `env` and `headers`, the password in
  * `redis.url` and `observability.otlp_endpoint`, and what the vault revealed (its private key
  * and every value). A reference that does not resolve is skipped here: whoever uses it reports
  * it. Nothing is logged.
@@ -39,10 +39,27 @@ export function collectConfigSecrets(config: OssaConfig, env: Environment, vault
   config.security.clients.forEach((client, i) => reference(`security.clients[${i}].key`, client.key));
   config.security.admin_keys.forEach((key, i) => reference(`security.admin_keys[${i}]`, key));
   reference('observability.metrics_token', config.observability.metrics_token);
+  for (const [name, server] of Object.entries(config.mcp.servers)) {
+    for (const field of ['env', 'headers'] as const) {
+      for (const [key, ref] of Object.entries(server[field])) mcpReference(`mcp.servers.${name}.${field}.${key}`, ref, env, vault, keep);
+    }
+  }
   keep('redis.url', urlPassword(config.redis.url));
   keep('observability.otlp_endpoint', urlPassword(config.observability.otlp_endpoint));
   for (const value of vault?.revealed ?? []) values.push(value);
   return { values, tooShort };
+}
+
+/**
+ * An MCP server's `env` / `headers` value: plain text is not a secret (`LOG_LEVEL: debug`), a
+ * `file:` or `vault:` one is, and in `Bearer ${MCP_TOKEN}` the variables' values are (the
+ * server may echo the token alone).
+ */
+function mcpReference(path: string, ref: string, env: Environment, vault: ConfiguredVault | undefined, keep: (path: string, value: string | undefined) => void): void {
+  const resolved = resolveSecret(ref, env, vault?.vault);
+  if (!resolved.ok || resolved.literal) return;
+  if (!ref.includes('${')) return keep(path, resolved.secret.reveal());
+  for (const match of ref.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) keep(path, env[match[1]!]);
 }
 
 /** The password of a URL (`redis://:pw@host`), decoded, if it has one. */

@@ -90,5 +90,9 @@ function vaultReferences(config: OssaConfig): string[] {
   config.security.clients.forEach((client, i) => check(`security.clients[${i}].key`, client.key));
   config.security.admin_keys.forEach((key, i) => check(`security.admin_keys[${i}]`, key));
   check('observability.metrics_token', config.observability.metrics_token);
+  for (const [name, server] of Object.entries(config.mcp.servers)) {
+    for (const [key, value] of Object.entries(server.env)) check(`mcp.servers.${name}.env.${key}`, value);
+    for (const [key, value] of Object.entries(server.headers)) check(`mcp.servers.${name}.headers.${key}`, value);
+  }
   return found;
 }
