@@ -50,6 +50,7 @@ describe('schemaPaths', () => {
       ['tools', 'max_result_bytes'],
       ['tools', 'http', 'max_response_bytes'],
       ['security', 'audit', 'max_file_bytes'],
+      ['mcp', 'servers', '*', 'max_result_bytes'],
     ]);
     expect(schemaPaths(OSSA_CONFIG_SCHEMA, (schema) => schema['file'] === true)).toEqual([
       ['manifest_paths', '*'],
@@ -58,6 +59,7 @@ describe('schemaPaths', () => {
       ['security', 'audit', 'path'],
       ['security', 'secrets', 'vault_dir'],
       ['security', 'secrets', 'decrypt_key_file'],
+      ['mcp', 'servers', '*', 'cwd'],
     ]);
   });
 });

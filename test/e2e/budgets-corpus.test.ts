@@ -1,9 +1,14 @@
+import { NO_SERVER_TOOLS } from '../../src/tools/resolve-agent-tools.js';
+import type { ToolKindHandler } from '../../src/tools/server-tool.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateInputTokens } from '../../src/budgets/estimate-tokens.js';
 import { findCorpusAgent, HAVE_CORPUS, type CorpusAgent } from '../support/ossa-corpus.js';
 import { readJson, startTestGateway, type JsonBody, type TestGateway } from '../support/gateway-harness.js';
 import { startMockAnthropic, startMockOpenAI, type MockUpstream } from '../support/mock-upstreams.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus-text.js';
+
+// The corpus agent's own tools are declared, never run here: this suite is about budgets / PII.
+const STUB_TOOLS: ToolKindHandler = { kind: 'function', accepts: () => true, resolve: () => ({ source: NO_SERVER_TOOLS }) };
 
 const ENV = { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-budgets-000000', OPENAI_API_KEY: 'sk-TESTKEY-budgets-111111' };
 /** USD per million tokens. */
@@ -34,6 +39,7 @@ describe.skipIf(!HAVE_CORPUS)("a corpus agent's spec.constraints.cost, enforced"
       a.llm.maxTokens !== undefined && a.llm.maxTokens >= a.cost.maxTokensPerRequest && a.llm.model !== undefined);
     [openai, anthropic] = await Promise.all([startMockOpenAI(), startMockAnthropic()]);
     g = await startTestGateway({
+      toolKinds: [STUB_TOOLS],
       ossa: {
         manifest_paths: [found.file],
         auto_discover: false,

@@ -1,3 +1,5 @@
+import { NO_SERVER_TOOLS } from '../../src/tools/resolve-agent-tools.js';
+import type { ToolKindHandler } from '../../src/tools/server-tool.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +9,9 @@ import { startMockAnthropic, type MockUpstream } from '../support/mock-upstreams
 import { findCorpusAgent, HAVE_CORPUS, type CorpusAgent } from '../support/ossa-corpus.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus-text.js';
 import { postForEvents } from '../support/sse-client.js';
+
+// The corpus agent's own tools are declared, never run here: this suite is about budgets / PII.
+const STUB_TOOLS: ToolKindHandler = { kind: 'function', accepts: () => true, resolve: () => ({ source: NO_SERVER_TOOLS }) };
 
 const ENV = { ANTHROPIC_API_KEY: 'sk-ant-TESTKEY-pii-000000000000' };
 /** The values a client sends: none may reach the upstream (redact) or an answer, a log or the audit file. */
@@ -34,6 +39,7 @@ describe.skipIf(!HAVE_CORPUS)('PII detection: redact before the upstream, block 
     plain = findCorpusAgent('an anthropic agent without pii_detection', (a) => a.piiDetection === undefined && a.llm.provider === 'anthropic' && a.llm.fallbackModels.length === 0);
     anthropic = await startMockAnthropic();
     g = await startTestGateway({
+      toolKinds: [STUB_TOOLS],
       ossa: {
         manifest_paths: [...new Set([redacting.file, plain.file])],
         auto_discover: false,
