@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoPaths } from '../repo-paths.js';
+import { medianNsPerCall, readEveryCharacter } from './micro-timing.js';
 
 // Micro-benchmark of PII redaction (src/safety/pii/, compiled in dist/): the cost per KiB of
 // input of `PiiScanner.redact` with every type on and with the corpus's common four (email,
@@ -41,22 +42,6 @@ function withPii(chars: number): string {
   return text.slice(0, chars);
 }
 
-function time(fn: () => unknown, calls: number, rounds = 15): number {
-  const samples: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) fn();
-    samples.push(Number(process.hrtime.bigint() - started) / calls);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
-}
-
-function readAll(text: string): number {
-  let sum = 0;
-  for (let i = 0; i < text.length; i++) sum += text.charCodeAt(i);
-  return sum;
-}
-
 const KIB = 1024;
 const rows: string[] = [];
 const row = (what: string, ns: number, chars: number): void => {
@@ -68,18 +53,18 @@ for (const size of [KIB, 64 * KIB]) {
   const clean = prose(size);
   const dirty = withPii(size);
   const calls = size > KIB ? 30 : 2_000;
-  row(`${size / KIB} KiB: reading each character once (the floor)`, time(() => readAll(clean), calls), size);
+  row(`${size / KIB} KiB: reading each character once (the floor)`, medianNsPerCall(() => readEveryCharacter(clean), calls), size);
   for (const [name, types] of sets) {
     const scanner = PiiScanner.build(types);
-    row(`${size / KIB} KiB, no PII, ${name}`, time(() => scanner.redact(clean), calls), size);
-    row(`${size / KIB} KiB, a value every ~200 chars, ${name}`, time(() => scanner.redact(dirty), calls), size);
+    row(`${size / KIB} KiB, no PII, ${name}`, medianNsPerCall(() => scanner.redact(clean), calls), size);
+    row(`${size / KIB} KiB, a value every ~200 chars, ${name}`, medianNsPerCall(() => scanner.redact(dirty), calls), size);
   }
 }
 const deltas = Array.from({ length: 5_000 }, (_, i) => withPii(400).slice((i * 20) % 380, ((i * 20) % 380) + 20));
 const chars = deltas.reduce((sum, d) => sum + d.length, 0);
 for (const [name, types] of sets) {
   const scanner = PiiScanner.build(types);
-  row(`stream of 5,000 deltas of 20 chars (values split across them), ${name}`, time(() => {
+  row(`stream of 5,000 deltas of 20 chars (values split across them), ${name}`, medianNsPerCall(() => {
     const stream = scanner.stream();
     for (const delta of deltas) stream.push(delta);
     stream.flush();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoPaths } from '../repo-paths.js';
+import { medianNsPerCall, readEveryCharacter } from './micro-timing.js';
 
 // Micro-benchmark of the secret redaction every upstream answer goes through
 // (src/secrets/secret-scanner.ts, compiled in dist/), against the obvious way in the same run:
@@ -48,24 +49,6 @@ function naive(folded: readonly string[]): (text: string) => string {
   };
 }
 
-/** Median ns per call of `fn` over `rounds` rounds of `calls` calls. */
-function time(fn: () => unknown, calls: number, rounds = 15): number {
-  const samples: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) fn();
-    samples.push(Number(process.hrtime.bigint() - started) / calls);
-  }
-  return samples.sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
-}
-
-/** The floor: reading every character once, doing nothing with it. */
-function readAll(text: string): number {
-  let sum = 0;
-  for (let i = 0; i < text.length; i++) sum += text.charCodeAt(i);
-  return sum;
-}
-
 const rows: string[] = [];
 const row = (what: string, ns: number, chars: number): void => {
   rows.push(`| ${what} | ${(ns / chars).toFixed(2)} | ${((chars / ns) * 1000).toFixed(0)} |`);
@@ -79,19 +62,19 @@ for (const count of [10, 100]) {
     const clean = prose(size);
     const dirty = `${clean.slice(0, size / 2)}${known[count - 1]!.toUpperCase()}${clean.slice(size / 2)}`;
     const calls = size >= 1_000_000 ? 3 : 3_000;
-    if (count === 10) row(`${size.toLocaleString('en')} chars: reading each character once (the floor)`, time(() => readAll(clean), calls), size);
-    row(`${count} secrets, ${size.toLocaleString('en')} chars, no secret: automaton`, time(() => scanner.redact(clean), calls), size);
-    row(`${count} secrets, ${size.toLocaleString('en')} chars, no secret: fold + includes per secret (baseline)`, time(() => baseline(clean), calls), size);
-    row(`${count} secrets, ${size.toLocaleString('en')} chars, one secret upper-cased: automaton`, time(() => scanner.redact(dirty), calls), dirty.length);
+    if (count === 10) row(`${size.toLocaleString('en')} chars: reading each character once (the floor)`, medianNsPerCall(() => readEveryCharacter(clean), calls), size);
+    row(`${count} secrets, ${size.toLocaleString('en')} chars, no secret: automaton`, medianNsPerCall(() => scanner.redact(clean), calls), size);
+    row(`${count} secrets, ${size.toLocaleString('en')} chars, no secret: fold + includes per secret (baseline)`, medianNsPerCall(() => baseline(clean), calls), size);
+    row(`${count} secrets, ${size.toLocaleString('en')} chars, one secret upper-cased: automaton`, medianNsPerCall(() => scanner.redact(dirty), calls), dirty.length);
   }
   const deltas = Array.from({ length: 10_000 }, (_, i) => prose(20 + (i % 7)));
   const chars = deltas.reduce((sum, d) => sum + d.length, 0);
-  row(`${count} secrets, a stream of 10,000 deltas of ~20 chars: automaton`, time(() => {
+  row(`${count} secrets, a stream of 10,000 deltas of ~20 chars: automaton`, medianNsPerCall(() => {
     const stream = scanner.stream();
     for (const delta of deltas) stream.push(delta);
     stream.flush();
   }, 3), chars);
-  const buildNs = time(() => SecretScanner.build(known), 20, 5);
+  const buildNs = medianNsPerCall(() => SecretScanner.build(known), 20, 5);
   rows.push(`| ${count} secrets: building the automaton | ${(buildNs / 1000).toFixed(0)} µs per build | |`);
 }
 
