@@ -13,7 +13,7 @@ import { BenchRedis } from './redis/bench-redis.js';
 import { markdownTable } from './report/format.js';
 import { describeMachine } from './report/machine.js';
 import { renderReport } from './report/markdown-report.js';
-import { evaluateTargets } from './report/targets.js';
+import { evaluateTargets, targetStatusCell } from './report/targets.js';
 import { repoPaths } from './repo-paths.js';
 import { ALL_SCENARIOS } from './scenarios/all-scenarios.js';
 import { newResult, type ScenarioResult } from './scenarios/scenario.js';
@@ -123,8 +123,8 @@ async function main(argv: readonly string[]): Promise<number> {
   mkdirSync(resolve(out, '..'), { recursive: true });
   writeFileSync(out, renderReport({ machine, settings, command, results, targets, resultsDir: relative(paths.root, resultsDir) }, previous));
 
-  log('\n== Targets');
-  log(markdownTable(['area', 'target', 'measured', ''], targets.map((t) => [t.area, t.target, t.measured, t.status])));
+  log(`\n== Targets${settings.mode === 'quick' ? ` (quick mode: ${settings.repetitions} × ${settings.durationS} s rows after ${settings.warmupS} s of warm-up; these statuses measure nothing)` : ''}`);
+  log(markdownTable(['issue', 'area', 'target', 'measured', ''], targets.map((t) => [`#${t.issue}`, t.area, t.target, t.measured, targetStatusCell(t.status, settings.mode)])));
   const skipped = results.flatMap((r) => r.skipped.map((s) => `${r.id}: ${s.what}: ${s.reason}`));
   if (skipped.length > 0) log(`\nSkipped (${skipped.length}):\n${skipped.map((line) => `  - ${line}`).join('\n')}`);
   log(`\nReport: ${relative(paths.root, out)}    raw results and logs: ${relative(paths.root, resultsDir)}`);

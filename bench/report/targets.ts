@@ -3,8 +3,12 @@ import { spread, type MeasuredRow, type RunSample } from '../measure/run-sample.
 import type { ScenarioResult } from '../scenarios/scenario.js';
 import { num, signed } from './format.js';
 
-/** One target of the issue, checked against a run. */
+/** The issue a target comes from: #6 set the first targets, #12 the ratios against the bare baselines. */
+export type TargetIssue = 6 | 12;
+
+/** One target of an issue, checked against a run. */
 export interface TargetCheck {
+  readonly issue: TargetIssue;
   readonly area: string;
   readonly target: string;
   readonly measured: string;
@@ -21,17 +25,108 @@ const p50: Pick = (s) => s.latencyMs.p50;
 const p99: Pick = (s) => s.latencyMs.p99;
 const ttft50: Pick = (s) => s.firstTokenMs?.p50;
 
+/** The baseline rows the issue #12 ratios divide by (bench/scenarios/baseline-rows.ts). */
+const BARE_PROXY = 'bare-proxy';
+const MAP_ROUTE = 'map-route';
+/** Where the issue #12 ratios are taken: the higher concurrency, where the server's core is saturated. */
+const RATIO_LOAD = 'c64';
+
 /**
- * The targets of issue #6, each compared on the medians of this run (ratios against Portkey and
- * direct come from the same run and the same pinning, which is what makes them portable).
+ * The targets of issues #6 and #12, each compared on the medians of this run (ratios against
+ * Portkey, direct and the bare baselines come from the same run and the same pinning, which is
+ * what makes them portable).
  */
 export function evaluateTargets(results: readonly ScenarioResult[]): TargetCheck[] {
+  return [...issue12Targets(results), ...issue6Targets(results)];
+}
+
+/** `status` as a table cell; in quick mode, said to measure nothing whatever it is. */
+export function targetStatusCell(status: TargetCheck['status'], mode: 'full' | 'quick'): string {
+  const cell = status === 'met' ? '✅ met' : status === 'missed' ? '❌ missed' : 'n/a';
+  return mode === 'quick' && status !== 'n/a' ? `${cell} (quick mode: not a measurement)` : cell;
+}
+
+/** A table's rows and medians, looked up by scenario, row key and load. */
+function lookup(results: readonly ScenarioResult[]): {
+  rows: (id: ScenarioId) => MeasuredRow[];
+  row: (id: ScenarioId, key: string, load?: string) => MeasuredRow | undefined;
+  median: (r: MeasuredRow | undefined, pick: Pick) => number | undefined;
+} {
   const rows = (id: ScenarioId): MeasuredRow[] => results.find((r) => r.id === id)?.tables.flatMap((t) => t.rows) ?? [];
-  const row = (id: ScenarioId, key: string, load?: string): MeasuredRow | undefined => rows(id).find((r) => r.key === key && (load === undefined || r.load === load));
-  const median = (r: MeasuredRow | undefined, pick: Pick): number | undefined => (r ? spread(r.samples, pick)?.median : undefined);
+  return {
+    rows,
+    row: (id, key, load) => rows(id).find((r) => r.key === key && (load === undefined || r.load === load)),
+    median: (r, pick) => (r ? spread(r.samples, pick)?.median : undefined),
+  };
+}
+
+/**
+ * Issue #12: the full pipeline against a bare Fastify server doing the same job with no layers
+ * (a bare undici proxy for the cache miss, a route answering from a Map for the cache hit and
+ * the 429), at c64 on the same core; the added latency at a steady rate; RSS after load.
+ */
+function issue12Targets(results: readonly ScenarioResult[]): TargetCheck[] {
+  const { rows, row, median } = lookup(results);
   const checks: TargetCheck[] = [];
   const add = (area: string, target: string, measured: string | undefined, met: boolean | undefined): void => {
-    checks.push({ area, target, measured: measured ?? 'not measured in this run', status: met === undefined ? 'n/a' : met ? 'met' : 'missed' });
+    checks.push({ issue: 12, area, target, measured: measured ?? 'not measured in this run', status: met === undefined ? 'n/a' : met ? 'met' : 'missed' });
+  };
+  const cpuNote = (a: MeasuredRow | undefined, b: MeasuredRow | undefined): string => {
+    const [cpuA, cpuB] = [median(a, cpu), median(b, cpu)];
+    return cpuA === undefined || cpuB === undefined ? '' : `; CPU ${num(cpuA)} vs ${num(cpuB)} µs/req`;
+  };
+  /** The gateway's req/s as a fraction of the baseline's, with both CPU costs beside it. */
+  const ratio = (area: string, id: ScenarioId, gatewayKey: string, baselineKey: string, baselineName: string, goal: number): void => {
+    const gateway = row(id, gatewayKey, RATIO_LOAD);
+    const baseline = row(id, baselineKey, RATIO_LOAD);
+    const [a, b] = [median(gateway, rps), median(baseline, rps)];
+    add(
+      `${area} (${RATIO_LOAD})`,
+      `≥ ${num(goal, 1)} × the req/s of ${baselineName}`,
+      both(a, b, (x, y) => `${num(x)} vs ${num(y)} req/s (${num(x / y, 2)}×)${cpuNote(gateway, baseline)}`),
+      both(a, b, (x, y) => x >= goal * y),
+    );
+  };
+
+  ratio('Cache miss, full pipeline', 'cache-miss', 'gateway', BARE_PROXY, 'a bare Fastify + undici proxy', 0.5);
+  const gw = row('cache-miss', 'gateway', RATIO_LOAD);
+  const pk = row('cache-miss', 'portkey', RATIO_LOAD);
+  const [gwRps, pkRps] = [median(gw, rps), median(pk, rps)];
+  add(
+    `Cache miss, full pipeline (${RATIO_LOAD})`,
+    "≥ 5× Portkey's req/s",
+    both(gwRps, pkRps, (a, b) => `${num(a)} vs ${num(b)} req/s (${num(a / b, 1)}×)${cpuNote(gw, pk)}`),
+    both(gwRps, pkRps, (a, b) => a >= 5 * b),
+  );
+  ratio('Cache hit, memory store', 'cache-hit', 'gateway-memory', MAP_ROUTE, 'a bare Fastify route answering from a Map', 0.7);
+  ratio('429 rejection, memory store', 'rate-limit', 'gateway-memory', MAP_ROUTE, 'a bare Fastify route answering from a Map', 0.7);
+
+  const fixed = results.find((r) => r.id === 'fixed-rate')?.tables[0]?.rows[0]?.load;
+  const area = `Fixed rate (${fixed ?? '200 req/s'}, mock 50 ms)`;
+  const fDirect = row('fixed-rate', 'direct');
+  const fGw = row('fixed-rate', 'gateway');
+  for (const [name, pick, goal] of [['p50', p50, 1], ['p99', p99, 5]] as const) {
+    const added = difference(median(fGw, pick), median(fDirect, pick));
+    add(area, `added ${name} ≤ +${num(goal)} ms over direct`, added === undefined ? undefined : `${signed(added)} ms`, added === undefined ? undefined : added <= goal);
+  }
+
+  const gwRss = maxOf(rows('cache-miss').filter((r) => r.key === 'gateway').map((r) => median(r, rss)));
+  const proxyRss = maxOf(rows('cache-miss').filter((r) => r.key === BARE_PROXY).map((r) => median(r, rss)));
+  add(
+    'Memory',
+    'RSS after the cache-miss load ≤ 150 MiB',
+    gwRss === undefined ? undefined : `${num(gwRss, 1)} MiB${proxyRss === undefined ? '' : ` (bare proxy ${num(proxyRss, 1)} MiB)`}`,
+    gwRss === undefined ? undefined : gwRss <= 150,
+  );
+  return checks;
+}
+
+/** Issue #6: the first targets, against Portkey, direct and absolute figures. */
+function issue6Targets(results: readonly ScenarioResult[]): TargetCheck[] {
+  const { rows, row, median } = lookup(results);
+  const checks: TargetCheck[] = [];
+  const add = (area: string, target: string, measured: string | undefined, met: boolean | undefined): void => {
+    checks.push({ issue: 6, area, target, measured: measured ?? 'not measured in this run', status: met === undefined ? 'n/a' : met ? 'met' : 'missed' });
   };
 
   // Cache miss, c64, mock at 0 ms.

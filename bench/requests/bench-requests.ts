@@ -10,9 +10,8 @@ export const BENCH_CLIENT_KEY = 'ossa-bench-client-0f3c9a7e5d2b4c61';
 /** The upstream key the gateway and Portkey forward to the mock (which ignores it). */
 export const BENCH_UPSTREAM_KEY = 'sk-bench-0f3c9a7e5d2b4c61';
 
-const MODEL = 'gpt-4o-mini';
-const TEMPERATURE = 0.2;
-const MAX_TOKENS = 256;
+/** The bench agent's model settings (bench-support.ossa.yaml's `spec.llm`), as the OpenAI body carries them. */
+export const BENCH_MODEL_SETTINGS = { model: 'gpt-4o-mini', max_tokens: 256, temperature: 0.2 } as const;
 
 /** How a request varies: unique inputs (every one a cache miss) or one fixed input, JSON or streamed. */
 export interface RequestShape {
@@ -86,21 +85,21 @@ export function portkeyRequest(benchDir: string, shape: RequestShape, mockOpenAI
 
 function openAIBody(benchDir: string, shape: RequestShape): string {
   return JSON.stringify({
-    model: MODEL,
+    model: BENCH_MODEL_SETTINGS.model,
     messages: [
       { role: 'system', content: agentSystemPrompt(benchDir) },
       { role: 'user', content: userInput(shape.unique) },
     ],
-    max_tokens: MAX_TOKENS,
-    temperature: TEMPERATURE,
+    max_tokens: BENCH_MODEL_SETTINGS.max_tokens,
+    temperature: BENCH_MODEL_SETTINGS.temperature,
     ...(shape.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   });
 }
 
 let systemPrompt: string | undefined;
 
-/** The bench agent's `spec.role`, trimmed as the gateway trims it. */
-function agentSystemPrompt(benchDir: string): string {
+/** The bench agent's `spec.role`, trimmed as the gateway trims it: the system prompt of every upstream request. */
+export function agentSystemPrompt(benchDir: string): string {
   if (systemPrompt === undefined) {
     const manifest = parse(readFileSync(join(benchDir, 'agents', `${BENCH_AGENT}.ossa.yaml`), 'utf8')) as { spec?: { role?: unknown } };
     const role = manifest.spec?.role;

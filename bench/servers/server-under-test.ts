@@ -1,7 +1,7 @@
-/** A server the load is aimed at: the gateway, Portkey, or the mock itself for the direct baseline. */
+/** A server the load is aimed at: the gateway, Portkey, the mock itself for the direct baseline, or a bare baseline server (issue #12). */
 export interface ServerUnderTest {
-  /** `ossa-gateway`, `portkey` or `direct`: the row label in the report. */
-  readonly kind: 'ossa-gateway' | 'portkey' | 'direct';
+  /** `ossa-gateway`, `portkey`, `direct` or `baseline`: the row label in the report. */
+  readonly kind: 'ossa-gateway' | 'portkey' | 'direct' | 'baseline';
   /** Whose CPU and RSS are measured. */
   readonly pid: number;
   /** `http://127.0.0.1:<port>` */
