@@ -94,9 +94,9 @@ async function serveAsWorker(link: ClusterWorkerLink, configPath: string | undef
     throw error;
   }
   if (gateway.observability.collector) link.shareMetrics(gateway.observability.collector);
-  const { url, port } = await gateway.listen({ ...listenOn, ...(link.port !== undefined ? { port: link.port } : {}) });
+  const { url } = await gateway.listen(listenOn);
   logger.info({ url }, `worker ${link.index} listening`);
-  link.listening(url, port);
+  link.listening(url);
   // The primary decides when to stop (it passes SIGTERM on); without it, stop as if it had.
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   const code = await waitForShutdown(gateway, io, { ignoreSigint: true });

@@ -5,8 +5,8 @@ export type WorkerMetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 /** What a `serve --workers` worker tells the primary over the cluster's IPC channel. */
 export type WorkerToPrimary =
-  /** The worker listens (the first one's port is the one every later worker takes). */
-  | { readonly type: 'ossa:listening'; readonly url: string; readonly port: number }
+  /** The worker listens, at `url`. */
+  | { readonly type: 'ossa:listening'; readonly url: string }
   /** A scraper asked this worker for `/metrics`: the primary gathers every worker's. */
   | { readonly type: 'ossa:metrics:ask'; readonly id: number }
   /** This worker's own metrics, for the primary's collection `id`. */
@@ -24,8 +24,6 @@ export const WORKER_ENV = {
   index: 'OSSA_WORKER_INDEX',
   /** How many workers run (for the per-process checks and the log). */
   count: 'OSSA_WORKERS',
-  /** The port the first worker got (so `--port 0` means one port for all, restarts included). */
-  port: 'OSSA_WORKER_PORT',
 } as const;
 
 /** A message of ours (others on the channel, prom-client's or Node's own, are ignored). */

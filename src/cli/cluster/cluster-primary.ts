@@ -52,7 +52,6 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
   const slots: Slot[] = Array.from({ length: workers }, (_, i) => ({ index: i + 1, worker: undefined, listened: false, restartTimer: undefined }));
   const collections = new Map<number, Collection>();
   let nextCollection = 1;
-  let port: number | undefined;
   let announced = false;
   let everListened = false;
   let stopping = false;
@@ -65,7 +64,9 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
 
     const fork = (slot: Slot): void => {
       slot.restartTimer = undefined;
-      const worker = cluster.fork({ [WORKER_ENV.index]: String(slot.index), [WORKER_ENV.count]: String(workers), ...(port !== undefined ? { [WORKER_ENV.port]: String(port) } : {}) });
+      // Every worker asks for the same host and port as the first (`--port 0` too): the cluster
+      // then hands them all the one socket it opened for the first.
+      const worker = cluster.fork({ [WORKER_ENV.index]: String(slot.index), [WORKER_ENV.count]: String(workers) });
       slot.worker = worker;
       slot.listened = false;
       worker.on('message', (message: unknown) => onMessage(slot, worker, message));
@@ -80,7 +81,6 @@ export function runClusterPrimary(options: ClusterPrimaryOptions): Promise<numbe
           policy.workerListening();
           const first = !everListened;
           everListened = true;
-          port ??= message.port;
           logger.debug({ worker: slot.index, pid: worker.process.pid }, `worker ${slot.index} listening`);
           if (first && !stopping) for (const other of slots) if (other !== slot && !other.worker) fork(other);
           if (!announced && slots.every((s) => s.listened)) {

@@ -28,8 +28,6 @@ export class ClusterWorkerLink {
     /** 1 to N, kept by a replacement. */
     readonly index: number,
     readonly workers: number,
-    /** The port every worker listens on, once the first one has it. */
-    readonly port: number | undefined,
   ) {
     process.on('message', (message: unknown) => this.#onMessage(message));
   }
@@ -38,13 +36,12 @@ export class ClusterWorkerLink {
   static fromEnvironment(env: NodeJS.ProcessEnv): ClusterWorkerLink | undefined {
     const index = Number(env[WORKER_ENV.index]);
     if (!cluster.isWorker || !Number.isInteger(index) || index < 1) return undefined;
-    const port = env[WORKER_ENV.port];
-    return new ClusterWorkerLink(index, Number(env[WORKER_ENV.count]) || 1, port === undefined ? undefined : Number(port));
+    return new ClusterWorkerLink(index, Number(env[WORKER_ENV.count]) || 1);
   }
 
   /** Tells the primary this worker serves. */
-  listening(url: string, port: number): void {
-    this.#send({ type: 'ossa:listening', url, port });
+  listening(url: string): void {
+    this.#send({ type: 'ossa:listening', url });
   }
 
   /** The collector whose metrics this worker reports; its `/metrics` then answers with every worker's. */
