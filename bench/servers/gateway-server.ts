@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinnedCommand } from '../proc/cpu-pinning.js';
 import { freePort } from '../proc/free-port.js';
@@ -19,6 +19,10 @@ export interface GatewaySpec {
   readonly upstreamUrl: string;
   /** More `${BENCH_*}` values for the config (stores, limits, the Redis prefix, the dead URL). */
   readonly env?: Readonly<Record<string, string>>;
+  /** `serve --workers N` (default: one process, no cluster). */
+  readonly workers?: number;
+  /** Pinned to the server core (default); a cluster of workers that may use every core is not. */
+  readonly pinned?: boolean;
 }
 
 /**
@@ -36,8 +40,10 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
   mkdirSync(auditDir, { recursive: true });
   const configPath = join(env.paths.bench, 'configs', spec.config);
   const nodeArgs = env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
-  const cliArgs = [env.gatewayBin, 'serve', '--config', configPath, '--port', String(port)];
-  const { command, args } = pinnedCommand(env.layout, env.layout.serverCpu, process.execPath, [...nodeArgs, ...cliArgs]);
+  const workerArgs = spec.workers !== undefined ? ['--workers', String(spec.workers)] : [];
+  const cliArgs = [env.gatewayBin, 'serve', '--config', configPath, '--port', String(port), ...workerArgs];
+  const pinned = env.layout.pinned && spec.pinned !== false;
+  const { command, args } = pinned ? pinnedCommand(env.layout, env.layout.serverCpu, process.execPath, [...nodeArgs, ...cliArgs]) : { command: process.execPath, args: [...nodeArgs, ...cliArgs] };
   const logFile = join(env.logDir, `${spec.name}.log`);
   const child = env.supervisor.spawn({
     name: spec.name,
@@ -59,18 +65,30 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
   const origin = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${origin}/healthz`, 20_000, () => child.running, [200]);
+    // /healthz answers once the first worker listens; the primary logs the URL once all do.
+    if ((spec.workers ?? 1) > 1) await waitForLogLine(logFile, 'ossa-gateway listening on', 20_000, () => child.running);
   } catch (error) {
     await child.stop();
     const exit = await child.exited;
     throw new Error(`${error instanceof Error ? error.message : String(error)}; ${spec.name} ${describeExit(exit)}, see ${logFile}`);
   }
-  const shown = env.layout.pinned ? `taskset -c ${env.layout.serverCpu} ` : '';
+  const shown = pinned ? `taskset -c ${env.layout.serverCpu} ` : '';
   return {
     kind: 'ossa-gateway',
     pid: child.pid,
     origin,
-    command: `${shown}node ${[...nodeArgs, fromRoot(env.paths, env.gatewayBin), 'serve', '--config', fromRoot(env.paths, configPath), '--port', String(port)].join(' ')}`,
+    command: `${shown}node ${[...nodeArgs, fromRoot(env.paths, env.gatewayBin), 'serve', '--config', fromRoot(env.paths, configPath), '--port', String(port), ...workerArgs].join(' ')}`,
     // SIGTERM: the gateway drains, flushes its audit sink and exits (and writes its CPU profile).
     stop: () => child.stop(10_000),
   };
+}
+
+/** Resolves once `file` holds `text`; rejects after `timeoutMs` or when the process is gone. */
+async function waitForLogLine(file: string, text: string, timeoutMs: number, running: () => boolean): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(existsSync(file) && readFileSync(file, 'utf8').includes(text))) {
+    if (!running()) throw new Error(`exited before logging "${text}"`);
+    if (Date.now() > until) throw new Error(`no "${text}" in ${file} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
