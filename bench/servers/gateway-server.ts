@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pinnedCommand } from '../proc/cpu-pinning.js';
 import { freePort } from '../proc/free-port.js';
@@ -65,8 +65,8 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
   const origin = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${origin}/healthz`, 20_000, () => child.running, [200]);
-    // /healthz answers once the first worker listens; the primary logs the URL once all do.
-    if ((spec.workers ?? 1) > 1) await waitForLogLine(logFile, 'ossa-gateway listening on', 20_000, () => child.running);
+    // /healthz answers once the first worker listens; /metrics has a series per listening worker.
+    if ((spec.workers ?? 1) > 1) await waitForWorkers(origin, spec.workers ?? 1, 20_000, () => child.running);
   } catch (error) {
     await child.stop();
     const exit = await child.exited;
@@ -83,12 +83,15 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
   };
 }
 
-/** Resolves once `file` holds `text`; rejects after `timeoutMs` or when the process is gone. */
-async function waitForLogLine(file: string, text: string, timeoutMs: number, running: () => boolean): Promise<void> {
+/** Resolves once `/metrics` shows `workers` workers (`ossa_circuit_breaker_state` has one series per worker). */
+async function waitForWorkers(origin: string, workers: number, timeoutMs: number, running: () => boolean): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!(existsSync(file) && readFileSync(file, 'utf8').includes(text))) {
-    if (!running()) throw new Error(`exited before logging "${text}"`);
-    if (Date.now() > until) throw new Error(`no "${text}" in ${file} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  for (;;) {
+    const text = await fetch(`${origin}/metrics`).then((res) => res.text(), () => '');
+    const seen = new Set([...text.matchAll(/^ossa_circuit_breaker_state\{[^}]*worker="(\d+)"/gm)].map((m) => m[1]));
+    if (seen.size >= workers) return;
+    if (!running()) throw new Error('exited before every worker listened');
+    if (Date.now() > until) throw new Error(`${seen.size} of ${workers} workers listening after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
