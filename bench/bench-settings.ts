@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** Every scenario, in the order a run goes through them. */
-export const SCENARIO_IDS = ['mock-capacity', 'cache-miss', 'fixed-rate', 'cache-hit', 'rate-limit', 'circuit-open', 'streaming', 'tool-loop', 'soak'] as const;
+export const SCENARIO_IDS = ['mock-capacity', 'cache-miss', 'fixed-rate', 'cache-hit', 'rate-limit', 'circuit-open', 'streaming', 'tool-loop', 'workers', 'soak'] as const;
 /** The name `--only` takes for a scenario. */
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 

@@ -191,6 +191,10 @@ function issue6Targets(results: readonly ScenarioResult[]): TargetCheck[] {
     soak ? `${signed(soak.growthPercent, 1)} % (${num(soak.rssAtBaselineMiB, 1)} → ${num(soak.rssAtEndMiB, 1)} MiB over ${num(soak.durationS)} s at ${num(soak.rate)} req/s)` : 'run with --soak',
     soak ? soak.growthPercent < 10 : undefined,
   );
+
+  // Every core: serve --workers 2 against one process, both on Redis, same run.
+  const [oneWorker, twoWorkers] = [median(row('workers', 'gateway-1-worker', 'c64'), rps), median(row('workers', 'gateway-2-worker', 'c64'), rps)];
+  add('Every core (cache miss, c64)', '--workers 2 ≥ 1.7× one process\'s req/s', both(twoWorkers, oneWorker, (a, b) => `${num(a)} vs ${num(b)} req/s (${num(a / b, 2)}×)`), both(twoWorkers, oneWorker, (a, b) => a >= 1.7 * b));
   return checks;
 }
 

@@ -8,6 +8,7 @@ import { rateLimitScenario } from './rate-limit.js';
 import type { Scenario } from './scenario.js';
 import { streamingScenario } from './streaming.js';
 import { toolLoopScenario } from './tool-loop.js';
+import { workersScenario } from './workers.js';
 
 /** Every scenario, in run order: the mock's capacity first, the soak (only with --soak) last. */
 export const ALL_SCENARIOS: readonly Scenario[] = [
@@ -19,5 +20,6 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   circuitOpenScenario,
   streamingScenario,
   toolLoopScenario,
+  workersScenario,
   memorySoakScenario,
 ];

@@ -19,6 +19,10 @@ export interface GatewaySpec {
   readonly upstreamUrl: string;
   /** More `${BENCH_*}` values for the config (stores, limits, the Redis prefix, the dead URL). */
   readonly env?: Readonly<Record<string, string>>;
+  /** `serve --workers N` (default: one process, no cluster). */
+  readonly workers?: number;
+  /** Pinned to the server core (default); a cluster of workers that may use every core is not. */
+  readonly pinned?: boolean;
 }
 
 /**
@@ -36,8 +40,10 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
   mkdirSync(auditDir, { recursive: true });
   const configPath = join(env.paths.bench, 'configs', spec.config);
   const nodeArgs = env.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${env.profileDir}`, `--cpu-prof-name=${spec.name}.cpuprofile`] : [];
-  const cliArgs = [env.gatewayBin, 'serve', '--config', configPath, '--port', String(port)];
-  const { command, args } = pinnedCommand(env.layout, env.layout.serverCpu, process.execPath, [...nodeArgs, ...cliArgs]);
+  const workerArgs = spec.workers !== undefined ? ['--workers', String(spec.workers)] : [];
+  const cliArgs = [env.gatewayBin, 'serve', '--config', configPath, '--port', String(port), ...workerArgs];
+  const pinned = env.layout.pinned && spec.pinned !== false;
+  const { command, args } = pinned ? pinnedCommand(env.layout, env.layout.serverCpu, process.execPath, [...nodeArgs, ...cliArgs]) : { command: process.execPath, args: [...nodeArgs, ...cliArgs] };
   const logFile = join(env.logDir, `${spec.name}.log`);
   const child = env.supervisor.spawn({
     name: spec.name,
@@ -59,18 +65,33 @@ export async function startGateway(env: RunEnvironment, spec: GatewaySpec): Prom
   const origin = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${origin}/healthz`, 20_000, () => child.running, [200]);
+    // /healthz answers once the first worker listens; /metrics has a series per listening worker.
+    if ((spec.workers ?? 1) > 1) await waitForWorkers(origin, spec.workers ?? 1, 20_000, () => child.running);
   } catch (error) {
     await child.stop();
     const exit = await child.exited;
     throw new Error(`${error instanceof Error ? error.message : String(error)}; ${spec.name} ${describeExit(exit)}, see ${logFile}`);
   }
-  const shown = env.layout.pinned ? `taskset -c ${env.layout.serverCpu} ` : '';
+  const shown = pinned ? `taskset -c ${env.layout.serverCpu} ` : '';
   return {
     kind: 'ossa-gateway',
     pid: child.pid,
     origin,
-    command: `${shown}node ${[...nodeArgs, fromRoot(env.paths, env.gatewayBin), 'serve', '--config', fromRoot(env.paths, configPath), '--port', String(port)].join(' ')}`,
+    command: `${shown}node ${[...nodeArgs, fromRoot(env.paths, env.gatewayBin), 'serve', '--config', fromRoot(env.paths, configPath), '--port', String(port), ...workerArgs].join(' ')}`,
     // SIGTERM: the gateway drains, flushes its audit sink and exits (and writes its CPU profile).
     stop: () => child.stop(10_000),
   };
+}
+
+/** Resolves once `/metrics` shows `workers` workers (`ossa_circuit_breaker_state` has one series per worker). */
+async function waitForWorkers(origin: string, workers: number, timeoutMs: number, running: () => boolean): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await fetch(`${origin}/metrics`).then((res) => res.text(), () => '');
+    const seen = new Set([...text.matchAll(/^ossa_circuit_breaker_state\{[^}]*worker="(\d+)"/gm)].map((m) => m[1]));
+    if (seen.size >= workers) return;
+    if (!running()) throw new Error('exited before every worker listened');
+    if (Date.now() > until) throw new Error(`${seen.size} of ${workers} workers listening after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

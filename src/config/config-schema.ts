@@ -233,6 +233,13 @@ export const OSSA_CONFIG_SCHEMA = mapping({
     host: withDefault(text, '127.0.0.1'),
     // 0 asks the OS for any free port (tests).
     port: withDefault(port(0), 8080),
+    /**
+     * Processes `serve` runs (node:cluster; the `--workers` flag wins): a number, or `"auto"`
+     * (one per core, `os.availableParallelism()`). 1: one process, no cluster. With more, every
+     * store that enforces a limit must be shared (Redis, or the file cache): `serve` refuses
+     * memory-backed rate limits, budgets and cache (checked by the CLI, `cluster/`).
+     */
+    workers: withDefault({ type: ['integer', 'string'], minimum: 1, maximum: 1024, pattern: '^auto$', expected: 'a number of worker processes (1 or more) or "auto" (one per core)' }, 1),
     /** Largest request body in bytes; larger bodies get 413. */
     body_limit: withDefault(byteSize, 1_048_576),
     /** Seconds to finish in-flight requests after SIGTERM. */

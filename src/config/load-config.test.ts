@@ -55,7 +55,7 @@ describe('defaults', () => {
       manifest_paths: [path.join(dir, 'agents')],
       manifest_env: ['OSSA_LLM_*', 'LLM_*'],
       auto_discover: true,
-      server: { host: '127.0.0.1', port: 8080, body_limit: 1_048_576, shutdown_timeout: 10, shutdown_delay: 0, trust_proxy: false, headers_timeout: 10, body_timeout: 10, request_timeout: 30, keep_alive_timeout: 5, max_connections: 4096 },
+      server: { host: '127.0.0.1', port: 8080, workers: 1, body_limit: 1_048_576, shutdown_timeout: 10, shutdown_delay: 0, trust_proxy: false, headers_timeout: 10, body_timeout: 10, request_timeout: 30, keep_alive_timeout: 5, max_connections: 4096 },
       redis: { command_timeout_ms: 50, key_prefix: 'ossa:' },
       providers: {
         echo: {
@@ -250,7 +250,7 @@ ossa:
     expect(config.observability).toEqual({ log_level: 'info', metrics: true, service_name: 'ossa-gateway' });
     expect(config.env).toBe('prod');
     expect(config.default_max_tokens).toBe(2048);
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, body_limit: 2_097_152, shutdown_timeout: 15, shutdown_delay: 0, trust_proxy: ['10.0.0.0/8', 'loopback'], headers_timeout: 10, body_timeout: 10, request_timeout: 30, keep_alive_timeout: 5, max_connections: 4096 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, workers: 1, body_limit: 2_097_152, shutdown_timeout: 15, shutdown_delay: 0, trust_proxy: ['10.0.0.0/8', 'loopback'], headers_timeout: 10, body_timeout: 10, request_timeout: 30, keep_alive_timeout: 5, max_connections: 4096 });
     expect(config.redis).toEqual({ url: 'redis://redis:6379/0', command_timeout_ms: 100, key_prefix: 'gw:' });
     expect(config.agents).toEqual({ 'support-bot': { cache_ttl: 0 } });
   });
@@ -487,7 +487,7 @@ describe('errors', () => {
 
   it('lists the known keys when no key is close', () => {
     expect(problems('ossa:\n  server:\n    colour: blue\n')).toEqual([
-      '3:5: server.colour: unknown key "colour" (known keys: host, port, body_limit, shutdown_timeout, shutdown_delay, trust_proxy, cors, headers_timeout, body_timeout, request_timeout, keep_alive_timeout, max_connections)',
+      '3:5: server.colour: unknown key "colour" (known keys: host, port, workers, body_limit, shutdown_timeout, shutdown_delay, trust_proxy, cors, headers_timeout, body_timeout, request_timeout, keep_alive_timeout, max_connections)',
     ]);
   });
 

@@ -46,6 +46,7 @@ export class MetricsCollector {
   private readonly circuitsReported = new Set<string>();
   private breakers: ReadonlyMap<string, BreakerReading> = new Map();
   private dispatcher: EventDispatcher | undefined;
+  private scrapeSource: (() => Promise<{ contentType: string; body: string }>) | undefined;
 
   constructor(options: MetricsCollectorOptions) {
     this.guard = options.guard;
@@ -129,8 +130,17 @@ export class MetricsCollector {
     }
   }
 
+  /**
+   * Makes `scrape()` answer from `source` instead of this process's registries: a worker of
+   * `serve --workers` asks the primary, which sums every worker's metrics (`cli/cluster/`).
+   */
+  scrapeThrough(source: () => Promise<{ contentType: string; body: string }>): void {
+    this.scrapeSource = source;
+  }
+
   /** The exposition text and its content type, for `GET /metrics`. */
   async scrape(): Promise<{ contentType: string; body: string }> {
+    if (this.scrapeSource) return this.scrapeSource();
     const [own, process] = await Promise.all([this.registry.metrics(), this.processRegistry?.metrics() ?? '']);
     return { contentType: this.registry.contentType, body: own + process };
   }
