@@ -2,7 +2,8 @@ import { isPartList } from '../http/read-parts.js';
 import { UpstreamClient } from '../http/upstream-client.js';
 import { invalidResponse } from '../http/upstream-error.js';
 import type { ModelCall, ModelResult, Provider, ProviderType, StreamPart } from '../provider.js';
-import { toAnthropicRequest } from './anthropic-request.js';
+import { ConstantBodyParts } from '../http/constant-body-parts.js';
+import { toAnthropicRequestJson } from './anthropic-request.js';
 import { AnthropicStreamReader, isAnthropicStreamEnd } from './anthropic-stream-reader.js';
 import { fromAnthropicMessage } from './anthropic-wire.js';
 
@@ -42,6 +43,8 @@ export class AnthropicProvider implements Provider {
   readonly type: ProviderType = 'anthropic';
   readonly #client: UpstreamClient;
   readonly #headers: Readonly<Record<string, string>>;
+  /** The constant part of each route's body, serialised once. */
+  readonly #bodies = new ConstantBodyParts();
 
   constructor(options: AnthropicProviderOptions) {
     this.name = options.name;
@@ -60,7 +63,7 @@ export class AnthropicProvider implements Provider {
     const body = await this.#client.postJson({
       path: '/v1/messages',
       headers: this.#headersFor(call),
-      body: toAnthropicRequest(call, false),
+      json: toAnthropicRequestJson(call, false, this.#bodies),
       signal,
       deadline: call.meta.deadline,
     });
@@ -73,7 +76,7 @@ export class AnthropicProvider implements Provider {
     const request = {
       path: '/v1/messages',
       headers: this.#headersFor(call),
-      body: toAnthropicRequest(call, true),
+      json: toAnthropicRequestJson(call, true, this.#bodies),
       signal,
       deadline: call.meta.deadline,
     };

@@ -1,6 +1,8 @@
 import { isRecord, parseJson } from '../http/json-values.js';
 import type { AssistantMessage, CacheControl, ContentPart, ImagePart, JsonSchema, ModelCall, TextPart, ToolDefinition, ToolResultMessage, UserMessage } from '../provider.js';
 import { anthropicFormatTool, type AnthropicFormatTool } from './anthropic-format-tool.js';
+import { systemText } from '../provider.js';
+import { jsonFieldsAfter, type ConstantBodyParts } from '../http/constant-body-parts.js';
 
 // The request half of the Anthropic Messages API (anthropic-version 2023-06-01): a
 // `ModelCall` as the body of `POST /v1/messages`. Pure; fields the call leaves out are left out.
@@ -84,7 +86,29 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
  * put on its blocks (system, text, images, tools, tool uses, tool results) are kept.
  */
 export function toAnthropicRequest(call: ModelCall, stream: boolean): AnthropicRequest {
-  const body: Writable<AnthropicRequest> = { model: call.model, messages: toAnthropicMessages(call.messages), max_tokens: call.maxTokens };
+  return { model: call.model, messages: toAnthropicMessages(call.messages), ...anthropicRequestSettings(call, stream) };
+}
+
+/**
+ * `toAnthropicRequest(call, stream)` as JSON, byte for byte, its constant part (model, system
+ * prompt, settings, tools) taken from `memo` when the call's settings were seen before: only
+ * the conversation is serialised per request.
+ */
+export function toAnthropicRequestJson(call: ModelCall, stream: boolean, memo: ConstantBodyParts): string {
+  const anthropic = call.providerOptions?.anthropic;
+  const key = typeof call.system === 'string' ? call.system : systemText(call.system);
+  // The system itself is compared too: text blocks carry cache marks the key does not show.
+  const settings = [call.model, stream, call.system, call.maxTokens, call.temperature, call.topP, anthropic?.topK, anthropic?.userId, call.stop, call.tools, call.toolChoice, call.parallelToolCalls, call.responseFormat];
+  const parts = memo.parts(key, settings, () => ({
+    head: `{"model":${JSON.stringify(call.model)},"messages":`,
+    tail: jsonFieldsAfter(anthropicRequestSettings(call, stream)),
+  }));
+  return parts.head + JSON.stringify(toAnthropicMessages(call.messages)) + parts.tail;
+}
+
+/** The body's fields after `messages`, in the order the wire has always had them. */
+function anthropicRequestSettings(call: ModelCall, stream: boolean): Omit<AnthropicRequest, 'model' | 'messages'> {
+  const body: Writable<Omit<AnthropicRequest, 'model' | 'messages'>> = { max_tokens: call.maxTokens };
   const system = toAnthropicSystem(call.system);
   if (system !== undefined) body.system = system;
   if (call.topP === undefined) body.temperature = call.temperature;

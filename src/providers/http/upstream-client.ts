@@ -33,7 +33,10 @@ export interface UpstreamRequest {
   /** Appended to the base URL's path, e.g. `/v1/messages`. */
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: unknown;
+  /** Serialised with `JSON.stringify`, unless `json` is given. */
+  readonly body?: unknown;
+  /** The body already serialised (an adapter that keeps its constant part serialised). */
+  readonly json?: string;
   /** The caller's signal: aborting it aborts the in-flight request. */
   readonly signal: AbortSignal;
   /** Absolute deadline (epoch ms) of the whole call; an attempt never runs past it. */
@@ -90,7 +93,7 @@ export class UpstreamClient {
     let response: Dispatcher.ResponseData | undefined;
     try {
       attempt.arm();
-      const sent = JSON.stringify(request.body);
+      const sent = request.json ?? JSON.stringify(request.body);
       response = await this.#send(request, sent, attempt.signal, 'application/json');
       await this.#rejectErrorStatus(response, [...Object.values(request.headers), sent]);
       attempt.bodyStarted = true;
@@ -126,7 +129,7 @@ export class UpstreamClient {
     let terminalSeen = false;
     try {
       attempt.arm();
-      const sent = JSON.stringify(request.body);
+      const sent = request.json ?? JSON.stringify(request.body);
       response = await this.#send(request, sent, attempt.signal, 'text/event-stream');
       await this.#rejectErrorStatus(response, [...Object.values(request.headers), sent]);
       attempt.disarm();

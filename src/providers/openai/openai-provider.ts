@@ -2,7 +2,8 @@ import { isPartList } from '../http/read-parts.js';
 import { UpstreamClient } from '../http/upstream-client.js';
 import { invalidResponse } from '../http/upstream-error.js';
 import type { ModelCall, ModelResult, Provider, StreamPart } from '../provider.js';
-import { toOpenAIRequest, type OpenAIRequestStyle, type OpenAITokenLimitParam } from './openai-request.js';
+import { ConstantBodyParts } from '../http/constant-body-parts.js';
+import { toOpenAIRequestJson, type OpenAIRequestStyle, type OpenAITokenLimitParam } from './openai-request.js';
 import { isOpenAIStreamEnd, OpenAIStreamReader } from './openai-stream-reader.js';
 import { fromOpenAICompletion } from './openai-wire.js';
 
@@ -47,6 +48,8 @@ export class OpenAIProvider implements Provider {
   readonly #client: UpstreamClient;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #style: OpenAIRequestStyle;
+  /** The constant part of each route's body, serialised once. */
+  readonly #bodies = new ConstantBodyParts();
 
   constructor(options: OpenAIProviderOptions) {
     this.name = options.name;
@@ -67,7 +70,7 @@ export class OpenAIProvider implements Provider {
     const body = await this.#client.postJson({
       path: '/chat/completions',
       headers: this.#headers,
-      body: toOpenAIRequest(call, false, this.#style),
+      json: toOpenAIRequestJson(call, false, this.#style, this.#bodies),
       signal,
       deadline: call.meta.deadline,
     });
@@ -80,7 +83,7 @@ export class OpenAIProvider implements Provider {
     const request = {
       path: '/chat/completions',
       headers: this.#headers,
-      body: toOpenAIRequest(call, true, this.#style),
+      json: toOpenAIRequestJson(call, true, this.#style, this.#bodies),
       signal,
       deadline: call.meta.deadline,
     };

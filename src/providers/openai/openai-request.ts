@@ -11,6 +11,7 @@ import type {
   ToolResultMessage,
 } from '../provider.js';
 import { systemText } from '../provider.js';
+import { jsonFieldsAfter, type ConstantBodyParts } from '../http/constant-body-parts.js';
 
 // The request half of the OpenAI Chat Completions wire format: a `ModelCall` as the body of
 // `POST /chat/completions`. Pure; fields the call leaves out are left out of the body.
@@ -111,12 +112,31 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
  * `tool_choice` and `parallel_tool_calls` without `tools`).
  */
 export function toOpenAIRequest(call: ModelCall, stream: boolean, style: OpenAIRequestStyle = COMPATIBLE): OpenAIRequest {
-  const messages = toOpenAIMessages(call);
+  return { model: call.model, messages: toOpenAIMessages(call), ...openAIRequestSettings(call, stream, style) };
+}
+
+/**
+ * `toOpenAIRequest(call, stream, style)` as JSON, byte for byte, its constant part (model,
+ * system prompt, settings, tools) taken from `memo` when the call's settings were seen before:
+ * only the conversation is serialised per request.
+ */
+export function toOpenAIRequestJson(call: ModelCall, stream: boolean, style: OpenAIRequestStyle, memo: ConstantBodyParts): string {
+  const system = systemText(call.system);
+  const settings = [call.model, stream, call.maxTokens, call.temperature, call.topP, call.frequencyPenalty, call.presencePenalty, call.stop, call.tools, call.toolChoice, call.parallelToolCalls, call.responseFormat];
+  const parts = memo.parts(system, settings, () => ({
+    head: `{"model":${JSON.stringify(call.model)},"messages":[${system === '' ? '' : JSON.stringify({ role: 'system', content: system })}`,
+    tail: `]${jsonFieldsAfter(openAIRequestSettings(call, stream, style))}`,
+  }));
+  const conversation = JSON.stringify(toOpenAIConversation(call.messages));
+  if (conversation === '[]') return parts.head + parts.tail;
+  return `${parts.head}${system === '' ? '' : ','}${conversation.slice(1, -1)}${parts.tail}`;
+}
+
+/** The body's fields after `messages`, in the order the wire has always had them. */
+function openAIRequestSettings(call: ModelCall, stream: boolean, style: OpenAIRequestStyle): Omit<OpenAIRequest, 'model' | 'messages'> {
   const reasoning = style.type === 'openai' && isOpenAIReasoningModel(call.model);
-  const body: Writable<OpenAIRequest> =
-    openAITokenLimitParam(call.model, style) === 'max_tokens'
-      ? { model: call.model, messages, max_tokens: call.maxTokens }
-      : { model: call.model, messages, max_completion_tokens: call.maxTokens };
+  const body: Writable<Omit<OpenAIRequest, 'model' | 'messages'>> =
+    openAITokenLimitParam(call.model, style) === 'max_tokens' ? { max_tokens: call.maxTokens } : { max_completion_tokens: call.maxTokens };
   if (!reasoning) {
     body.temperature = call.temperature;
     if (call.topP !== undefined) body.top_p = call.topP;
@@ -144,8 +164,14 @@ export function toOpenAIRequest(call: ModelCall, stream: boolean, style: OpenAIR
 /** The system prompt and the conversation as Chat Completions messages. */
 export function toOpenAIMessages(call: ModelCall): OpenAIMessage[] {
   const system = systemText(call.system);
-  const messages: OpenAIMessage[] = system === '' ? [] : [{ role: 'system', content: system }];
-  const source = call.messages;
+  const conversation = toOpenAIConversation(call.messages);
+  if (system !== '') conversation.unshift({ role: 'system', content: system });
+  return conversation;
+}
+
+/** The conversation (no system prompt) as Chat Completions messages. */
+function toOpenAIConversation(source: ModelCall['messages']): OpenAIMessage[] {
+  const messages: OpenAIMessage[] = [];
   for (let i = 0; i < source.length; i += 1) {
     const message = source[i]!;
     if (message.role !== 'tool') {
